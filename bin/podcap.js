@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Thin launcher: the CLI is bundled into dist/ by `npm install` (prepare) or `npm run build:cli`.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+if (!existsSync(cli)) {
+  process.stderr.write('podcap: dist/cli.js is missing; run `npm run build:cli` first\n');
+  process.exit(2);
+}
+await import(cli);
