@@ -1,0 +1,46 @@
+import type { CaseDb } from '../db/open-case.js';
+import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo } from './contract.js';
+import { iterateFlows } from './flows.js';
+import { iterateRst } from './rst.js';
+import { listDiagnostics, listSources } from './sources.js';
+
+/** Query channels answered from one open case (ingest jobs are handled by the host: CLI, serve, Electron). */
+export type QueryChannel = Exclude<ApiChannel, 'ingest.start' | 'ingest.status' | 'ingest.cancel'>;
+export type QueryHandlers = { [C in QueryChannel]: (req: ApiRequest<C>) => ApiResponse<C> };
+
+export class NotImplementedError extends Error {
+  constructor(channel: string) {
+    super(`${channel} is not implemented yet`);
+  }
+}
+
+const notYet = (c: string) => () => {
+  throw new NotImplementedError(c);
+};
+
+export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers {
+  return {
+    'case.info': (): CaseInfo => {
+      const r = db.prepare(`SELECT (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM flows) AS flows,
+        (SELECT count(*) FROM rst_events) AS rsts, (SELECT min(first_ts) FROM sources) AS firstUs, (SELECT max(last_ts) FROM sources) AS lastUs`).get() as Omit<CaseInfo, 'path' | 'nodes'>;
+      const nodes = (db.prepare('SELECT DISTINCT node FROM sources WHERE node IS NOT NULL ORDER BY node').all() as { node: string }[]).map((n) => n.node);
+      return { path: casePath, ...r, nodes };
+    },
+    'sources.list': () => listSources(db),
+    'diagnostics.list': (req) => listDiagnostics(db, req.sourceId),
+    'flows.list': (req) => {
+      const rows = [...iterateFlows(db, { fromUs: req.fromUs, toUs: req.toUs, limit: req.limit ?? 200, offset: req.offset ?? 0 })];
+      const total = (db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number }).n;
+      return { rows, total };
+    },
+    'rst.list': (req) => [...iterateRst(db, req)],
+    'rst.summary': notYet('rst.summary'),
+    'fanout.list': notYet('fanout.list'),
+    'ports.list': notYet('ports.list'),
+    'ports.heatmap': notYet('ports.heatmap'),
+    'conntrack.timeline': notYet('conntrack.timeline'),
+    'correlate.list': notYet('correlate.list'),
+    'findings.list': notYet('findings.list'),
+    'compare.run': notYet('compare.run'),
+  };
+}

@@ -1,0 +1,210 @@
+import { parseArgs } from 'node:util';
+import { iterateFlows, type FlowOut } from '../api/flows.js';
+import { iterateRst, type RstOut } from '../api/rst.js';
+import { listDiagnostics, listSources, type SourceOut } from '../api/sources.js';
+import { openCase, type CaseDb } from '../db/open-case.js';
+import { ingestPaths } from '../ingest/ingest.js';
+import { Out, printTable, safeCell } from './output.js';
+import { progressBar } from './progress-bar.js';
+
+const USAGE = `podcap — offline Kubernetes network forensics
+
+usage: podcap <command> [options]
+
+commands:
+  ingest PATH... --case FILE   read captures, node-tool dumps, folders and bundles into a case
+  sources --case FILE          what the case holds (kind, node, time range, diagnostics)
+  flows --case FILE            connections with Zeek conn_state and history
+  rst --case FILE              every RST: who sent it, TTL evidence, verdict
+  diagnostics --case FILE      problems found in the inputs
+
+common options:
+  --case FILE     the SQLite case file (created by ingest)
+  --json          JSON Lines on stdout (one object per line), nothing else
+  --limit N       at most N rows
+flows options: --state S[,S...]  --ip ADDR  --port N  --proto tcp|udp|icmp
+`;
+
+class UsageError extends Error {}
+
+function fail(msg: string): never {
+  throw new UsageError(msg);
+}
+
+function needCase(v: { case?: string }): string {
+  if (!v.case) fail('--case FILE is required');
+  return v.case;
+}
+
+function int(s: string | undefined, name: string): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0) fail(`${name} takes a whole number, not "${s}"`);
+  return n;
+}
+
+/** host:port, with IPv6 in brackets so the port is unambiguous. */
+const hp = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+
+const fmtTime = (s: number | null) => (s === null ? '-' : new Date(s * 1000).toISOString().replace('T', ' ').replace('Z', ''));
+
+async function cmdIngest(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { case: { type: 'string' }, node: { type: 'string' }, json: { type: 'boolean' } } });
+  const casePath = needCase(values);
+  if (positionals.length === 0) fail('ingest needs at least one PATH');
+  const db = openCase(casePath);
+  const bar = progressBar();
+  const ac = new AbortController();
+  const onSig = () => ac.abort();
+  process.once('SIGINT', onSig);
+  try {
+    const results = await ingestPaths(db, positionals, { onProgress: (p) => bar.update(p), signal: ac.signal, node: values.node });
+    bar.done();
+    const out = new Out();
+    let bad = 0;
+    for (const r of results) {
+      if (values.json) out.json(r);
+      const unreadable = r.status === 'failed' || (r.status === 'unknown' && r.direct);
+      if (unreadable) {
+        bad++;
+        process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
+      }
+    }
+    out.flush();
+    if (!values.json) {
+      const n = (s: string) => results.filter((r) => r.status === s).length;
+      process.stderr.write(`ingested ${n('ingested')}, duplicate ${n('duplicate')}, unknown ${n('unknown')}, failed ${n('failed')} → ${casePath}\n`);
+    }
+    return bad > 0 ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSig);
+    db.close();
+  }
+}
+
+function withCase<T>(args: string[], extra: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>, fn: (db: CaseDb, v: Record<string, string | boolean | undefined>) => T): T {
+  const { values } = parseArgs({ args, options: { case: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, ...extra } });
+  const db = openCase(needCase(values as { case?: string }), { readonly: true });
+  try {
+    return fn(db, values as Record<string, string | boolean | undefined>);
+  } finally {
+    db.close();
+  }
+}
+
+function cmdSources(args: string[]): number {
+  return withCase(args, {}, (db, v) => {
+    const out = new Out();
+    const rows = listSources(db);
+    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printTable<SourceOut>(out, rows, [
+      { title: 'ID', get: (r) => r.id, right: true },
+      { title: 'KIND', get: (r) => r.kind },
+      { title: 'NODE', get: (r) => r.node },
+      { title: 'RECORDS', get: (r) => r.records, right: true },
+      { title: 'BYTES', get: (r) => r.bytes, right: true },
+      { title: 'FIRST', get: (r) => fmtTime(r.first_ts) },
+      { title: 'LAST', get: (r) => fmtTime(r.last_ts) },
+      { title: 'DIAG', get: (r) => r.diagnostics, right: true },
+      { title: 'PATH', get: (r) => r.path },
+    ]);
+    return 0;
+  });
+}
+
+function cmdDiagnostics(args: string[]): number {
+  return withCase(args, {}, (db, v) => {
+    const out = new Out();
+    const rows = listDiagnostics(db);
+    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printTable(out, rows, [
+      { title: 'SEVERITY', get: (r) => r.severity },
+      { title: 'CODE', get: (r) => r.code },
+      { title: 'WHERE', get: (r) => `${r.path ?? ''}${r.offset !== null ? ` @${r.offset}` : ''}${r.line !== null ? `:${r.line}` : ''}` },
+      { title: 'MESSAGE', get: (r) => r.message },
+    ]);
+    return 0;
+  });
+}
+
+function cmdFlows(args: string[]): number {
+  const extra = { state: { type: 'string' as const }, ip: { type: 'string' as const }, port: { type: 'string' as const }, proto: { type: 'string' as const } };
+  return withCase(args, extra, (db, v) => {
+    const proto = v.proto as string | undefined;
+    if (proto !== undefined && !['tcp', 'udp', 'icmp'].includes(proto)) fail(`--proto takes tcp, udp or icmp, not "${proto}"`);
+    const rows = iterateFlows(db, {
+      states: typeof v.state === 'string' ? v.state.split(',').map((s) => s.trim().toUpperCase()) : undefined,
+      ip: v.ip as string | undefined,
+      port: int(v.port as string | undefined, '--port'),
+      proto: proto as 'tcp' | 'udp' | 'icmp' | undefined,
+      limit: int(v.limit as string | undefined, '--limit'),
+    });
+    const out = new Out();
+    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printTable<FlowOut>(out, rows, [
+      { title: 'START', get: (r) => fmtTime(r.start) },
+      { title: 'PROTO', get: (r) => r.proto },
+      { title: 'ORIG', get: (r) => hp(r.orig_ip, r.orig_port) },
+      { title: 'RESP', get: (r) => hp(r.resp_ip, r.resp_port) },
+      { title: 'STATE', get: (r) => r.state },
+      { title: 'HISTORY', get: (r) => r.history },
+      { title: 'DUR', get: (r) => r.duration.toFixed(3), right: true },
+      { title: 'PKTS o/r', get: (r) => `${r.orig_pkts}/${r.resp_pkts}`, right: true },
+      { title: 'BYTES o/r', get: (r) => `${r.orig_bytes}/${r.resp_bytes}`, right: true },
+      { title: 'RST', get: (r) => r.rst_by },
+      { title: 'NAT PEER', get: (r) => (r.nat_peer ? hp(r.nat_peer.orig_ip, r.nat_peer.orig_port) : null) },
+    ]);
+    return 0;
+  });
+}
+
+function cmdRst(args: string[]): number {
+  return withCase(args, { sender: { type: 'string' } }, (db, v) => {
+    const rows = iterateRst(db, { senderIp: v.sender as string | undefined, limit: int(v.limit as string | undefined, '--limit') });
+    const out = new Out();
+    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printTable<RstOut>(out, rows, [
+      { title: 'TIME', get: (r) => fmtTime(r.ts) },
+      { title: 'SENDER', get: (r) => hp(r.sender_ip, r.sender_port) },
+      { title: 'ROLE', get: (r) => r.sender_role },
+      { title: 'RECEIVER', get: (r) => hp(r.receiver_ip, r.receiver_port) },
+      { title: 'TTL', get: (r) => `${r.ttl}${r.ttl_baseline !== null ? `/${r.ttl_baseline}` : ''}`, right: true },
+      { title: 'IDLE s', get: (r) => (r.idle_before_s === null ? null : r.idle_before_s.toFixed(3)), right: true },
+      { title: 'VERDICT', get: (r) => r.verdict },
+      { title: 'POD', get: (r) => r.sender_pod },
+      { title: 'REASON', get: (r) => r.reason },
+    ]);
+    return 0;
+  });
+}
+
+const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+  ingest: cmdIngest,
+  sources: cmdSources,
+  flows: cmdFlows,
+  rst: cmdRst,
+  diagnostics: cmdDiagnostics,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    process.stdout.write(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    process.stderr.write(`podcap: unknown command "${safeCell(cmd)}"\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`podcap ${cmd}: ${safeCell(msg)}\n`);
+    return e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

@@ -1,0 +1,141 @@
+import type { Diagnostic } from '../diagnostics.js';
+import type { ConnRecord, RstEvent, Sighting } from '../flows/types.js';
+import type { CaseDb } from './open-case.js';
+
+export interface NewSource {
+  path: string;
+  kind: string;
+  node: string | null;
+  sha256: string;
+  bytes: number;
+}
+
+/** Window within which the same connection seen by two capture files is taken as one. */
+const MERGE_SLACK_US = 5_000_000;
+
+/**
+ * All writes of one source's ingest, as prepared statements inside one transaction that the
+ * caller opens and commits or rolls back (so a failed source leaves the case as it was).
+ */
+export class CaseWriter {
+  private readonly insSource;
+  private readonly finSource;
+  private readonly insIface;
+  private readonly insDiag;
+  private readonly insFlow;
+  private readonly findTwin;
+  private readonly mergeFlow;
+  private readonly insFlowSighting;
+  private readonly insRst;
+  private readonly findRstTwin;
+  private readonly insRstSighting;
+  /** Skip the cross-source merge lookups while the case had no flows before this source. */
+  private readonly caseHadFlows: boolean;
+  private readonly pendingRsts = new Map<number, RstEvent[]>();
+  flowsWritten = 0;
+  flowsMerged = 0;
+  rstsWritten = 0;
+
+  constructor(private readonly db: CaseDb) {
+    this.insSource = db.prepare(`INSERT INTO sources (path, kind, node, sha256, bytes, records, ingested_at) VALUES (?, ?, ?, ?, ?, 0, ?)`);
+    this.finSource = db.prepare(`UPDATE sources SET kind = ?, first_ts = ?, last_ts = ?, records = ?, detail = ? WHERE id = ?`);
+    this.insIface = db.prepare(`INSERT INTO capture_interfaces (source_id, iface, name, description, link_type, snaplen, packets) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.insDiag = db.prepare(`INSERT INTO diagnostics (source_id, path, code, severity, message, offset, line) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.insFlow = db.prepare(`INSERT INTO flows (source_id, proto, orig_ip, orig_port, resp_ip, resp_port, start_us, end_us, state, history,
+      orig_pkts, resp_pkts, orig_bytes, resp_bytes, orig_ip_bytes, resp_ip_bytes, missed_bytes, origin_guessed, rst_by, orig_isn, resp_isn,
+      orig_ttl, resp_ttl, dup_pkts, icmp_errors, tunnel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.findTwin = db.prepare(`SELECT id, source_id FROM flows WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
+      AND orig_isn = ? AND resp_isn = ? AND source_id <> ? AND start_us <= ? AND end_us >= ? LIMIT 1`);
+    this.mergeFlow = db.prepare(`UPDATE flows SET start_us = min(start_us, ?), end_us = max(end_us, ?), orig_pkts = max(orig_pkts, ?), resp_pkts = max(resp_pkts, ?),
+      orig_bytes = max(orig_bytes, ?), resp_bytes = max(resp_bytes, ?), dup_pkts = dup_pkts + ? WHERE id = ?`);
+    this.insFlowSighting = db.prepare(`INSERT OR IGNORE INTO flow_sightings (flow_id, source_id, iface) VALUES (?, ?, ?)`);
+    this.insRst = db.prepare(`INSERT INTO rst_events (flow_id, source_id, ts_us, sender_ip, sender_port, receiver_ip, receiver_port, sender_role, flags, seq, ack, ttl, ip_id,
+      sender_prev_ttl, sender_prev_ip_id, idle_before_us, answers_syn, payload_len) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.findRstTwin = db.prepare(`SELECT id FROM rst_events WHERE flow_id = ? AND sender_ip = ? AND seq = ? AND flags = ? AND ts_us BETWEEN ? AND ? LIMIT 1`);
+    this.insRstSighting = db.prepare(`INSERT OR IGNORE INTO rst_sightings (rst_id, source_id, iface) VALUES (?, ?, ?)`);
+    this.caseHadFlows = db.prepare('SELECT 1 FROM flows LIMIT 1').get() !== undefined;
+  }
+
+  addSource(s: NewSource): number {
+    return Number(this.insSource.run(s.path, s.kind, s.node, s.sha256, s.bytes, Date.now() * 1000).lastInsertRowid);
+  }
+
+  finishSource(id: number, f: { kind: string; firstTs: number | null; lastTs: number | null; records: number; detail: unknown }): void {
+    this.finSource.run(f.kind, f.firstTs, f.lastTs, f.records, JSON.stringify(f.detail ?? null), id);
+  }
+
+  addInterface(sourceId: number, i: { iface: number; name?: string; description?: string; linkType: number; snaplen: number; packets: number }): void {
+    this.insIface.run(sourceId, i.iface, i.name ?? null, i.description ?? null, i.linkType, i.snaplen, i.packets);
+  }
+
+  addDiagnostic(sourceId: number | null, path: string, d: Diagnostic): void {
+    this.insDiag.run(sourceId, d.source ?? path, d.code, d.severity, d.message, d.offset ?? null, d.line ?? null);
+  }
+
+  /** RSTs arrive before their connection is complete; they are written with it. */
+  addRst(e: RstEvent): void {
+    const list = this.pendingRsts.get(e.connId);
+    if (list) list.push(e);
+    else this.pendingRsts.set(e.connId, [e]);
+  }
+
+  addConn(sourceId: number, c: ConnRecord): number {
+    let flowId = -1;
+    let merged = false;
+    if (this.caseHadFlows && c.proto === 'tcp' && c.origIsn >= 0) {
+      const twin = this.findTwin.get(c.origIp, c.origPort, c.respIp, c.respPort, c.proto, c.origIsn, c.respIsn, sourceId,
+        c.endUs + MERGE_SLACK_US, c.startUs - MERGE_SLACK_US) as { id: number } | undefined;
+      if (twin) {
+        flowId = twin.id;
+        merged = true;
+        this.mergeFlow.run(c.startUs, c.endUs, c.origPkts, c.respPkts, c.origBytes, c.respBytes, c.duplicatePkts, flowId);
+        this.flowsMerged++;
+      }
+    }
+    if (!merged) {
+      flowId = Number(this.insFlow.run(sourceId, c.proto, c.origIp, c.origPort, c.respIp, c.respPort, c.startUs, c.endUs, c.state, c.history,
+        c.origPkts, c.respPkts, c.origBytes, c.respBytes, c.origIpBytes, c.respIpBytes, c.missedBytes, c.originGuessed ? 1 : 0, c.rstBy,
+        c.origIsn, c.respIsn, c.origTtl, c.respTtl, c.duplicatePkts, c.icmpErrors ?? 0, c.tunnel ? JSON.stringify(c.tunnel) : null).lastInsertRowid);
+      this.flowsWritten++;
+    }
+    this.addSightings(this.insFlowSighting, flowId, c.sightings);
+    const rsts = this.pendingRsts.get(c.connId);
+    if (rsts) {
+      this.pendingRsts.delete(c.connId);
+      for (const e of rsts) this.writeRst(sourceId, flowId, e, merged);
+    }
+    return flowId;
+  }
+
+  private writeRst(sourceId: number, flowId: number, e: RstEvent, mayExist: boolean): void {
+    let id = -1;
+    if (mayExist) {
+      const twin = this.findRstTwin.get(flowId, e.senderIp, e.seq, e.flags, e.tsUs - MERGE_SLACK_US, e.tsUs + MERGE_SLACK_US) as { id: number } | undefined;
+      if (twin) id = twin.id;
+    }
+    if (id < 0) {
+      id = Number(this.insRst.run(flowId, sourceId, e.tsUs, e.senderIp, e.senderPort, e.receiverIp, e.receiverPort, e.senderRole, e.flags, e.seq, e.ack,
+        e.ttl, e.ipId, e.senderPrevTtl, e.senderPrevIpId, e.idleBeforeUs, e.answersSyn ? 1 : 0, e.payloadLen).lastInsertRowid);
+      this.rstsWritten++;
+    }
+    this.addSightings(this.insRstSighting, id, e.sightings);
+  }
+
+  private addSightings(stmt: { run(...a: unknown[]): unknown }, id: number, sightings: Sighting[]): void {
+    for (const s of sightings) stmt.run(id, s.sourceId, s.iface);
+  }
+
+  /** Links the two NAT halves of one connection (same ISNs, translated tuple) across the case. */
+  linkNatPeers(): number {
+    const res = this.db.prepare(`
+      WITH pairs AS (
+        SELECT a.id AS a_id, min(b.id) AS b_id FROM flows a JOIN flows b
+          ON a.orig_isn = b.orig_isn AND a.resp_isn = b.resp_isn AND a.id <> b.id AND a.proto = 'tcp' AND b.proto = 'tcp'
+         AND a.start_us <= b.end_us + ${MERGE_SLACK_US} AND b.start_us <= a.end_us + ${MERGE_SLACK_US}
+         AND (a.orig_ip <> b.orig_ip OR a.orig_port <> b.orig_port OR a.resp_ip <> b.resp_ip OR a.resp_port <> b.resp_port)
+        WHERE a.orig_isn >= 0 AND a.resp_isn >= 0 AND a.nat_peer IS NULL
+        GROUP BY a.id)
+      UPDATE flows SET nat_peer = (SELECT b_id FROM pairs WHERE pairs.a_id = flows.id) WHERE id IN (SELECT a_id FROM pairs)`).run();
+    return res.changes;
+  }
+}

@@ -1,0 +1,20 @@
+import { createTableSql } from './table-spec.js';
+import { DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, INTERFACES, RST_EVENTS, RST_SIGHTINGS, SOURCES } from './schema.js';
+
+/**
+ * Numbered, append-only migrations. Never edit one that has shipped: add the next number.
+ * `user_version` records the last applied one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'captures: sources, interfaces, diagnostics, flows, rst events',
+    sql: [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS].map(createTableSql).join('\n'),
+  },
+];

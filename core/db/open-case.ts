@@ -1,0 +1,38 @@
+import Database from 'better-sqlite3';
+import { PodcapError } from '../errors.js';
+import { MIGRATIONS } from './migrations.js';
+
+export type CaseDb = Database.Database;
+
+/**
+ * Opens (creating if needed) a case file and brings its schema up to date. WAL keeps readers
+ * (the UI) unblocked while an ingest writes.
+ */
+export function openCase(path: string, opts: { readonly?: boolean } = {}): CaseDb {
+  const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -65536');
+  if (!opts.readonly) migrate(db);
+  else {
+    const v = db.pragma('user_version', { simple: true }) as number;
+    if (v !== MIGRATIONS[MIGRATIONS.length - 1].version) throw new PodcapError('CASE_VERSION', `${path}: case schema version ${v} (expected ${MIGRATIONS[MIGRATIONS.length - 1].version}); open it read-write once to migrate`);
+  }
+  return db;
+}
+
+export function migrate(db: CaseDb): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = MIGRATIONS[MIGRATIONS.length - 1].version;
+  if (current > latest) throw new PodcapError('CASE_VERSION', `case schema version ${current} is newer than this podcap (${latest})`);
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}

@@ -1,0 +1,232 @@
+import type { TableSpec } from './table-spec.js';
+
+/**
+ * The case file's tables. Times are integer microseconds since the epoch (UTC); bytes are
+ * transport payload bytes unless a column says otherwise. A migration creates or alters these;
+ * test/db/schema.test.ts checks that the migrated database matches this declaration.
+ */
+export const SOURCES: TableSpec = {
+  name: 'sources',
+  doc: 'One row per ingested file (an archive member is its own source).',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Source id.' },
+    { name: 'path', type: 'TEXT', notNull: true, doc: 'Path as given, or archive path + "!/" + member path.' },
+    { name: 'kind', type: 'TEXT', notNull: true, doc: 'Detected kind: pcap, pcapng, conntrack, tcptracer, ..., unknown.' },
+    { name: 'node', type: 'TEXT', doc: 'Node the file was collected on (from its folder or its content), when known.' },
+    { name: 'sha256', type: 'TEXT', notNull: true, unique: true, doc: 'Hash of the bytes as stored (compressed if the file was); re-ingesting the same bytes is a no-op.' },
+    { name: 'bytes', type: 'INTEGER', notNull: true, doc: 'File size in bytes.' },
+    { name: 'first_ts', type: 'INTEGER', doc: 'Earliest record time (µs), when records carry time.' },
+    { name: 'last_ts', type: 'INTEGER', doc: 'Latest record time (µs).' },
+    { name: 'records', type: 'INTEGER', notNull: true, doc: 'Packets (captures) or records (text dumps) read.' },
+    { name: 'ingested_at', type: 'INTEGER', notNull: true, doc: 'When it was ingested (µs).' },
+    { name: 'detail', type: 'TEXT', doc: 'JSON with kind-specific facts (capture format, link types, decode counters).' },
+  ],
+};
+
+export const INTERFACES: TableSpec = {
+  name: 'capture_interfaces',
+  doc: 'Interfaces of a capture file (pcapng IDBs; one synthetic row for classic pcap).',
+  columns: [
+    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'Capture source.' },
+    { name: 'iface', type: 'INTEGER', notNull: true, doc: 'Interface index within the file (global across pcapng sections).' },
+    { name: 'name', type: 'TEXT', doc: 'if_name option (e.g. cali1234abcd, any), when given.' },
+    { name: 'description', type: 'TEXT', doc: 'if_description option.' },
+    { name: 'link_type', type: 'INTEGER', notNull: true, doc: 'LINKTYPE_* value.' },
+    { name: 'snaplen', type: 'INTEGER', notNull: true, doc: 'Snapshot length.' },
+    { name: 'packets', type: 'INTEGER', notNull: true, doc: 'Packets read on this interface.' },
+  ],
+  indexes: [{ name: 'capture_interfaces_pk', columns: ['source_id', 'iface'], unique: true }],
+};
+
+export const DIAGNOSTICS: TableSpec = {
+  name: 'diagnostics',
+  doc: 'Problems in the input that podcap survived (codes: core/diagnostics.ts).',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
+    { name: 'source_id', type: 'INTEGER', references: 'sources(id)', doc: 'Source it concerns; null for case-wide ones.' },
+    { name: 'path', type: 'TEXT', doc: 'File it concerns (kept also for inputs that never became a source).' },
+    { name: 'code', type: 'TEXT', notNull: true, doc: 'Catalog code.' },
+    { name: 'severity', type: 'TEXT', notNull: true, doc: 'info | dataLoss | error.' },
+    { name: 'message', type: 'TEXT', notNull: true, doc: 'Human-readable explanation.' },
+    { name: 'offset', type: 'INTEGER', doc: 'Byte offset in the (decompressed) file.' },
+    { name: 'line', type: 'INTEGER', doc: '1-based line number for text dumps.' },
+  ],
+  indexes: [{ name: 'diagnostics_source', columns: ['source_id'] }],
+};
+
+export const FLOWS: TableSpec = {
+  name: 'flows',
+  doc: 'Connections with Zeek conn.log semantics; one row per connection however many capture points saw it.',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Flow id.' },
+    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'First capture source that saw it.' },
+    { name: 'proto', type: 'TEXT', notNull: true, doc: 'tcp | udp | icmp.' },
+    { name: 'orig_ip', type: 'TEXT', notNull: true, doc: 'Originator address (SYN sender; else first sender).' },
+    { name: 'orig_port', type: 'INTEGER', notNull: true, doc: 'Originator port (ICMP: type).' },
+    { name: 'resp_ip', type: 'TEXT', notNull: true, doc: 'Responder address.' },
+    { name: 'resp_port', type: 'INTEGER', notNull: true, doc: 'Responder port (ICMP: code).' },
+    { name: 'start_us', type: 'INTEGER', notNull: true, doc: 'First packet time.' },
+    { name: 'end_us', type: 'INTEGER', notNull: true, doc: 'Last packet time.' },
+    { name: 'state', type: 'TEXT', notNull: true, doc: 'Zeek conn_state: S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH.' },
+    { name: 'history', type: 'TEXT', notNull: true, doc: 'Zeek history letters (upper case = originator).' },
+    { name: 'orig_pkts', type: 'INTEGER', notNull: true, doc: 'Packets from the originator (deduplicated across capture points).' },
+    { name: 'resp_pkts', type: 'INTEGER', notNull: true, doc: 'Packets from the responder.' },
+    { name: 'orig_bytes', type: 'INTEGER', notNull: true, doc: 'Payload bytes from the originator, as Zeek (TCP: from sequence numbers).' },
+    { name: 'resp_bytes', type: 'INTEGER', notNull: true, doc: 'Payload bytes from the responder.' },
+    { name: 'orig_ip_bytes', type: 'INTEGER', notNull: true, doc: 'IP-level bytes from the originator.' },
+    { name: 'resp_ip_bytes', type: 'INTEGER', notNull: true, doc: 'IP-level bytes from the responder.' },
+    { name: 'missed_bytes', type: 'INTEGER', notNull: true, doc: 'Sequence space not seen (content gaps), as Zeek.' },
+    { name: 'origin_guessed', type: 'INTEGER', notNull: true, doc: '1 when no SYN fixed the direction (first sender taken as originator).' },
+    { name: 'rst_by', type: 'TEXT', doc: 'orig | resp | both | null: who sent RSTs.' },
+    { name: 'orig_isn', type: 'INTEGER', notNull: true, doc: 'Originator initial sequence number, -1 when unseen.' },
+    { name: 'resp_isn', type: 'INTEGER', notNull: true, doc: 'Responder initial sequence number, -1 when unseen.' },
+    { name: 'orig_ttl', type: 'INTEGER', notNull: true, doc: 'TTL / hop limit of the first originator packet, -1 when none.' },
+    { name: 'resp_ttl', type: 'INTEGER', notNull: true, doc: 'TTL / hop limit of the first responder packet, -1 when none.' },
+    { name: 'dup_pkts', type: 'INTEGER', notNull: true, doc: 'Copies of packets seen again at another capture point (not counted).' },
+    { name: 'icmp_errors', type: 'INTEGER', notNull: true, doc: 'ICMP errors (e.g. port unreachable) whose embedded packet belongs to this flow.' },
+    { name: 'tunnel', type: 'TEXT', doc: 'JSON {kind, vni, outerSrc, outerDst} when the flow was VXLAN/Geneve encapsulated.' },
+    { name: 'nat_peer', type: 'INTEGER', doc: 'Flow id of the other NAT half of this connection (same ISNs, translated tuple).' },
+  ],
+  indexes: [
+    { name: 'flows_orig', columns: ['orig_ip', 'start_us'] },
+    { name: 'flows_resp', columns: ['resp_ip', 'resp_port', 'start_us'] },
+    { name: 'flows_start', columns: ['start_us'] },
+    { name: 'flows_tuple', columns: ['orig_ip', 'orig_port', 'resp_ip', 'resp_port'] },
+    { name: 'flows_isn', columns: ['orig_isn', 'resp_isn'] },
+    { name: 'flows_state', columns: ['state'] },
+  ],
+};
+
+export const FLOW_SIGHTINGS: TableSpec = {
+  name: 'flow_sightings',
+  doc: 'Capture points (source + interface) where a flow was seen.',
+  columns: [
+    { name: 'flow_id', type: 'INTEGER', notNull: true, references: 'flows(id)', doc: 'Flow.' },
+    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'Capture source.' },
+    { name: 'iface', type: 'INTEGER', notNull: true, doc: 'Interface index within that source.' },
+  ],
+  indexes: [{ name: 'flow_sightings_pk', columns: ['flow_id', 'source_id', 'iface'], unique: true }],
+};
+
+export const RST_EVENTS: TableSpec = {
+  name: 'rst_events',
+  doc: 'One row per RST segment, however many capture points saw it.',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Event id.' },
+    { name: 'flow_id', type: 'INTEGER', notNull: true, references: 'flows(id)', doc: 'Flow the RST belongs to.' },
+    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'First source that saw it.' },
+    { name: 'ts_us', type: 'INTEGER', notNull: true, doc: 'Time of the RST.' },
+    { name: 'sender_ip', type: 'TEXT', notNull: true, doc: 'Source address of the RST.' },
+    { name: 'sender_port', type: 'INTEGER', notNull: true, doc: 'Source port of the RST.' },
+    { name: 'receiver_ip', type: 'TEXT', notNull: true, doc: 'Destination address of the RST.' },
+    { name: 'receiver_port', type: 'INTEGER', notNull: true, doc: 'Destination port of the RST.' },
+    { name: 'sender_role', type: 'TEXT', notNull: true, doc: 'orig | resp | unknown.' },
+    { name: 'flags', type: 'INTEGER', notNull: true, doc: 'TCP flags byte.' },
+    { name: 'seq', type: 'INTEGER', notNull: true, doc: 'Sequence number.' },
+    { name: 'ack', type: 'INTEGER', notNull: true, doc: 'Acknowledgement number.' },
+    { name: 'ttl', type: 'INTEGER', notNull: true, doc: 'TTL / hop limit of the RST.' },
+    { name: 'ip_id', type: 'INTEGER', notNull: true, doc: 'IPv4 identification, -1 for IPv6.' },
+    { name: 'sender_prev_ttl', type: 'INTEGER', notNull: true, doc: 'TTL of the sender\'s previous non-RST packet on the flow, -1 when none.' },
+    { name: 'sender_prev_ip_id', type: 'INTEGER', notNull: true, doc: 'IP ID of that packet, -1 when none.' },
+    { name: 'idle_before_us', type: 'INTEGER', notNull: true, doc: 'Time since the flow\'s previous packet, -1 when the RST is the first.' },
+    { name: 'answers_syn', type: 'INTEGER', notNull: true, doc: '1 when the RST answers a SYN (refused port).' },
+    { name: 'payload_len', type: 'INTEGER', notNull: true, doc: 'Payload bytes carried by the RST.' },
+  ],
+  indexes: [
+    { name: 'rst_events_flow', columns: ['flow_id'] },
+    { name: 'rst_events_ts', columns: ['ts_us'] },
+    { name: 'rst_events_sender', columns: ['sender_ip', 'ts_us'] },
+  ],
+};
+
+export const RST_SIGHTINGS: TableSpec = {
+  name: 'rst_sightings',
+  doc: 'Capture points where a RST event was seen.',
+  columns: [
+    { name: 'rst_id', type: 'INTEGER', notNull: true, references: 'rst_events(id)', doc: 'RST event.' },
+    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'Capture source.' },
+    { name: 'iface', type: 'INTEGER', notNull: true, doc: 'Interface index within that source.' },
+  ],
+  indexes: [{ name: 'rst_sightings_pk', columns: ['rst_id', 'source_id', 'iface'], unique: true }],
+};
+
+/** Every table, in creation order. */
+export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS];
+
+export interface SourceRow {
+  id: number;
+  path: string;
+  kind: string;
+  node: string | null;
+  sha256: string;
+  bytes: number;
+  first_ts: number | null;
+  last_ts: number | null;
+  records: number;
+  ingested_at: number;
+  detail: string | null;
+}
+
+export interface FlowRow {
+  id: number;
+  source_id: number;
+  proto: string;
+  orig_ip: string;
+  orig_port: number;
+  resp_ip: string;
+  resp_port: number;
+  start_us: number;
+  end_us: number;
+  state: string;
+  history: string;
+  orig_pkts: number;
+  resp_pkts: number;
+  orig_bytes: number;
+  resp_bytes: number;
+  orig_ip_bytes: number;
+  resp_ip_bytes: number;
+  missed_bytes: number;
+  origin_guessed: number;
+  rst_by: string | null;
+  orig_isn: number;
+  resp_isn: number;
+  orig_ttl: number;
+  resp_ttl: number;
+  dup_pkts: number;
+  icmp_errors: number;
+  tunnel: string | null;
+  nat_peer: number | null;
+}
+
+export interface RstEventRow {
+  id: number;
+  flow_id: number;
+  source_id: number;
+  ts_us: number;
+  sender_ip: string;
+  sender_port: number;
+  receiver_ip: string;
+  receiver_port: number;
+  sender_role: string;
+  flags: number;
+  seq: number;
+  ack: number;
+  ttl: number;
+  ip_id: number;
+  sender_prev_ttl: number;
+  sender_prev_ip_id: number;
+  idle_before_us: number;
+  answers_syn: number;
+  payload_len: number;
+}
+
+export interface DiagnosticRow {
+  id: number;
+  source_id: number | null;
+  path: string | null;
+  code: string;
+  severity: string;
+  message: string;
+  offset: number | null;
+  line: number | null;
+}

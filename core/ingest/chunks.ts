@@ -1,0 +1,85 @@
+import { createHash, type Hash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+
+export const CHUNK_SIZE = 4 * 1024 * 1024;
+
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+export interface ChunkStreamOptions {
+  signal?: AbortSignal;
+  /** Called with the count of raw (on-disk) bytes read so far. */
+  onRawBytes?: (n: number) => void;
+  /** Hash of the raw bytes, updated as they are read. */
+  hash?: Hash;
+}
+
+/** Reads a file's first bytes (to sniff its kind) without reading the rest. */
+export async function readHead(path: string, n = 65536): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function* rawChunks(path: string, o: ChunkStreamOptions): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    let total = 0;
+    for (;;) {
+      o.signal?.throwIfAborted();
+      // A fresh buffer per chunk: readers keep views into the previous chunk until the next push.
+      const buf = Buffer.allocUnsafe(CHUNK_SIZE);
+      const { bytesRead } = await fh.read(buf, 0, CHUNK_SIZE, null);
+      if (bytesRead === 0) return;
+      const chunk = buf.subarray(0, bytesRead);
+      o.hash?.update(chunk);
+      total += bytesRead;
+      o.onRawBytes?.(total);
+      yield chunk;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The file's content as chunks, gunzipped when it is gzip. A corrupt or cut gzip stream ends the
+ * iteration with a GzipError after everything decompressed so far has been yielded.
+ */
+export async function* contentChunks(path: string, gz: boolean, o: ChunkStreamOptions = {}): AsyncGenerator<Uint8Array> {
+  if (!gz) {
+    yield* rawChunks(path, o);
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  const feed = (async () => {
+    try {
+      for await (const c of rawChunks(path, o)) {
+        if (!gunzip.write(c)) await new Promise<void>((r) => gunzip.once('drain', () => r()));
+      }
+      gunzip.end();
+    } catch (e) {
+      gunzip.destroy(e as Error);
+    }
+  })();
+  try {
+    for await (const c of gunzip) yield c as Buffer;
+  } catch (e) {
+    throw new GzipError((e as Error).message);
+  } finally {
+    await feed;
+  }
+}
+
+export class GzipError extends Error {}
+
+export function sha256(): Hash {
+  return createHash('sha256');
+}

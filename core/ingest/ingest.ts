@@ -1,0 +1,150 @@
+import { stat } from 'node:fs/promises';
+import { diag, type Diagnostic } from '../diagnostics.js';
+import { CaseWriter } from '../db/case-writer.js';
+import type { CaseDb } from '../db/open-case.js';
+import { PodcapError } from '../errors.js';
+import { ingestCapture } from './capture-ingest.js';
+import { contentChunks, isGzip, readHead, sha256 } from './chunks.js';
+import { detectCapture, type CaptureKind } from './detect.js';
+import { throttle, type ProgressFn } from './progress.js';
+import { walkInputs, type InputFile } from './walk.js';
+
+export interface IngestOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+  /** Node name to attach to every source (overrides what folders say). */
+  node?: string;
+}
+
+export type IngestStatus = 'ingested' | 'duplicate' | 'unknown' | 'failed';
+
+export interface IngestResult {
+  path: string;
+  status: IngestStatus;
+  kind: string;
+  sourceId?: number;
+  records: number;
+  diagnostics: number;
+  /** One line: why it failed or was not recognised. */
+  reason?: string;
+  /** True when the user named this file directly (not found inside a folder or archive). */
+  direct: boolean;
+}
+
+/** Ingests files, folders and archives into the case; each source in its own transaction. */
+export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
+  const results: IngestResult[] = [];
+  const walked = await walkInputs(inputs);
+  const caseWide = new CaseWriter(db);
+  for (const d of walked.diagnostics) caseWide.addDiagnostic(null, d.source ?? '', d);
+  for (const missing of walked.missing) {
+    results.push({ path: missing.path, status: 'failed', kind: 'unknown', records: 0, diagnostics: 0, reason: missing.reason, direct: true });
+  }
+  let done = 0;
+  for (const f of walked.files) {
+    opts.signal?.throwIfAborted();
+    results.push(await ingestFile(db, f, opts, done, walked.files.length));
+    done++;
+  }
+  if (results.some((r) => r.status === 'ingested')) {
+    db.transaction(() => new CaseWriter(db).linkNatPeers())();
+  }
+  return results;
+}
+
+async function hashFile(path: string): Promise<string> {
+  const h = sha256();
+  for await (const _ of contentChunks(path, false, { hash: h })) { /* hashing only */ }
+  return h.digest('hex');
+}
+
+async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDone: number, filesTotal: number): Promise<IngestResult> {
+  const path = f.displayPath;
+  const progress = throttle(opts.onProgress);
+  const base = { path, direct: f.direct };
+  let bytesTotal = 0;
+  try {
+    bytesTotal = (await stat(f.fsPath)).size;
+    const head = await readHead(f.fsPath);
+    const gz = isGzip(head);
+    const content = gz ? await gunzipHead(f.fsPath) : head;
+    const captureKind = detectCapture(content);
+    const kind: string = captureKind ?? 'unknown';
+
+    // Same size as a stored source? Hash first, so re-ingesting a big capture is instant.
+    const sameSize = db.prepare('SELECT sha256 FROM sources WHERE bytes = ?').all(bytesTotal) as { sha256: string }[];
+    let digest: string | undefined;
+    if (sameSize.length > 0) {
+      digest = await hashFile(f.fsPath);
+      if (sameSize.some((s) => s.sha256 === digest)) return { ...base, status: 'duplicate', kind, records: 0, diagnostics: 0 };
+    }
+
+    if (!captureKind) {
+      const why = gz ? 'gzip content is not a capture or a known node-tool dump' : 'not a capture or a known node-tool dump';
+      const d = diag('INGEST_UNKNOWN_KIND', why, { source: path });
+      digest ??= await hashFile(f.fsPath);
+      db.transaction(() => {
+        const w = new CaseWriter(db);
+        const id = w.addSource({ path, kind: 'unknown', node: opts.node ?? f.node, sha256: digest!, bytes: bytesTotal });
+        w.finishSource(id, { kind: 'unknown', firstTs: null, lastTs: null, records: 0, detail: { reason: why } });
+        w.addDiagnostic(id, path, d);
+      })();
+      return { ...base, status: 'unknown', kind: 'unknown', records: 0, diagnostics: 1, reason: why };
+    }
+
+    return await ingestCaptureSource(db, f, captureKind, gz, digest, bytesTotal, opts, (records, bytesRead, diagnostics) =>
+      progress({ phase: 'parse', path, bytesRead, bytesTotal, records, diagnostics, filesDone, filesTotal }));
+  } catch (e) {
+    const reason = e instanceof PodcapError || e instanceof Error ? e.message : String(e);
+    if ((e as Error)?.name === 'AbortError') throw e;
+    new CaseWriter(db).addDiagnostic(null, path, diag('INGEST_FAILED', reason, { source: path, offset: e instanceof PodcapError ? e.offset : undefined }));
+    return { ...base, status: 'failed', kind: 'unknown', records: 0, diagnostics: 1, reason };
+  } finally {
+    progress({ phase: 'done', path, bytesRead: bytesTotal, bytesTotal, records: 0, diagnostics: 0, filesDone: filesDone + 1, filesTotal }, true);
+  }
+}
+
+async function ingestCaptureSource(
+  db: CaseDb, f: InputFile, kind: CaptureKind, gz: boolean, knownDigest: string | undefined, bytes: number, opts: IngestOptions,
+  report: (records: number, bytesRead: number, diagnostics: number) => void,
+): Promise<IngestResult> {
+  const path = f.displayPath;
+  const hash = sha256();
+  let rawBytes = 0;
+  const writer = new CaseWriter(db);
+  db.exec('BEGIN');
+  try {
+    // The hash is filled in once the whole file has been read (in the same pass as parsing).
+    const placeholder = `pending:${process.pid}:${Date.now()}:${Math.random()}`;
+    const sourceId = writer.addSource({ path, kind, node: opts.node ?? f.node, sha256: knownDigest ?? placeholder, bytes });
+    const res = await ingestCapture({
+      path: f.fsPath, kind, gzip: gz, sourceId, writer,
+      stream: { signal: opts.signal, hash, onRawBytes: (n) => { rawBytes = n; } },
+      onPackets: (n) => report(n, rawBytes, 0),
+    });
+    const digest = hash.digest('hex');
+    const dup = db.prepare('SELECT id FROM sources WHERE sha256 = ? AND id <> ?').get(digest, sourceId);
+    if (dup) {
+      db.exec('ROLLBACK');
+      return { path, status: 'duplicate', kind, records: 0, diagnostics: 0, direct: f.direct };
+    }
+    db.prepare('UPDATE sources SET sha256 = ? WHERE id = ?').run(digest, sourceId);
+    const diags: Diagnostic[] = res.diagnostics.map((d) => ({ ...d, source: path }));
+    for (const d of diags) writer.addDiagnostic(sourceId, path, d);
+    writer.finishSource(sourceId, { kind, firstTs: res.firstTs, lastTs: res.lastTs, records: res.packets, detail: res.detail });
+    db.exec('COMMIT');
+    return { path, status: 'ingested', kind, sourceId, records: res.packets, diagnostics: diags.length, direct: f.direct };
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+async function gunzipHead(path: string): Promise<Uint8Array> {
+  try {
+    for await (const c of contentChunks(path, true)) return c;
+  } catch {
+    /* a damaged gzip is reported when it is read for real */
+  }
+  return new Uint8Array(0);
+}

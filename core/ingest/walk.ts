@@ -1,0 +1,96 @@
+import { lstat, readdir, realpath } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { diag, type Diagnostic } from '../diagnostics.js';
+
+export interface InputFile {
+  /** Where to read it. */
+  fsPath: string;
+  /** How to name it to the user (input path, or folder-relative). */
+  displayPath: string;
+  /** Node name taken from the folder layout, when there is one. */
+  node: string | null;
+  direct: boolean;
+}
+
+export interface WalkResult {
+  files: InputFile[];
+  missing: { path: string; reason: string }[];
+  diagnostics: Diagnostic[];
+}
+
+const MAX_FILES = 100_000;
+
+/**
+ * Expands inputs: files as they are, folders recursively in a stable (sorted) order. Symlinks are
+ * followed only when they stay inside the folder being walked.
+ */
+export async function walkInputs(inputs: string[]): Promise<WalkResult> {
+  const out: WalkResult = { files: [], missing: [], diagnostics: [] };
+  for (const input of inputs) {
+    let st;
+    try {
+      st = await lstat(input);
+    } catch (e) {
+      out.missing.push({ path: input, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      try {
+        st = await lstat(await realpath(input));
+      } catch {
+        out.missing.push({ path: input, reason: 'dangling symbolic link' });
+        continue;
+      }
+    }
+    if (st.isDirectory()) {
+      const root = await realpath(input);
+      await walkDir(root, root, input, out);
+    } else if (st.isFile()) {
+      out.files.push({ fsPath: input, displayPath: input, node: null, direct: true });
+    } else {
+      out.missing.push({ path: input, reason: 'not a regular file or folder' });
+    }
+  }
+  return out;
+}
+
+async function walkDir(root: string, dir: string, shownRoot: string, out: WalkResult): Promise<void> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (out.files.length >= MAX_FILES) {
+      out.diagnostics.push(diag('ARCHIVE_BOMB', `more than ${MAX_FILES} files under ${shownRoot}; the rest are not read`, { source: shownRoot }));
+      return;
+    }
+    const full = join(dir, e.name);
+    const shown = join(shownRoot, relative(root, full));
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = await realpath(full);
+      } catch {
+        out.diagnostics.push(diag('ARCHIVE_SYMLINK', `${shown}: dangling symbolic link skipped`, { source: shown }));
+        continue;
+      }
+      if (target !== root && !target.startsWith(root + sep)) {
+        out.diagnostics.push(diag('ARCHIVE_SYMLINK', `${shown}: symbolic link leaves the folder (to ${target}); refused`, { source: shown }));
+        continue;
+      }
+      const st = await lstat(target);
+      isDir = st.isDirectory();
+      isFile = st.isFile();
+      if (isDir) continue; // links to folders inside the tree would only visit them twice
+    }
+    if (isDir) await walkDir(root, full, shownRoot, out);
+    else if (isFile) out.files.push({ fsPath: full, displayPath: shown, node: nodeFromPath(relative(root, full)), direct: false });
+  }
+}
+
+/** A bundle keeps one folder per node: the first path component names it when there is one. */
+export function nodeFromPath(rel: string): string | null {
+  const parts = rel.split(/[\\/]/).filter(Boolean);
+  return parts.length > 1 ? parts[0] : null;
+}
+
+export { resolve };
