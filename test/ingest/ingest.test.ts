@@ -1,0 +1,90 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { iterateFlows } from '../../core/api/flows.js';
+import { openCase } from '../../core/db/open-case.js';
+import { ingestPaths } from '../../core/ingest/ingest.js';
+
+const samples = '../shared/samples/captures/tcpdump';
+const tmp = () => mkdtempSync(join(tmpdir(), 'podcap-ingest-'));
+const flowsOf = (db: ReturnType<typeof openCase>) => [...iterateFlows(db)].map(({ id: _i, source: _s, nat_peer: _n, ...f }) => f);
+
+describe('ingest', () => {
+  it('ingests a capture, reports garbage as unknown, and keeps going', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'garbage.bin'), Buffer.from([0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8]));
+    const db = openCase(join(d, 'c.db'));
+    const res = await ingestPaths(db, [join(d, 'garbage.bin'), join(samples, 'dns_tcp.pcap')]);
+    expect(res.map((r) => [r.status, r.direct])).toEqual([['unknown', true], ['ingested', true]]);
+    expect(res[0].reason).toMatch(/not a capture/);
+    const flows = flowsOf(db);
+    expect(flows).toHaveLength(1);
+    expect(flows[0]).toMatchObject({ proto: 'tcp', orig_ip: '192.168.1.11', orig_port: 33779, resp_ip: '209.87.249.18', resp_port: 53, state: 'SF' });
+  });
+
+  it('re-ingesting the same bytes is a no-op', async () => {
+    const d = tmp();
+    const db = openCase(join(d, 'c.db'));
+    await ingestPaths(db, [join(samples, 'dns_tcp.pcap')]);
+    copyFileSync(join(samples, 'dns_tcp.pcap'), join(d, 'renamed.pcap'));
+    const again = await ingestPaths(db, [join(d, 'renamed.pcap')]);
+    expect(again[0].status).toBe('duplicate');
+    expect((db.prepare('SELECT count(*) n FROM sources').get() as { n: number }).n).toBe(1);
+    expect((db.prepare('SELECT count(*) n FROM flows').get() as { n: number }).n).toBe(1);
+  });
+
+  it('keeps every packet before a truncated last record and reports the offset', async () => {
+    const d = tmp();
+    const whole = readFileSync(join(samples, 'dns_tcp.pcap'));
+    writeFileSync(join(d, 'cut.pcap'), whole.subarray(0, whole.length - 10));
+    const db = openCase(join(d, 'c.db'));
+    const [r] = await ingestPaths(db, [join(d, 'cut.pcap')]);
+    expect(r.status).toBe('ingested');
+    expect(r.records).toBe(10);
+    const diags = db.prepare("SELECT * FROM diagnostics WHERE severity = 'dataLoss'").all() as { code: string; offset: number; path: string }[];
+    expect(diags).toHaveLength(1);
+    expect(diags[0].code).toBe('CAPTURE_TRUNCATED_RECORD');
+    expect(diags[0].path).toBe(join(d, 'cut.pcap'));
+    expect(diags[0].offset).toBeGreaterThan(24);
+    expect(diags[0].offset).toBeLessThan(whole.length);
+  });
+
+  it('reads gzip-compressed captures to the same connections', async () => {
+    const d = tmp();
+    writeFileSync(join(d, 'x.pcap.gz'), gzipSync(readFileSync(join(samples, 'dns_tcp.pcap'))));
+    const a = openCase(join(d, 'a.db'));
+    const b = openCase(join(d, 'b.db'));
+    await ingestPaths(a, [join(samples, 'dns_tcp.pcap')]);
+    const [r] = await ingestPaths(b, [join(d, 'x.pcap.gz')]);
+    expect(r.status).toBe('ingested');
+    expect(flowsOf(b)).toEqual(flowsOf(a));
+  });
+
+  it('a damaged gzip keeps the packets before the damage', async () => {
+    const d = tmp();
+    const gz = gzipSync(readFileSync(join(samples, 'dns_tcp.pcap')));
+    writeFileSync(join(d, 'x.pcap.gz'), gz.subarray(0, Math.floor(gz.length * 0.7)));
+    const db = openCase(join(d, 'c.db'));
+    const [r] = await ingestPaths(db, [join(d, 'x.pcap.gz')]);
+    expect(r.status).toBe('ingested');
+    const codes = (db.prepare('SELECT code FROM diagnostics').all() as { code: string }[]).map((x) => x.code);
+    expect(codes).toContain('CAPTURE_GZIP_ERROR');
+  });
+
+  it('an aborted ingest rolls its source back and leaves the case as it was', async () => {
+    const d = tmp();
+    const db = openCase(join(d, 'c.db'));
+    await ingestPaths(db, [join(samples, 'dns_tcp.pcap')]);
+    const ac = new AbortController();
+    let sawParse = false;
+    // Abort from inside the parse phase, after the source row and some flows were written.
+    const onProgress = (p: { phase: string }) => { if (p.phase === 'parse') { sawParse = true; ac.abort(); } };
+    await expect(ingestPaths(db, [join(samples, 'geneve.pcap')], { signal: ac.signal, onProgress })).rejects.toThrow();
+    expect(sawParse).toBe(true);
+    expect((db.prepare('SELECT count(*) n FROM sources').get() as { n: number }).n).toBe(1);
+    expect(flowsOf(db)).toHaveLength(1);
+    expect(db.inTransaction).toBe(false);
+  });
+});
