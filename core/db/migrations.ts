@@ -1,5 +1,7 @@
 import { createTableSql } from './table-spec.js';
-import { DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, INTERFACES, RST_EVENTS, RST_SIGHTINGS, SOURCES } from './schema.js';
+import {
+  CONNTRACK_ENTRIES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
+} from './schema.js';
 
 /**
  * Numbered, append-only migrations. Never edit one that has shipped: add the next number.
@@ -16,5 +18,10 @@ export const MIGRATIONS: Migration[] = [
     version: 1,
     name: 'captures: sources, interfaces, diagnostics, flows, rst events',
     sql: [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS].map(createTableSql).join('\n'),
+  },
+  {
+    version: 2,
+    name: 'node-tool dumps: records, tcp events, conntrack entries, kernel events',
+    sql: [RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS].map(createTableSql).join('\n'),
   },
 ];

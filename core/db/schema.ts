@@ -150,8 +150,6 @@ export const RST_SIGHTINGS: TableSpec = {
   indexes: [{ name: 'rst_sightings_pk', columns: ['rst_id', 'source_id', 'iface'], unique: true }],
 };
 
-/** Every table, in creation order. */
-export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS];
 
 export interface SourceRow {
   id: number;
@@ -230,3 +228,96 @@ export interface DiagnosticRow {
   offset: number | null;
   line: number | null;
 }
+
+export const RECORDS: TableSpec = {
+  name: 'records',
+  doc: 'Every record parsed from a text dump, verbatim as JSON, so nothing a parser understood is lost.',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
+    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'Source file.' },
+    { name: 'kind', type: 'TEXT', notNull: true, doc: 'Format kind (tcptracer, conntrack, crictl, ...).' },
+    { name: 'rtype', type: 'TEXT', doc: 'Record sub-type within the format (conntrack: entry/stats/...; crictl: container/pod/...).' },
+    { name: 'line', type: 'INTEGER', doc: '1-based line of the record in its file.' },
+    { name: 'ts_us', type: 'INTEGER', doc: 'Record time when it carries one (µs).' },
+    { name: 'data', type: 'TEXT', notNull: true, doc: 'The typed record as JSON (types in core/formats/<kind>/types.ts).' },
+  ],
+  indexes: [
+    { name: 'records_kind', columns: ['kind', 'rtype'] },
+    { name: 'records_source', columns: ['source_id'] },
+  ],
+};
+
+export const TCP_EVENTS: TableSpec = {
+  name: 'tcp_events',
+  doc: 'TCP connect/accept/close events from tcptracer-like tools (and the counted form of the runbook).',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
+    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'Source file.' },
+    { name: 'line', type: 'INTEGER', notNull: true, doc: '1-based line.' },
+    { name: 'ts_us', type: 'INTEGER', doc: 'Event time (µs); relative to the first event when ts_relative = 1.' },
+    { name: 'ts_relative', type: 'INTEGER', notNull: true, doc: '1 when ts_us counts from the trace start rather than the epoch.' },
+    { name: 'type', type: 'TEXT', notNull: true, doc: 'connect | accept | close | unknown.' },
+    { name: 'pid', type: 'INTEGER', doc: 'Process id.' },
+    { name: 'comm', type: 'TEXT', doc: 'Process name (hostile string).' },
+    { name: 'saddr', type: 'TEXT', doc: 'Source address (null when masked or absent).' },
+    { name: 'daddr', type: 'TEXT', doc: 'Destination address.' },
+    { name: 'sport', type: 'INTEGER', doc: 'Source port.' },
+    { name: 'dport', type: 'INTEGER', doc: 'Destination port.' },
+    { name: 'netns', type: 'INTEGER', doc: 'Network namespace inode.' },
+    { name: 'count', type: 'INTEGER', notNull: true, doc: 'Events this row stands for (1, or N for an `uniq -c` count line).' },
+  ],
+  indexes: [
+    { name: 'tcp_events_saddr', columns: ['saddr'] },
+    { name: 'tcp_events_netns', columns: ['netns'] },
+  ],
+};
+
+export const CONNTRACK_ENTRIES: TableSpec = {
+  name: 'conntrack_entries',
+  doc: 'conntrack -L entries and -E events (both tuples kept exactly: with SNAT the reply tuple carries the node IP and SNAT port).',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
+    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'Source file.' },
+    { name: 'line', type: 'INTEGER', notNull: true, doc: '1-based line.' },
+    { name: 'ts_us', type: 'INTEGER', doc: 'Event time (-E -o timestamp), or null for a -L snapshot.' },
+    { name: 'event', type: 'TEXT', doc: 'NEW | UPDATE | DESTROY for events; null for a listing.' },
+    { name: 'proto', type: 'TEXT', notNull: true, doc: 'Layer-4 protocol name.' },
+    { name: 'state', type: 'TEXT', doc: 'TCP conntrack state (ESTABLISHED, TIME_WAIT, ...).' },
+    { name: 'timeout', type: 'INTEGER', doc: 'Seconds left before the entry expires.' },
+    { name: 'orig_src', type: 'TEXT', notNull: true, doc: 'Original direction source (the pod, before SNAT).' },
+    { name: 'orig_dst', type: 'TEXT', notNull: true, doc: 'Original direction destination.' },
+    { name: 'orig_sport', type: 'INTEGER', doc: 'Original source port.' },
+    { name: 'orig_dport', type: 'INTEGER', doc: 'Original destination port.' },
+    { name: 'reply_src', type: 'TEXT', notNull: true, doc: 'Reply direction source (the backend after DNAT).' },
+    { name: 'reply_dst', type: 'TEXT', notNull: true, doc: 'Reply direction destination (the SNAT address when translated).' },
+    { name: 'reply_sport', type: 'INTEGER', doc: 'Reply source port.' },
+    { name: 'reply_dport', type: 'INTEGER', doc: 'Reply destination port (the SNAT port when translated).' },
+    { name: 'assured', type: 'INTEGER', notNull: true, doc: '1 when [ASSURED].' },
+    { name: 'unreplied', type: 'INTEGER', notNull: true, doc: '1 when [UNREPLIED].' },
+    { name: 'mark', type: 'INTEGER', doc: 'Connection mark.' },
+    { name: 'zone', type: 'INTEGER', doc: 'Conntrack zone.' },
+  ],
+  indexes: [
+    { name: 'conntrack_orig', columns: ['orig_src', 'orig_dst'] },
+    { name: 'conntrack_reply', columns: ['reply_dst', 'reply_src', 'reply_sport'] },
+  ],
+};
+
+export const KERNEL_EVENTS: TableSpec = {
+  name: 'kernel_events',
+  doc: 'Kernel log events that matter to networking ("nf_conntrack: table full, dropping packet", ratelimits, ...).',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
+    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'Source file.' },
+    { name: 'line', type: 'INTEGER', notNull: true, doc: '1-based line.' },
+    { name: 'ts_us', type: 'INTEGER', doc: 'Event time (µs), when the log line has one.' },
+    { name: 'event', type: 'TEXT', notNull: true, doc: 'Event name (core/formats/kernlog/types.ts KernEvent).' },
+    { name: 'count', type: 'INTEGER', doc: 'Suppressed-callback count, for ratelimit lines.' },
+    { name: 'value', type: 'INTEGER', doc: 'A value the line sets (e.g. nf_conntrack_max).' },
+    { name: 'host', type: 'TEXT', doc: 'Host named by the log line.' },
+  ],
+  indexes: [{ name: 'kernel_events_ts', columns: ['event', 'ts_us'] }],
+};
+
+/** Every table, in creation order. */
+export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS];

@@ -5,7 +5,10 @@ import type { CaseDb } from '../db/open-case.js';
 import { PodcapError } from '../errors.js';
 import { ingestCapture } from './capture-ingest.js';
 import { contentChunks, isGzip, readHead, sha256 } from './chunks.js';
-import { detectCapture, type CaptureKind } from './detect.js';
+import { detectCapture, looksLikeText, type CaptureKind } from './detect.js';
+import { detectTextFormat, type AnyTextFormat } from '../formats/registry.js';
+import { RecordWriter } from '../db/record-writer.js';
+import { parseText, readText } from './text-ingest.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
 
@@ -69,7 +72,10 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
     const gz = isGzip(head);
     const content = gz ? await gunzipHead(f.fsPath) : head;
     const captureKind = detectCapture(content);
-    const kind: string = captureKind ?? 'unknown';
+    const textFormat = !captureKind && looksLikeText(content)
+      ? detectTextFormat(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'), f.displayPath)?.format
+      : undefined;
+    const kind: string = captureKind ?? textFormat?.kind ?? 'unknown';
 
     // Same size as a stored source? Hash first, so re-ingesting a big capture is instant.
     const sameSize = db.prepare('SELECT sha256 FROM sources WHERE bytes = ?').all(bytesTotal) as { sha256: string }[];
@@ -77,6 +83,11 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
     if (sameSize.length > 0) {
       digest = await hashFile(f.fsPath);
       if (sameSize.some((s) => s.sha256 === digest)) return { ...base, status: 'duplicate', kind, records: 0, diagnostics: 0 };
+    }
+
+    if (textFormat) {
+      return await ingestTextSource(db, f, textFormat, gz, digest, bytesTotal, opts, (bytesRead, records) =>
+        progress({ phase: 'parse', path, bytesRead, bytesTotal, records, diagnostics: 0, filesDone, filesTotal }));
     }
 
     if (!captureKind) {
@@ -138,6 +149,32 @@ async function ingestCaptureSource(
     if (db.inTransaction) db.exec('ROLLBACK');
     throw e;
   }
+}
+
+async function ingestTextSource(
+  db: CaseDb, f: InputFile, format: AnyTextFormat, gz: boolean, knownDigest: string | undefined, bytes: number, opts: IngestOptions,
+  report: (bytesRead: number, records: number) => void,
+): Promise<IngestResult> {
+  const path = f.displayPath;
+  const hash = sha256();
+  let rawBytes = 0;
+  const text = await readText(f.fsPath, gz, { signal: opts.signal, hash, onRawBytes: (n) => { rawBytes = n; report(n, 0); } });
+  const digest = hash.digest('hex');
+  if (knownDigest === undefined && db.prepare('SELECT 1 FROM sources WHERE sha256 = ?').get(digest)) {
+    return { path, status: 'duplicate', kind: format.kind, records: 0, diagnostics: 0, direct: f.direct };
+  }
+  const mtimeUs = Math.round((await stat(f.fsPath)).mtimeMs * 1000);
+  const parsed = parseText(format, text, path, f.mtimeUs ?? mtimeUs);
+  report(rawBytes, parsed.records.length);
+  const writer = new CaseWriter(db);
+  const records = new RecordWriter(db);
+  db.transaction(() => {
+    const sourceId = writer.addSource({ path, kind: format.kind, node: opts.node ?? f.node, sha256: digest, bytes });
+    const span = records.write(sourceId, format.kind, parsed.records);
+    for (const d of parsed.diagnostics) writer.addDiagnostic(sourceId, path, d);
+    writer.finishSource(sourceId, { kind: format.kind, firstTs: span.first, lastTs: span.last, records: parsed.records.length, detail: { gzip: gz } });
+  })();
+  return { path, status: 'ingested', kind: format.kind, records: parsed.records.length, diagnostics: parsed.diagnostics.length, direct: f.direct };
 }
 
 async function gunzipHead(path: string): Promise<Uint8Array> {

@@ -10,6 +10,8 @@ export interface InputFile {
   /** Node name taken from the folder layout, when there is one. */
   node: string | null;
   direct: boolean;
+  /** Modification time from an archive entry (files on disk use their own mtime). */
+  mtimeUs?: number;
 }
 
 export interface WalkResult {

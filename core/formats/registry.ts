@@ -1,0 +1,42 @@
+import { conntrackFormat } from './conntrack/index.js';
+import { crictlFormat } from './crictl/index.js';
+import { kernlogFormat } from './kernlog/index.js';
+import { lsnsFormat } from './lsns/index.js';
+import { netstatFormat } from './netstat/index.js';
+import { pstreeFormat } from './pstree/index.js';
+import { sysctlFormat } from './sysctl/index.js';
+import { tcptracerCountFormat, tcptracerFormat } from './tcptracer/index.js';
+import type { TextFormat } from './text-format.js';
+
+export type AnyTextFormat = TextFormat<string, unknown>;
+
+/** Every node-tool text format podcap reads. Order only matters for exact ties. */
+export const TEXT_FORMATS: AnyTextFormat[] = [
+  tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
+  crictlFormat, lsnsFormat, pstreeFormat,
+] as AnyTextFormat[];
+
+/** Below this a sniffer's claim is not taken (DESIGN.md: content decides, names only break ties). */
+export const MIN_CONFIDENCE = 0.5;
+
+export interface TextDetection {
+  format: AnyTextFormat;
+  confidence: number;
+  /** Other formats' scores, for the "why" shown with unknown or close calls. */
+  runnersUp: { kind: string; confidence: number }[];
+}
+
+export function detectTextFormat(head: string, fileName: string): TextDetection | undefined {
+  const scored = TEXT_FORMATS.map((format) => {
+    let confidence = 0;
+    try {
+      confidence = format.sniff(head, fileName);
+    } catch {
+      confidence = 0; // a sniffer must never sink the ingest of a file that is not its own
+    }
+    return { format, confidence };
+  }).sort((a, b) => b.confidence - a.confidence);
+  const best = scored[0];
+  if (!best || best.confidence < MIN_CONFIDENCE) return undefined;
+  return { format: best.format, confidence: best.confidence, runnersUp: scored.slice(1, 3).map((s) => ({ kind: s.format.kind, confidence: s.confidence })) };
+}
