@@ -42,7 +42,7 @@ export function* iterateRst(db: CaseDb, q: RstQuery = {}): Generator<RstOut> {
   const stmt = db.prepare(`SELECT r.*, f.proto, f.orig_ip, f.orig_port, f.resp_ip, f.resp_port, f.state,
       (SELECT CASE WHEN o.orig_ip = r.sender_ip THEN o.orig_ttl ELSE o.resp_ttl END FROM flows o
         WHERE o.id <> r.flow_id AND ((o.orig_ip = r.sender_ip AND o.orig_ttl >= 0) OR (o.resp_ip = r.sender_ip AND o.resp_ttl >= 0)) LIMIT 1) AS other_ttl,
-      (SELECT json_group_array(json_object('source', s.path, 'interface', ci.name))
+      (SELECT json_group_array(json_object('source', s.path, 'interface', coalesce(ci.name, CASE WHEN rs.ifindex >= 0 THEN 'ifindex ' || rs.ifindex END)))
          FROM rst_sightings rs JOIN sources s ON s.id = rs.source_id
          LEFT JOIN capture_interfaces ci ON ci.source_id = rs.source_id AND ci.iface = rs.iface
         WHERE rs.rst_id = r.id) AS sightings

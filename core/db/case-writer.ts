@@ -48,11 +48,11 @@ export class CaseWriter {
       AND orig_isn = ? AND resp_isn = ? AND source_id <> ? AND start_us <= ? AND end_us >= ? LIMIT 1`);
     this.mergeFlow = db.prepare(`UPDATE flows SET start_us = min(start_us, ?), end_us = max(end_us, ?), orig_pkts = max(orig_pkts, ?), resp_pkts = max(resp_pkts, ?),
       orig_bytes = max(orig_bytes, ?), resp_bytes = max(resp_bytes, ?), dup_pkts = dup_pkts + ? WHERE id = ?`);
-    this.insFlowSighting = db.prepare(`INSERT OR IGNORE INTO flow_sightings (flow_id, source_id, iface) VALUES (?, ?, ?)`);
+    this.insFlowSighting = db.prepare(`INSERT OR IGNORE INTO flow_sightings (flow_id, source_id, iface, ifindex) VALUES (?, ?, ?, ?)`);
     this.insRst = db.prepare(`INSERT INTO rst_events (flow_id, source_id, ts_us, sender_ip, sender_port, receiver_ip, receiver_port, sender_role, flags, seq, ack, ttl, ip_id,
       sender_prev_ttl, sender_prev_ip_id, idle_before_us, answers_syn, payload_len) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.findRstTwin = db.prepare(`SELECT id FROM rst_events WHERE flow_id = ? AND sender_ip = ? AND seq = ? AND flags = ? AND ts_us BETWEEN ? AND ? LIMIT 1`);
-    this.insRstSighting = db.prepare(`INSERT OR IGNORE INTO rst_sightings (rst_id, source_id, iface) VALUES (?, ?, ?)`);
+    this.insRstSighting = db.prepare(`INSERT OR IGNORE INTO rst_sightings (rst_id, source_id, iface, ifindex) VALUES (?, ?, ?, ?)`);
     this.caseHadFlows = db.prepare('SELECT 1 FROM flows LIMIT 1').get() !== undefined;
   }
 
@@ -95,7 +95,7 @@ export class CaseWriter {
     if (!merged) {
       flowId = Number(this.insFlow.run(sourceId, c.proto, c.origIp, c.origPort, c.respIp, c.respPort, c.startUs, c.endUs, c.state, c.history,
         c.origPkts, c.respPkts, c.origBytes, c.respBytes, c.origIpBytes, c.respIpBytes, c.missedBytes, c.originGuessed ? 1 : 0, c.rstBy,
-        c.origIsn, c.respIsn, c.origTtl, c.respTtl, c.duplicatePkts, c.icmpErrors ?? 0, c.tunnel ? JSON.stringify(c.tunnel) : null).lastInsertRowid);
+        c.origIsn, c.respIsn, c.origTtl, c.respTtl, c.duplicatePkts, c.icmpErrors, c.tunnel ? JSON.stringify(c.tunnel) : null).lastInsertRowid);
       this.flowsWritten++;
     }
     this.addSightings(this.insFlowSighting, flowId, c.sightings);
@@ -122,7 +122,7 @@ export class CaseWriter {
   }
 
   private addSightings(stmt: { run(...a: unknown[]): unknown }, id: number, sightings: Sighting[]): void {
-    for (const s of sightings) stmt.run(id, s.sourceId, s.iface);
+    for (const s of sightings) stmt.run(id, s.sourceId, s.iface, s.ifindex);
   }
 
   /** Links the two NAT halves of one connection (same ISNs, translated tuple) across the case. */

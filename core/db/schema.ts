@@ -104,8 +104,9 @@ export const FLOW_SIGHTINGS: TableSpec = {
     { name: 'flow_id', type: 'INTEGER', notNull: true, references: 'flows(id)', doc: 'Flow.' },
     { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'Capture source.' },
     { name: 'iface', type: 'INTEGER', notNull: true, doc: 'Interface index within that source.' },
+    { name: 'ifindex', type: 'INTEGER', notNull: true, doc: 'Linux ifindex from the SLL2 header (the real interface of a `-i any` capture), -1 when none.' },
   ],
-  indexes: [{ name: 'flow_sightings_pk', columns: ['flow_id', 'source_id', 'iface'], unique: true }],
+  indexes: [{ name: 'flow_sightings_pk', columns: ['flow_id', 'source_id', 'iface', 'ifindex'], unique: true }],
 };
 
 export const RST_EVENTS: TableSpec = {
@@ -146,8 +147,9 @@ export const RST_SIGHTINGS: TableSpec = {
     { name: 'rst_id', type: 'INTEGER', notNull: true, references: 'rst_events(id)', doc: 'RST event.' },
     { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'Capture source.' },
     { name: 'iface', type: 'INTEGER', notNull: true, doc: 'Interface index within that source.' },
+    { name: 'ifindex', type: 'INTEGER', notNull: true, doc: 'Linux ifindex from the SLL2 header, -1 when none.' },
   ],
-  indexes: [{ name: 'rst_sightings_pk', columns: ['rst_id', 'source_id', 'iface'], unique: true }],
+  indexes: [{ name: 'rst_sightings_pk', columns: ['rst_id', 'source_id', 'iface', 'ifindex'], unique: true }],
 };
 
 

@@ -27,7 +27,7 @@ function u32(b: Uint8Array, o: number): number {
 
 function reset(p: Packet): void {
   p.sllIfindex = -1; p.sllPktType = -1; p.truncated = false;
-  p.ipVersion = 0; p.src = ''; p.dst = ''; p.ttl = 0; p.ipId = -1; p.dontFragment = false; p.fragment = false;
+  p.ipVersion = 0; p.src = ''; p.dst = ''; p.ipLen = 0; p.ttl = 0; p.ipId = -1; p.dontFragment = false; p.fragment = false;
   p.proto = 0; p.l4 = L4.None; p.sport = 0; p.dport = 0; p.tcpFlags = 0; p.seq = 0; p.ack = 0; p.window = 0;
   p.payloadLen = 0; p.mss = -1; p.wscale = -1; p.sackPermitted = false; p.tsVal = -1;
   p.icmpType = 0; p.icmpCode = 0; p.icmpInner = null; p.tunnel = null;
@@ -113,6 +113,7 @@ function ipv4(b: Uint8Array, o: number, end: number, p: Packet, depth: number): 
   if (total === 0) total = end - o;
   if (total < ihl) return DecodeStatus.Malformed;
   p.ipVersion = 4;
+  p.ipLen = total;
   p.ipId = u16(b, o + 4);
   const frag = u16(b, o + 6);
   p.dontFragment = (frag & 0x4000) !== 0;
@@ -134,6 +135,7 @@ function ipv6(b: Uint8Array, o: number, end: number, p: Packet, depth: number): 
   p.src = ipv6Text(b, o + 8);
   p.dst = ipv6Text(b, o + 24);
   let payload = u16(b, o + 4);
+  p.ipLen = payload + 40;
   let next = b[o + 6];
   let q = o + 40;
   // Walk extension headers to the transport header.

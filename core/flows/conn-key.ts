@@ -1,8 +1,9 @@
 import type { ConnProto, ConnRecord } from './types.js';
 
 /**
- * Direction-free key of a TCP/UDP 5-tuple, the one the tracker's table uses: both directions of a
- * connection give the same string. Addresses are compared as text; any fixed order works.
+ * Direction-free key of a TCP/UDP 5-tuple: both directions of a connection give the same string,
+ * so records from several capture files (or with flipped roles) can be joined on it. Addresses are
+ * compared as text; any fixed order works. (The tracker's own table hashes in place instead.)
  */
 export function connKey(proto: 'tcp' | 'udp', srcIp: string, srcPort: number, dstIp: string, dstPort: number): string {
   const pre = proto === 'tcp' ? 't' : 'u';

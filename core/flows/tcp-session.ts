@@ -336,8 +336,10 @@ function updateClosedState(c: Conn, t: number, ep: Side, rst: boolean, tm: FlowT
 }
 
 /**
- * TCPSessionAdapter::ConnectionClosed. Zeek defers the close while the reassembler still has data
- * pending (close_deferred); this tracker closes at once (see NOTE in the report: timing only).
+ * TCPSessionAdapter::ConnectionClosed. Zeek defers the close while its reassembler still holds data
+ * above a hole (close_deferred) and finishes it at the endpoint's EOF, usually the next ACK; this
+ * tracker closes at once. That only moves when the close timers start (and so whether a packet in
+ * between still moves last_time), not the states or the history.
  */
 function connectionClosed(c: Conn, ep: Side, peer: Side, gen: boolean, tm: FlowTimeouts): void {
   if (ep.didClose) return;

@@ -24,7 +24,10 @@ export interface ConnRecord {
   /** For ICMP: the type (Zeek's orig_p). */
   origPort: number;
   respIp: string;
-  /** For ICMP: the code (Zeek's resp_p). */
+  /**
+   * For ICMP, Zeek's resp_p: the type of the other half of a request/reply pair (echo request 8 ->
+   * 0, ICMPv6 128 -> 129, ...), otherwise the message's code.
+   */
   respPort: number;
   startUs: number;
   /**

@@ -28,6 +28,15 @@ describe('conn_state (TCP)', () => {
     expect(c.lastPktUs).toBe(c.startUs + 9 * 1000);
   });
 
+  it('SF after FIN then RST from the originator, once the responder closes too', () => {
+    // UpdateClosedState: RST after our FIN -> RESET; UpdateEstablishedState: the peer's FIN turns a
+    // RESET whose previous state was CLOSED back into CLOSED ("actually normal termination").
+    const k = new TcpTalk();
+    const c = only(run([k.c('S'), k.s('SA'), k.c('A'), k.c('FA'), k.c('R'), k.s('FA')]));
+    expect(c.history).toBe('ShAFRf');
+    expect(c.state).toBe('SF');
+  });
+
   it('S0: SYN only, retransmitted with the same ISN', () => {
     // UpdateInactiveState: SYN -> SYN_SENT; a repeated SYN with the same relative seq adds no 'S'
     // (update_history compares with hist_last_SYN); conn_state: SYN_SENT/INACTIVE -> S0.
@@ -112,6 +121,14 @@ describe('conn_state (TCP)', () => {
     expect(c.state).toBe('OTH');
     expect(c.history).toBe('DR');
     expect(c.originGuessed).toBe(true);
+  });
+
+  it('OTH (not RSTOS0) when the originator\'s history has an ACK between its SYN and RST', () => {
+    // "SAR" does not match /^\^?S[^HAFGIQ]*R.*/: the A rules RSTOS0 out.
+    const k = new TcpTalk();
+    const c = only(run([k.c('S'), k.c('A', 0, { ack: 9001 }), k.c('R')]));
+    expect(c.history).toBe('SAR');
+    expect(c.state).toBe('OTH');
   });
 
   it('RSTRH: SYN-ACK seen first (flipped), then the responder resets', () => {

@@ -113,6 +113,18 @@ describe('history letters', () => {
     expect(c.missedBytes).toBe(0);
   });
 
+  it('no G and no missed bytes on a partial connection (gaps there are not trusted)', () => {
+    // TCP_Reassembler::Gap only reports for cleanly established/closing endpoints.
+    const k = new TcpTalk();
+    const d1 = k.c('PA', 100);
+    k.c('PA', 100); // lost
+    const d3 = k.c('PA', 100);
+    const c = only(run([d1, d3, k.s('A')]));
+    expect(c.history).toBe('Da');
+    expect(c.missedBytes).toBe(0);
+    expect(c.origBytes).toBe(300);
+  });
+
   it('g: the gap is in the responder\'s data', () => {
     const k = new TcpTalk();
     const hs = handshake(k);
@@ -163,6 +175,34 @@ describe('history letters', () => {
     expect(c.history).toBe('^dA');
     expect(c.origIp).toBe('10.0.0.1');
     expect(c.originGuessed).toBe(true);
+  });
+
+  it('i: FIN+RST from the responder', () => {
+    const k = new TcpTalk();
+    const c = only(run([...handshake(k), k.s('FRA')]));
+    expect(c.history).toBe('ShAi');
+    expect(c.state).toBe('RSTR');
+  });
+
+  it('s: a pure SYN from the responder that is not a reuse (its seq matches the originator start seq)', () => {
+    // IsReuse compares with the ORIGINATOR's start seq (init_endpoint: first data seq - 1 = 4999).
+    // UpdateInactiveState: responder SYN without ACK -> simultaneous_open weird, responder ESTABLISHED.
+    const k = new TcpTalk({ cIsn: 4999 });
+    const d = k.c('PA', 10, { seq: 5000 });
+    const c = only(run([d, k.s('S', 0, { seq: 4999 })]));
+    expect(c.history).toBe('Ds');
+  });
+
+  it('G is logarithmic too: 10 gaps give GG', () => {
+    const k = new TcpTalk();
+    const pk = handshake(k);
+    for (let i = 0; i < 10; i++) {
+      k.c('PA', 100); // lost
+      pk.push(k.c('PA', 100), k.s('A'));
+    }
+    const c = only(run(pk));
+    expect(c.history).toBe('ShADaGG');
+    expect(c.missedBytes).toBe(1000);
   });
 
   it('never C: checksums are not verified', () => {

@@ -91,6 +91,14 @@ describe('byte accounting', () => {
     expect([c.origBytes, c.origIpBytes]).toEqual([12, 60]);
   });
 
+  it('the outer header of a VXLAN/Geneve packet is kept on the connection', () => {
+    const p = udpPacket({ src: A, sport: 1, dst: B, dport: 2, ts: 1 });
+    p.tunnel = { kind: 'vxlan', vni: 4096, outerSrc: '192.168.0.1', outerDst: '192.168.0.2' };
+    const c = only(run([p]));
+    expect(c.tunnel).toEqual({ kind: 'vxlan', vni: 4096, outerSrc: '192.168.0.1', outerDst: '192.168.0.2' });
+    expect(c.tunnel).not.toBe(p.tunnel);
+  });
+
   it('packets the tracker cannot use are counted as ignored', () => {
     const p = udpPacket({ src: A, sport: 1, dst: B, dport: 2, ts: 1 });
     const r = run([{ ...p, l4: 0 as never }, { ...p, ipVersion: 0 }]);

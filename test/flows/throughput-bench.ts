@@ -60,7 +60,7 @@ export function measure(w: Prepared, conns: number): number {
   p.proto = 6;
   p.l4 = 6 as Packet['l4'];
   let best = 0;
-  for (let round = 0; round < 6; round++) {
+  for (let round = 0; round < 10; round++) {
     let n = 0;
     let sf = 0;
     const tr = new ConnTracker({ sourceId: 1, onConn: (c) => { n++; if (c.state === 'SF' && c.history === 'ShADaFf') sf++; }, onRst: () => {} });

@@ -14,7 +14,7 @@ import { it } from 'vitest';
 import { measure, prepare } from './throughput-bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const line = (label: string, mpps: number, n: number) => `[tracker-throughput] ${label}: ${(mpps / 1e6).toFixed(2)} M packets/s (${n} packets, 20000 connections, best of 6)`;
+const line = (label: string, mpps: number, n: number) => `[tracker-throughput] ${label}: ${(mpps / 1e6).toFixed(2)} M packets/s (${n} packets, 20000 connections, best of 10)`;
 
 it('measures tracker throughput (prints, does not assert speed)', async () => {
   const single = prepare(20_000, false);
@@ -26,7 +26,7 @@ it('measures tracker throughput (prints, does not assert speed)', async () => {
   try {
     const out = join(dir, 'bench.mjs');
     const entry = `import { measure, prepare } from './throughput-bench.ts';
-const label = (s, m, n) => '[tracker-throughput] node (esbuild bundle), ' + s + ': ' + (m / 1e6).toFixed(2) + ' M packets/s (' + n + ' packets, 20000 connections, best of 6)';
+const label = (s, m, n) => '[tracker-throughput] node (esbuild bundle), ' + s + ': ' + (m / 1e6).toFixed(2) + ' M packets/s (' + n + ' packets, 20000 connections, best of 10)';
 const a = prepare(20000, false); console.log(label('single capture point', measure(a, 20000), a.n));
 const b = prepare(20000, true); console.log(label('-i any (every packet twice)', measure(b, 20000), b.n));`;
     await build({ stdin: { contents: entry, resolveDir: here, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent' });
