@@ -125,17 +125,32 @@ export class CaseWriter {
     for (const s of sightings) stmt.run(id, s.sourceId, s.iface, s.ifindex);
   }
 
-  /** Links the two NAT halves of one connection (same ISNs, translated tuple) across the case. */
+  /**
+   * Links the two NAT halves of one connection (same ISNs, translated tuple, overlapping time)
+   * across the case. Grouping by the ISN pair first keeps this linear in the number of flows.
+   */
   linkNatPeers(): number {
-    const res = this.db.prepare(`
-      WITH pairs AS (
-        SELECT a.id AS a_id, min(b.id) AS b_id FROM flows a JOIN flows b
-          ON a.orig_isn = b.orig_isn AND a.resp_isn = b.resp_isn AND a.id <> b.id AND a.proto = 'tcp' AND b.proto = 'tcp'
-         AND a.start_us <= b.end_us + ${MERGE_SLACK_US} AND b.start_us <= a.end_us + ${MERGE_SLACK_US}
-         AND (a.orig_ip <> b.orig_ip OR a.orig_port <> b.orig_port OR a.resp_ip <> b.resp_ip OR a.resp_port <> b.resp_port)
-        WHERE a.orig_isn >= 0 AND a.resp_isn >= 0 AND a.nat_peer IS NULL
-        GROUP BY a.id)
-      UPDATE flows SET nat_peer = (SELECT b_id FROM pairs WHERE pairs.a_id = flows.id) WHERE id IN (SELECT a_id FROM pairs)`).run();
-    return res.changes;
+    const groups = this.db.prepare(`SELECT orig_isn, resp_isn FROM flows WHERE proto = 'tcp' AND orig_isn >= 0 AND resp_isn >= 0
+      GROUP BY orig_isn, resp_isn HAVING count(*) > 1`).all() as { orig_isn: number; resp_isn: number }[];
+    const members = this.db.prepare(`SELECT id, orig_ip, orig_port, resp_ip, resp_port, start_us, end_us, nat_peer FROM flows
+      WHERE orig_isn = ? AND resp_isn = ? AND proto = 'tcp' ORDER BY id`);
+    const setPeer = this.db.prepare('UPDATE flows SET nat_peer = ? WHERE id = ?');
+    let linked = 0;
+    type M = { id: number; orig_ip: string; orig_port: number; resp_ip: string; resp_port: number; start_us: number; end_us: number; nat_peer: number | null };
+    for (const g of groups) {
+      const ms = members.all(g.orig_isn, g.resp_isn) as M[];
+      for (const a of ms) {
+        if (a.nat_peer !== null) continue;
+        const b = ms.find((x) => x.id !== a.id
+          && (x.orig_ip !== a.orig_ip || x.orig_port !== a.orig_port || x.resp_ip !== a.resp_ip || x.resp_port !== a.resp_port)
+          && x.start_us <= a.end_us + MERGE_SLACK_US && a.start_us <= x.end_us + MERGE_SLACK_US);
+        if (!b) continue;
+        setPeer.run(b.id, a.id);
+        a.nat_peer = b.id;
+        linked++;
+      }
+    }
+    return linked;
   }
+
 }

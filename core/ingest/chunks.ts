@@ -32,15 +32,20 @@ async function* rawChunks(path: string, o: ChunkStreamOptions): AsyncGenerator<U
   const fh = await open(path, 'r');
   try {
     let total = 0;
+    // Read ahead one chunk so the disk read overlaps with parsing the previous chunk.
+    // A fresh buffer per chunk: readers keep views into the previous chunk until the next push.
+    const readNext = () => {
+      const buf = Buffer.allocUnsafe(CHUNK_SIZE);
+      return fh.read(buf, 0, CHUNK_SIZE, null).then((r) => buf.subarray(0, r.bytesRead));
+    };
+    let pending = readNext();
     for (;;) {
       o.signal?.throwIfAborted();
-      // A fresh buffer per chunk: readers keep views into the previous chunk until the next push.
-      const buf = Buffer.allocUnsafe(CHUNK_SIZE);
-      const { bytesRead } = await fh.read(buf, 0, CHUNK_SIZE, null);
-      if (bytesRead === 0) return;
-      const chunk = buf.subarray(0, bytesRead);
+      const chunk = await pending;
+      if (chunk.length === 0) return;
+      pending = readNext();
       o.hash?.update(chunk);
-      total += bytesRead;
+      total += chunk.length;
       o.onRawBytes?.(total);
       yield chunk;
     }
