@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import type { ChunkHasher } from './hasher.js';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 
@@ -12,8 +13,8 @@ export interface ChunkStreamOptions {
   signal?: AbortSignal;
   /** Called with the count of raw (on-disk) bytes read so far. */
   onRawBytes?: (n: number) => void;
-  /** Hash of the raw bytes, updated as they are read. */
-  hash?: Hash;
+  /** Hash of the raw bytes, updated as they are read (its buffers are used for the chunks). */
+  hash?: ChunkHasher;
 }
 
 /** Reads a file's first bytes (to sniff its kind) without reading the rest. */
@@ -88,3 +89,4 @@ export class GzipError extends Error {}
 export function sha256(): Hash {
   return createHash('sha256');
 }
+export type { Hash };

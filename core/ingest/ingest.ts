@@ -4,7 +4,8 @@ import { CaseWriter } from '../db/case-writer.js';
 import type { CaseDb } from '../db/open-case.js';
 import { PodcapError } from '../errors.js';
 import { ingestCapture } from './capture-ingest.js';
-import { contentChunks, isGzip, readHead, sha256 } from './chunks.js';
+import { contentChunks, isGzip, readHead } from './chunks.js';
+import { hasherFor } from './hasher.js';
 import { detectCapture, looksLikeText, type CaptureKind } from './detect.js';
 import { detectTextFormat, type AnyTextFormat } from '../formats/registry.js';
 import { RecordWriter } from '../db/record-writer.js';
@@ -55,10 +56,10 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   return results;
 }
 
-async function hashFile(path: string): Promise<string> {
-  const h = sha256();
+async function hashFile(path: string, bytes: number): Promise<string> {
+  const h = hasherFor(bytes);
   for await (const _ of contentChunks(path, false, { hash: h })) { /* hashing only */ }
-  return h.digest('hex');
+  return h.digest();
 }
 
 async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDone: number, filesTotal: number): Promise<IngestResult> {
@@ -81,7 +82,7 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
     const sameSize = db.prepare('SELECT sha256 FROM sources WHERE bytes = ?').all(bytesTotal) as { sha256: string }[];
     let digest: string | undefined;
     if (sameSize.length > 0) {
-      digest = await hashFile(f.fsPath);
+      digest = await hashFile(f.fsPath, bytesTotal);
       if (sameSize.some((s) => s.sha256 === digest)) return { ...base, status: 'duplicate', kind, records: 0, diagnostics: 0 };
     }
 
@@ -93,7 +94,7 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
     if (!captureKind) {
       const why = gz ? 'gzip content is not a capture or a known node-tool dump' : 'not a capture or a known node-tool dump';
       const d = diag('INGEST_UNKNOWN_KIND', why, { source: path });
-      digest ??= await hashFile(f.fsPath);
+      digest ??= await hashFile(f.fsPath, bytesTotal);
       db.transaction(() => {
         const w = new CaseWriter(db);
         const id = w.addSource({ path, kind: 'unknown', node: opts.node ?? f.node, sha256: digest!, bytes: bytesTotal });
@@ -120,7 +121,7 @@ async function ingestCaptureSource(
   report: (records: number, bytesRead: number, diagnostics: number) => void,
 ): Promise<IngestResult> {
   const path = f.displayPath;
-  const hash = sha256();
+  const hash = hasherFor(bytes);
   let rawBytes = 0;
   const writer = new CaseWriter(db);
   db.exec('BEGIN');
@@ -133,7 +134,7 @@ async function ingestCaptureSource(
       stream: { signal: opts.signal, hash, onRawBytes: (n) => { rawBytes = n; } },
       onPackets: (n) => report(n, rawBytes, 0),
     });
-    const digest = hash.digest('hex');
+    const digest = await hash.digest();
     const dup = db.prepare('SELECT id FROM sources WHERE sha256 = ? AND id <> ?').get(digest, sourceId);
     if (dup) {
       db.exec('ROLLBACK');
@@ -156,10 +157,10 @@ async function ingestTextSource(
   report: (bytesRead: number, records: number) => void,
 ): Promise<IngestResult> {
   const path = f.displayPath;
-  const hash = sha256();
+  const hash = hasherFor(bytes);
   let rawBytes = 0;
   const text = await readText(f.fsPath, gz, { signal: opts.signal, hash, onRawBytes: (n) => { rawBytes = n; report(n, 0); } });
-  const digest = hash.digest('hex');
+  const digest = await hash.digest();
   if (knownDigest === undefined && db.prepare('SELECT 1 FROM sources WHERE sha256 = ?').get(digest)) {
     return { path, status: 'duplicate', kind: format.kind, records: 0, diagnostics: 0, direct: f.direct };
   }
