@@ -1,5 +1,6 @@
 import type { CaseDb } from '../db/open-case.js';
 import type { FlowRow } from '../db/schema.js';
+import { podAtSql } from './correlate.js';
 import { usToSeconds } from './time.js';
 
 export interface FlowQuery {
@@ -45,7 +46,7 @@ export interface FlowOut extends FlowTuple {
   origin_guessed: boolean;
 }
 
-type Joined = FlowRow & { source_path: string; p_proto: string | null; p_orig_ip: string | null; p_orig_port: number | null; p_resp_ip: string | null; p_resp_port: number | null };
+export type FlowJoined = FlowRow & { source_path: string; orig_pod: string | null; resp_pod: string | null; p_proto: string | null; p_orig_ip: string | null; p_orig_port: number | null; p_resp_ip: string | null; p_resp_port: number | null };
 
 export function flowWhere(q: FlowQuery): { sql: string; params: unknown[] } {
   const where: string[] = [];
@@ -77,17 +78,24 @@ export function flowWhere(q: FlowQuery): { sql: string; params: unknown[] } {
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
+/**
+ * The columns every flow listing selects (alias f, sources s, NAT peer p), with the pods the
+ * identity graph gives each endpoint at the flow's start.
+ */
+export const FLOW_SELECT = `SELECT f.*, s.path AS source_path, p.proto AS p_proto, p.orig_ip AS p_orig_ip, p.orig_port AS p_orig_port,
+      p.resp_ip AS p_resp_ip, p.resp_port AS p_resp_port,
+      ${podAtSql('f.orig_ip', 'f.start_us')} AS orig_pod, ${podAtSql('f.resp_ip', 'f.start_us')} AS resp_pod
+    FROM flows f JOIN sources s ON s.id = f.source_id LEFT JOIN flows p ON p.id = f.nat_peer`;
+
 /** Flows in start order, streamed (a case may hold millions). */
 export function* iterateFlows(db: CaseDb, q: FlowQuery = {}): Generator<FlowOut> {
   const { sql, params } = flowWhere(q);
-  const stmt = db.prepare(`SELECT f.*, s.path AS source_path, p.proto AS p_proto, p.orig_ip AS p_orig_ip, p.orig_port AS p_orig_port,
-      p.resp_ip AS p_resp_ip, p.resp_port AS p_resp_port
-    FROM flows f JOIN sources s ON s.id = f.source_id LEFT JOIN flows p ON p.id = f.nat_peer
+  const stmt = db.prepare(`${FLOW_SELECT}
     ${sql} ORDER BY f.start_us, f.id LIMIT ? OFFSET ?`);
-  for (const r of stmt.iterate(...params, q.limit ?? -1, q.offset ?? 0) as Iterable<Joined>) yield toFlowOut(r);
+  for (const r of stmt.iterate(...params, q.limit ?? -1, q.offset ?? 0) as Iterable<FlowJoined>) yield toFlowOut(r);
 }
 
-function toFlowOut(r: Joined): FlowOut {
+export function toFlowOut(r: FlowJoined): FlowOut {
   return {
     id: r.id,
     proto: r.proto,
@@ -106,8 +114,8 @@ function toFlowOut(r: Joined): FlowOut {
     resp_bytes: r.resp_bytes,
     rst_by: r.rst_by as FlowOut['rst_by'],
     source: r.source_path,
-    orig_pod: null,
-    resp_pod: null,
+    orig_pod: r.orig_pod,
+    resp_pod: r.resp_pod,
     nat_peer: r.p_orig_ip === null ? null : { proto: r.p_proto!, orig_ip: r.p_orig_ip, orig_port: r.p_orig_port!, resp_ip: r.p_resp_ip!, resp_port: r.p_resp_port! },
     origin_guessed: r.origin_guessed === 1,
   };

@@ -1,6 +1,7 @@
 import type { CaseDb } from '../db/open-case.js';
 import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo } from './contract.js';
-import { iterateFlows } from './flows.js';
+import { listCorrelations } from './correlate.js';
+import { listFlowPage } from './flow-page.js';
 import { iterateRst } from './rst.js';
 import { listDiagnostics, listSources } from './sources.js';
 
@@ -28,18 +29,14 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
     },
     'sources.list': () => listSources(db),
     'diagnostics.list': (req) => listDiagnostics(db, req.sourceId),
-    'flows.list': (req) => {
-      const rows = [...iterateFlows(db, { fromUs: req.fromUs, toUs: req.toUs, limit: req.limit ?? 200, offset: req.offset ?? 0 })];
-      const total = (db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number }).n;
-      return { rows, total };
-    },
+    'flows.list': (req) => listFlowPage(db, req),
     'rst.list': (req) => [...iterateRst(db, req)],
     'rst.summary': notYet('rst.summary'),
     'fanout.list': notYet('fanout.list'),
     'ports.list': notYet('ports.list'),
     'ports.heatmap': notYet('ports.heatmap'),
     'conntrack.timeline': notYet('conntrack.timeline'),
-    'correlate.list': notYet('correlate.list'),
+    'correlate.list': (req) => listCorrelations(db, req),
     'findings.list': notYet('findings.list'),
     'compare.run': notYet('compare.run'),
   };

@@ -1,6 +1,7 @@
 import { rstVerdict, type RstVerdict } from '../analysis/rst-verdict.js';
 import type { CaseDb } from '../db/open-case.js';
 import type { RstEventRow } from '../db/schema.js';
+import { nodeOfSql, podAtSql } from './correlate.js';
 import type { FlowTuple } from './flows.js';
 
 export interface RstQuery {
@@ -30,7 +31,7 @@ export interface RstOut {
   flow: FlowTuple & { state: string; id: number };
 }
 
-type Joined = RstEventRow & FlowTuple & { state: string; other_ttl: number | null; sightings: string | null };
+type Joined = RstEventRow & FlowTuple & { state: string; other_ttl: number | null; sightings: string | null; sender_pod: string | null; sender_node: string | null };
 
 export function* iterateRst(db: CaseDb, q: RstQuery = {}): Generator<RstOut> {
   const where: string[] = [];
@@ -45,7 +46,8 @@ export function* iterateRst(db: CaseDb, q: RstQuery = {}): Generator<RstOut> {
       (SELECT json_group_array(json_object('source', s.path, 'interface', coalesce(ci.name, CASE WHEN rs.ifindex >= 0 THEN 'ifindex ' || rs.ifindex END)))
          FROM rst_sightings rs JOIN sources s ON s.id = rs.source_id
          LEFT JOIN capture_interfaces ci ON ci.source_id = rs.source_id AND ci.iface = rs.iface
-        WHERE rs.rst_id = r.id) AS sightings
+        WHERE rs.rst_id = r.id) AS sightings,
+      ${podAtSql('r.sender_ip', 'r.ts_us')} AS sender_pod, ${nodeOfSql('r.sender_ip')} AS sender_node
     FROM rst_events r JOIN flows f ON f.id = r.flow_id
     ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY r.ts_us, r.id LIMIT ?`);
   for (const r of stmt.iterate(...params, q.limit ?? -1) as Iterable<Joined>) {
@@ -67,8 +69,8 @@ export function* iterateRst(db: CaseDb, q: RstQuery = {}): Generator<RstOut> {
       idle_before_s: r.idle_before_us >= 0 ? r.idle_before_us / 1e6 : null,
       verdict: v.verdict,
       reason: v.reason,
-      sender_pod: null,
-      sender_node: null,
+      sender_pod: r.sender_pod,
+      sender_node: r.sender_node,
       seen_at: r.sightings ? (JSON.parse(r.sightings) as RstOut['seen_at']) : [],
       flow: { id: r.flow_id, proto: r.proto, orig_ip: r.orig_ip, orig_port: r.orig_port, resp_ip: r.resp_ip, resp_port: r.resp_port, state: r.state },
     };

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { iterateFlows, type FlowOut } from '../api/flows.js';
 import { iterateRst, type RstOut } from '../api/rst.js';
+import { listCorrelations } from '../api/correlate.js';
 import { listDiagnostics, listSources, type SourceOut } from '../api/sources.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
 import { ingestPaths } from '../ingest/ingest.js';
@@ -17,6 +18,7 @@ commands:
   flows --case FILE            connections with Zeek conn_state and history
   rst --case FILE              every RST: who sent it, TTL evidence, verdict
   diagnostics --case FILE      problems found in the inputs
+  correlate --case FILE        IP ↔ pod ↔ container ↔ netns ↔ veth ↔ node, with the evidence for each link
 
 common options:
   --case FILE     the SQLite case file (created by ingest)
@@ -178,12 +180,32 @@ function cmdRst(args: string[]): number {
   });
 }
 
+function cmdCorrelate(args: string[]): number {
+  return withCase(args, { ip: { type: 'string' } }, (db, v) => {
+    const rows = listCorrelations(db, { ip: v.ip as string | undefined });
+    const out = new Out();
+    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printTable(out, rows, [
+      { title: 'KIND', get: (r) => r.kind },
+      { title: 'IP', get: (r) => r.ip },
+      { title: 'POD', get: (r) => (r.pod ? `${r.namespace ? r.namespace + '/' : ''}${r.pod}` : r.service) },
+      { title: 'NODE', get: (r) => r.node },
+      { title: 'NETNS', get: (r) => r.netns_inode },
+      { title: 'VETH', get: (r) => (r.veth ? `${r.veth} (${r.ifindex})` : null) },
+      { title: 'CONTAINERS', get: (r) => r.container_ids.join(',') },
+      { title: 'EVIDENCE', get: (r) => `${r.evidence.length} links` },
+    ]);
+    return 0;
+  });
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   ingest: cmdIngest,
   sources: cmdSources,
   flows: cmdFlows,
   rst: cmdRst,
   diagnostics: cmdDiagnostics,
+  correlate: cmdCorrelate,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -12,6 +12,8 @@ export interface NewSource {
 
 /** Window within which the same connection seen by two capture files is taken as one. */
 const MERGE_SLACK_US = 5_000_000;
+/** Without ISNs to compare, two sightings must start this close together to be one connection. */
+const NO_ISN_SLACK_US = 1_000_000;
 
 /**
  * All writes of one source's ingest, as prepared statements inside one transaction that the
@@ -24,6 +26,7 @@ export class CaseWriter {
   private readonly insDiag;
   private readonly insFlow;
   private readonly findTwin;
+  private readonly findTwinNoIsn;
   private readonly mergeFlow;
   private readonly insFlowSighting;
   private readonly insRst;
@@ -46,6 +49,9 @@ export class CaseWriter {
       orig_ttl, resp_ttl, dup_pkts, icmp_errors, tunnel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.findTwin = db.prepare(`SELECT id, source_id FROM flows WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
       AND orig_isn = ? AND resp_isn = ? AND source_id <> ? AND start_us <= ? AND end_us >= ? LIMIT 1`);
+    // Without ISNs (UDP, ICMP, TCP picked up mid-stream) the same tuple starting at nearly the same time is the twin.
+    this.findTwinNoIsn = db.prepare(`SELECT id, source_id FROM flows WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
+      AND source_id <> ? AND start_us BETWEEN ? AND ? LIMIT 1`);
     this.mergeFlow = db.prepare(`UPDATE flows SET start_us = min(start_us, ?), end_us = max(end_us, ?), orig_pkts = max(orig_pkts, ?), resp_pkts = max(resp_pkts, ?),
       orig_bytes = max(orig_bytes, ?), resp_bytes = max(resp_bytes, ?), dup_pkts = dup_pkts + ? WHERE id = ?`);
     this.insFlowSighting = db.prepare(`INSERT OR IGNORE INTO flow_sightings (flow_id, source_id, iface, ifindex) VALUES (?, ?, ?, ?)`);
@@ -82,9 +88,10 @@ export class CaseWriter {
   addConn(sourceId: number, c: ConnRecord): number {
     let flowId = -1;
     let merged = false;
-    if (this.caseHadFlows && c.proto === 'tcp' && c.origIsn >= 0) {
-      const twin = this.findTwin.get(c.origIp, c.origPort, c.respIp, c.respPort, c.proto, c.origIsn, c.respIsn, sourceId,
-        c.endUs + MERGE_SLACK_US, c.startUs - MERGE_SLACK_US) as { id: number } | undefined;
+    if (this.caseHadFlows) {
+      const twin = (c.proto === 'tcp' && c.origIsn >= 0
+        ? this.findTwin.get(c.origIp, c.origPort, c.respIp, c.respPort, c.proto, c.origIsn, c.respIsn, sourceId, c.endUs + MERGE_SLACK_US, c.startUs - MERGE_SLACK_US)
+        : this.findTwinNoIsn.get(c.origIp, c.origPort, c.respIp, c.respPort, c.proto, sourceId, c.startUs - NO_ISN_SLACK_US, c.startUs + NO_ISN_SLACK_US)) as { id: number } | undefined;
       if (twin) {
         flowId = twin.id;
         merged = true;
@@ -130,20 +137,24 @@ export class CaseWriter {
    * across the case. Grouping by the ISN pair first keeps this linear in the number of flows.
    */
   linkNatPeers(): number {
-    const groups = this.db.prepare(`SELECT orig_isn, resp_isn FROM flows WHERE proto = 'tcp' AND orig_isn >= 0 AND resp_isn >= 0
-      GROUP BY orig_isn, resp_isn HAVING count(*) > 1`).all() as { orig_isn: number; resp_isn: number }[];
-    const members = this.db.prepare(`SELECT id, orig_ip, orig_port, resp_ip, resp_port, start_us, end_us, nat_peer FROM flows
-      WHERE orig_isn = ? AND resp_isn = ? AND proto = 'tcp' ORDER BY id`);
+    const groups = this.db.prepare(`SELECT orig_isn FROM flows WHERE proto = 'tcp' AND orig_isn >= 0
+      GROUP BY orig_isn HAVING count(*) > 1`).all() as { orig_isn: number }[];
+    const members = this.db.prepare(`SELECT id, orig_ip, orig_port, resp_ip, resp_port, resp_isn, start_us, end_us, nat_peer FROM flows
+      WHERE orig_isn = ? AND proto = 'tcp' ORDER BY id`);
     const setPeer = this.db.prepare('UPDATE flows SET nat_peer = ? WHERE id = ?');
     let linked = 0;
-    type M = { id: number; orig_ip: string; orig_port: number; resp_ip: string; resp_port: number; start_us: number; end_us: number; nat_peer: number | null };
+    type M = { id: number; orig_ip: string; orig_port: number; resp_ip: string; resp_port: number; resp_isn: number; start_us: number; end_us: number; nat_peer: number | null };
+    const sameTuple = (a: M, b: M) => a.orig_ip === b.orig_ip && a.orig_port === b.orig_port && a.resp_ip === b.resp_ip && a.resp_port === b.resp_port;
+    // With both ISNs the pair is certain; with only the originator's (REJ, S0) the starts must also agree closely.
+    const isPeer = (a: M, b: M) => a.id !== b.id && !sameTuple(a, b) && a.resp_isn === b.resp_isn
+      && (a.resp_isn >= 0
+        ? b.start_us <= a.end_us + MERGE_SLACK_US && a.start_us <= b.end_us + MERGE_SLACK_US
+        : Math.abs(a.start_us - b.start_us) <= NO_ISN_SLACK_US);
     for (const g of groups) {
-      const ms = members.all(g.orig_isn, g.resp_isn) as M[];
+      const ms = members.all(g.orig_isn) as M[];
       for (const a of ms) {
         if (a.nat_peer !== null) continue;
-        const b = ms.find((x) => x.id !== a.id
-          && (x.orig_ip !== a.orig_ip || x.orig_port !== a.orig_port || x.resp_ip !== a.resp_ip || x.resp_port !== a.resp_port)
-          && x.start_us <= a.end_us + MERGE_SLACK_US && a.start_us <= x.end_us + MERGE_SLACK_US);
+        const b = ms.find((x) => isPeer(a, x));
         if (!b) continue;
         setPeer.run(b.id, a.id);
         a.nat_peer = b.id;
@@ -152,5 +163,4 @@ export class CaseWriter {
     }
     return linked;
   }
-
 }

@@ -1,6 +1,6 @@
 import { createTableSql } from './table-spec.js';
 import {
-  CONNTRACK_ENTRIES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
+  CONNTRACK_ENTRIES, DIAGNOSTICS, IDENTITIES, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
 } from './schema.js';
 
 /**
@@ -23,5 +23,10 @@ export const MIGRATIONS: Migration[] = [
     version: 2,
     name: 'node-tool dumps: records, tcp events, conntrack entries, kernel events',
     sql: [RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS].map(createTableSql).join('\n'),
+  },
+  {
+    version: 3,
+    name: 'identity graph',
+    sql: createTableSql(IDENTITIES),
   },
 ];

@@ -321,5 +321,31 @@ export const KERNEL_EVENTS: TableSpec = {
   indexes: [{ name: 'kernel_events_ts', columns: ['event', 'ts_us'] }],
 };
 
+export const IDENTITIES: TableSpec = {
+  name: 'identities',
+  doc: 'The identity graph resolved from all sources: an IP (or a netns) and the pod, service or node it belongs to, with evidence. Rebuilt after every ingest.',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
+    { name: 'kind', type: 'TEXT', notNull: true, doc: 'pod | node | service | netns.' },
+    { name: 'ip', type: 'TEXT', doc: 'Address, null when only the netns is known.' },
+    { name: 'pod', type: 'TEXT', doc: 'Pod name.' },
+    { name: 'namespace', type: 'TEXT', doc: 'Kubernetes namespace.' },
+    { name: 'service', type: 'TEXT', doc: 'namespace/name of the service owning a cluster IP.' },
+    { name: 'container_ids', type: 'TEXT', notNull: true, doc: 'JSON array of container ids (full or the prefixes tools print).' },
+    { name: 'sandbox_ids', type: 'TEXT', notNull: true, doc: 'JSON array of pod sandbox ids.' },
+    { name: 'netns_inode', type: 'INTEGER', doc: 'Network namespace inode.' },
+    { name: 'veth', type: 'TEXT', doc: 'Node-side veth of the pod (e.g. cali0ba5b84d8aa).' },
+    { name: 'ifindex', type: 'INTEGER', doc: 'ifindex of that veth on the node.' },
+    { name: 'node', type: 'TEXT', doc: 'Node name.' },
+    { name: 'first_us', type: 'INTEGER', doc: 'Start of the time the IP belonged to this owner, when known.' },
+    { name: 'last_us', type: 'INTEGER', doc: 'End of that time (the next owner\'s start), when known.' },
+    { name: 'evidence', type: 'TEXT', notNull: true, doc: 'JSON array of {link, source, line}: every file and line the chain went through.' },
+  ],
+  indexes: [
+    { name: 'identities_ip', columns: ['ip'] },
+    { name: 'identities_netns', columns: ['netns_inode'] },
+  ],
+};
+
 /** Every table, in creation order. */
-export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS];
+export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS, IDENTITIES];

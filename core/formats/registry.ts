@@ -1,5 +1,10 @@
 import { conntrackFormat } from './conntrack/index.js';
 import { crictlFormat } from './crictl/index.js';
+import { ipLinkFormat } from './iplink/index.js';
+import { iptablesFormat } from './iptables/index.js';
+import { ipvsFormat } from './ipvs/index.js';
+import { kubectlFormat } from './kubectl/index.js';
+import { ufwFormat } from './ufw/index.js';
 import { kernlogFormat } from './kernlog/index.js';
 import { lsnsFormat } from './lsns/index.js';
 import { netstatFormat } from './netstat/index.js';
@@ -13,7 +18,7 @@ export type AnyTextFormat = TextFormat<string, unknown>;
 /** Every node-tool text format podcap reads. Order only matters for exact ties. */
 export const TEXT_FORMATS: AnyTextFormat[] = [
   tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
-  crictlFormat, lsnsFormat, pstreeFormat,
+  crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, ipvsFormat, ufwFormat,
 ] as AnyTextFormat[];
 
 /** Below this a sniffer's claim is not taken (DESIGN.md: content decides, names only break ties). */

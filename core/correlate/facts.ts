@@ -1,0 +1,107 @@
+import type { CrictlRecord } from '../formats/crictl/types.js';
+import type { IpInterface, IpLinkRecord } from '../formats/iplink/types.js';
+import type { IptablesRecord } from '../formats/iptables/types.js';
+import type { KubectlRecord } from '../formats/kubectl/types.js';
+import type { LsnsRecord } from '../formats/lsns/types.js';
+import { findShimAncestor, type PstreeRecord } from '../formats/pstree/index.js';
+import type { TcpTracerCountRecord, TcpTracerRecord } from '../formats/tcptracer/types.js';
+import type { FactInput } from './types.js';
+
+/** A typed record with where it came from. */
+export interface Sourced<R> {
+  r: R;
+  source: string;
+  node: string | null;
+  /** Pod named by the bundle folder (…/pods/<pod>/file), when the file sits in one. */
+  folderPod: string | null;
+}
+
+/** The facts correlation uses, sorted by what they are. */
+export interface Facts {
+  kubePods: Sourced<Extract<KubectlRecord, { type: 'pod' }>>[];
+  kubeNodes: Sourced<Extract<KubectlRecord, { type: 'node' }>>[];
+  kubeServices: Sourced<Extract<KubectlRecord, { type: 'service' }>>[];
+  proxyServices: Sourced<Extract<IptablesRecord, { type: 'kubeService' }>>[];
+  containers: Sourced<Extract<CrictlRecord, { type: 'container' }>>[];
+  sandboxes: Sourced<Extract<CrictlRecord, { type: 'sandbox' }>>[];
+  inspects: Sourced<Extract<CrictlRecord, { type: 'inspect' }>>[];
+  netns: Sourced<LsnsRecord>[];
+  /** pid → shim id, from pstree trees. */
+  shimPids: Sourced<{ pid: number; shimId: string; line: number }>[];
+  links: Sourced<IpInterface>[];
+  iflinks: Sourced<{ ifindex: number; line: number }>[];
+  /** tcptracer events and counts: (pid, saddr) seen in a netns. */
+  tcp: Sourced<{ pid: number | null; saddr: string | null; netns: number; line: number; comm?: string }>[];
+}
+
+/** `…/pods/<pod>/file` → `<pod>`: the bundle layout for files collected inside a pod. */
+export function podFromPath(path: string): string | null {
+  const parts = path.split(/[\\/]|!\//).filter(Boolean);
+  const i = parts.lastIndexOf('pods');
+  return i >= 0 && i + 2 < parts.length ? parts[i + 1] : null;
+}
+
+export function sortFacts(inputs: FactInput[]): Facts {
+  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [] };
+  const pstreeBySource = new Map<string, { node: string | null; recs: PstreeRecord[] }>();
+  for (const x of inputs) {
+    const base = { source: x.source, node: x.node, folderPod: podFromPath(x.source) };
+    const rec = x.record as { type?: string };
+    switch (x.kind) {
+      case 'kubectl': {
+        const k = x.record as KubectlRecord;
+        if (k.type === 'pod') f.kubePods.push({ ...base, r: k });
+        else if (k.type === 'node') f.kubeNodes.push({ ...base, r: k });
+        else if (k.type === 'service') f.kubeServices.push({ ...base, r: k });
+        break;
+      }
+      case 'iptables':
+        if (rec.type === 'kubeService') f.proxyServices.push({ ...base, r: x.record as Extract<IptablesRecord, { type: 'kubeService' }> });
+        break;
+      case 'crictl': {
+        const c = x.record as CrictlRecord;
+        if (c.type === 'container') f.containers.push({ ...base, r: c });
+        else if (c.type === 'sandbox') f.sandboxes.push({ ...base, r: c });
+        else f.inspects.push({ ...base, r: c });
+        break;
+      }
+      case 'lsns': {
+        const l = x.record as LsnsRecord;
+        if (l.type === 'net') f.netns.push({ ...base, r: l });
+        break;
+      }
+      case 'pstree': {
+        const e = pstreeBySource.get(x.source) ?? { node: x.node, recs: [] };
+        e.recs.push(x.record as PstreeRecord);
+        pstreeBySource.set(x.source, e);
+        break;
+      }
+      case 'iplink': {
+        const l = x.record as IpLinkRecord;
+        if (l.type === 'interface') f.links.push({ ...base, r: l });
+        else f.iflinks.push({ ...base, r: l });
+        break;
+      }
+      case 'tcptracer': {
+        const t = x.record as TcpTracerRecord;
+        if (t.netns !== undefined) f.tcp.push({ ...base, r: { pid: t.pid, saddr: t.saddr, netns: t.netns, line: t.line, comm: t.comm } });
+        break;
+      }
+      case 'tcptracer-count': {
+        const t = x.record as TcpTracerCountRecord;
+        if (t.netns !== undefined) f.tcp.push({ ...base, r: { pid: t.pid ?? null, saddr: t.saddr ?? null, netns: t.netns, line: t.line } });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  for (const [source, { node, recs }] of pstreeBySource) {
+    for (const p of recs) {
+      if (p.isThread) continue;
+      const shim = findShimAncestor(recs, p.pid);
+      if (shim?.id && shim.pid !== p.pid) f.shimPids.push({ source, node, folderPod: null, r: { pid: p.pid, shimId: shim.id, line: p.line } });
+    }
+  }
+  return f;
+}
