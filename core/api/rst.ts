@@ -1,4 +1,4 @@
-import { rstVerdict, type RstVerdict } from '../analysis/rst-verdict.js';
+import type { RstVerdict } from '../analysis/rst-verdict.js';
 import type { CaseDb } from '../db/open-case.js';
 import type { RstEventRow } from '../db/schema.js';
 import { nodeOfSql, podAtSql } from './correlate.js';
@@ -6,6 +6,7 @@ import type { FlowTuple } from './flows.js';
 
 export interface RstQuery {
   senderIp?: string;
+  verdict?: RstVerdict;
   fromUs?: number;
   toUs?: number;
   limit?: number;
@@ -22,40 +23,47 @@ export interface RstOut {
   sender_role: 'orig' | 'resp' | 'unknown';
   ttl: number;
   ttl_baseline: number | null;
+  ip_id: number | null;
   idle_before_s: number | null;
+  answers_syn: boolean;
   verdict: RstVerdict;
   reason: string;
   sender_pod: string | null;
   sender_node: string | null;
+  receiver_pod: string | null;
   seen_at: { source: string; interface: string | null }[];
   flow: FlowTuple & { state: string; id: number };
 }
 
-type Joined = RstEventRow & FlowTuple & { state: string; other_ttl: number | null; sightings: string | null; sender_pod: string | null; sender_node: string | null };
+type Joined = RstEventRow & FlowTuple & { state: string; sightings: string | null; sender_pod: string | null; sender_node: string | null; receiver_pod: string | null };
 
-export function* iterateRst(db: CaseDb, q: RstQuery = {}): Generator<RstOut> {
+export function rstWhere(q: { senderIp?: string; verdict?: string; fromUs?: number; toUs?: number }): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (q.senderIp !== undefined) { where.push('r.sender_ip = ?'); params.push(q.senderIp); }
+  if (q.verdict !== undefined) { where.push('r.verdict = ?'); params.push(q.verdict); }
   if (q.fromUs !== undefined) { where.push('r.ts_us >= ?'); params.push(q.fromUs); }
   if (q.toUs !== undefined) { where.push('r.ts_us <= ?'); params.push(q.toUs); }
-  // Without an earlier packet on the same flow, the sender's TTL on its other flows is the baseline.
+  return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', params };
+}
+
+/** The interface a sighting was made on: pcapng if_name, else the SLL2 ifindex resolved through the node's `ip link`. */
+const INTERFACE_NAME_SQL = `coalesce(
+  (SELECT i.veth FROM identities i WHERE i.ifindex = rs.ifindex AND rs.ifindex >= 0 AND (i.node IS s.node OR s.node IS NULL) LIMIT 1),
+  nullif(ci.name, 'any'), CASE WHEN rs.ifindex >= 0 THEN 'ifindex ' || rs.ifindex END, ci.name)`;
+
+export function* iterateRst(db: CaseDb, q: RstQuery = {}): Generator<RstOut> {
+  const { sql, params } = rstWhere(q);
   const stmt = db.prepare(`SELECT r.*, f.proto, f.orig_ip, f.orig_port, f.resp_ip, f.resp_port, f.state,
-      (SELECT CASE WHEN o.orig_ip = r.sender_ip THEN o.orig_ttl ELSE o.resp_ttl END FROM flows o
-        WHERE o.id <> r.flow_id AND ((o.orig_ip = r.sender_ip AND o.orig_ttl >= 0) OR (o.resp_ip = r.sender_ip AND o.resp_ttl >= 0)) LIMIT 1) AS other_ttl,
-      (SELECT json_group_array(json_object('source', s.path, 'interface', coalesce(ci.name, CASE WHEN rs.ifindex >= 0 THEN 'ifindex ' || rs.ifindex END)))
+      (SELECT json_group_array(json_object('source', s.path, 'interface', ${INTERFACE_NAME_SQL}))
          FROM rst_sightings rs JOIN sources s ON s.id = rs.source_id
          LEFT JOIN capture_interfaces ci ON ci.source_id = rs.source_id AND ci.iface = rs.iface
         WHERE rs.rst_id = r.id) AS sightings,
-      ${podAtSql('r.sender_ip', 'r.ts_us')} AS sender_pod, ${nodeOfSql('r.sender_ip')} AS sender_node
+      ${podAtSql('r.sender_ip', 'r.ts_us')} AS sender_pod, ${nodeOfSql('r.sender_ip')} AS sender_node,
+      ${podAtSql('r.receiver_ip', 'r.ts_us')} AS receiver_pod
     FROM rst_events r JOIN flows f ON f.id = r.flow_id
-    ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY r.ts_us, r.id LIMIT ?`);
+    ${sql} ORDER BY r.ts_us, r.id LIMIT ?`);
   for (const r of stmt.iterate(...params, q.limit ?? -1) as Iterable<Joined>) {
-    const baseline = r.sender_prev_ttl >= 0 ? r.sender_prev_ttl : r.other_ttl ?? -1;
-    const v = rstVerdict({
-      ttl: r.ttl, ttlBaseline: baseline, ipId: r.ip_id, senderPrevIpId: r.sender_prev_ip_id,
-      idleBeforeUs: r.idle_before_us, answersSyn: r.answers_syn === 1,
-    });
     yield {
       id: r.id,
       ts: r.ts_us / 1e6,
@@ -65,12 +73,15 @@ export function* iterateRst(db: CaseDb, q: RstQuery = {}): Generator<RstOut> {
       receiver_port: r.receiver_port,
       sender_role: r.sender_role as RstOut['sender_role'],
       ttl: r.ttl,
-      ttl_baseline: baseline >= 0 ? baseline : null,
+      ttl_baseline: r.ttl_baseline,
+      ip_id: r.ip_id >= 0 ? r.ip_id : null,
       idle_before_s: r.idle_before_us >= 0 ? r.idle_before_us / 1e6 : null,
-      verdict: v.verdict,
-      reason: v.reason,
+      answers_syn: r.answers_syn === 1,
+      verdict: (r.verdict ?? 'unknown') as RstVerdict,
+      reason: r.reason ?? '',
       sender_pod: r.sender_pod,
       sender_node: r.sender_node,
+      receiver_pod: r.receiver_pod,
       seen_at: r.sightings ? (JSON.parse(r.sightings) as RstOut['seen_at']) : [],
       flow: { id: r.flow_id, proto: r.proto, orig_ip: r.orig_ip, orig_port: r.orig_port, resp_ip: r.resp_ip, resp_port: r.resp_port, state: r.state },
     };

@@ -1,4 +1,4 @@
-import { createTableSql } from './table-spec.js';
+import { addedInSql, createTableSql } from './table-spec.js';
 import {
   CONNTRACK_ENTRIES, DIAGNOSTICS, IDENTITIES, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
 } from './schema.js';
@@ -28,5 +28,10 @@ export const MIGRATIONS: Migration[] = [
     version: 3,
     name: 'identity graph',
     sql: createTableSql(IDENTITIES),
+  },
+  {
+    version: 4,
+    name: 'RST verdicts and NAT sides stored for SQL aggregation',
+    sql: [addedInSql(FLOWS, 4), addedInSql(RST_EVENTS, 4)].join('\n'),
   },
 ];

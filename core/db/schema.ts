@@ -86,6 +86,7 @@ export const FLOWS: TableSpec = {
     { name: 'icmp_errors', type: 'INTEGER', notNull: true, doc: 'ICMP errors (e.g. port unreachable) whose embedded packet belongs to this flow.' },
     { name: 'tunnel', type: 'TEXT', doc: 'JSON {kind, vni, outerSrc, outerDst} when the flow was VXLAN/Geneve encapsulated.' },
     { name: 'nat_peer', type: 'INTEGER', doc: 'Flow id of the other NAT half of this connection (same ISNs, translated tuple).' },
+    { name: 'nat_side', type: 'TEXT', since: 4, doc: 'pre | post: which NAT half this is (post carries the SNAT address and port); null without a peer.' },
   ],
   indexes: [
     { name: 'flows_orig', columns: ['orig_ip', 'start_us'] },
@@ -94,6 +95,7 @@ export const FLOWS: TableSpec = {
     { name: 'flows_tuple', columns: ['orig_ip', 'orig_port', 'resp_ip', 'resp_port'] },
     { name: 'flows_isn', columns: ['orig_isn', 'resp_isn'] },
     { name: 'flows_state', columns: ['state'] },
+    { name: 'flows_nat_side', columns: ['nat_side', 'orig_ip'], since: 4 },
   ],
 };
 
@@ -132,11 +134,15 @@ export const RST_EVENTS: TableSpec = {
     { name: 'idle_before_us', type: 'INTEGER', notNull: true, doc: 'Time since the flow\'s previous packet, -1 when the RST is the first.' },
     { name: 'answers_syn', type: 'INTEGER', notNull: true, doc: '1 when the RST answers a SYN (refused port).' },
     { name: 'payload_len', type: 'INTEGER', notNull: true, doc: 'Payload bytes carried by the RST.' },
+    { name: 'ttl_baseline', since: 4, type: 'INTEGER', doc: 'The sender\'s usual TTL (same flow, else its other flows), null when unknown.' },
+    { name: 'verdict', since: 4, type: 'TEXT', doc: 'endpoint | middlebox-suspect | unknown (core/analysis/rst-verdict.ts).' },
+    { name: 'reason', since: 4, type: 'TEXT', doc: 'Why, in words: the evidence behind the verdict.' },
   ],
   indexes: [
     { name: 'rst_events_flow', columns: ['flow_id'] },
     { name: 'rst_events_ts', columns: ['ts_us'] },
     { name: 'rst_events_sender', columns: ['sender_ip', 'ts_us'] },
+    { name: 'rst_events_verdict', columns: ['verdict', 'ts_us'], since: 4 },
   ],
 };
 
@@ -196,6 +202,7 @@ export interface FlowRow {
   icmp_errors: number;
   tunnel: string | null;
   nat_peer: number | null;
+  nat_side: string | null;
 }
 
 export interface RstEventRow {
@@ -218,6 +225,9 @@ export interface RstEventRow {
   idle_before_us: number;
   answers_syn: number;
   payload_len: number;
+  ttl_baseline: number | null;
+  verdict: string | null;
+  reason: string | null;
 }
 
 export interface DiagnosticRow {

@@ -6,6 +6,8 @@ export interface ColumnSpec {
   primaryKey?: boolean;
   unique?: boolean;
   references?: string;
+  /** Migration that added the column to an existing table (absent: created with the table). */
+  since?: number;
   doc: string;
 }
 
@@ -13,18 +15,35 @@ export interface TableSpec {
   name: string;
   doc: string;
   columns: ColumnSpec[];
-  indexes?: { name: string; columns: string[]; unique?: boolean }[];
+  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number }[];
 }
 
+function columnSql(c: ColumnSpec): string {
+  let s = `${c.name} ${c.type}`;
+  if (c.primaryKey) s += ' PRIMARY KEY';
+  if (c.notNull) s += ' NOT NULL';
+  if (c.unique) s += ' UNIQUE';
+  if (c.references) s += ` REFERENCES ${c.references}`;
+  return s;
+}
+
+function indexSql(t: TableSpec, i: NonNullable<TableSpec['indexes']>[number]): string {
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${t.name}(${i.columns.join(', ')});`;
+}
+
+/**
+ * The table as it was created (columns and indexes without a `since`), so a migration's SQL
+ * does not change when later migrations add columns to the declaration.
+ */
 export function createTableSql(t: TableSpec): string {
-  const cols = t.columns.map((c) => {
-    let s = `${c.name} ${c.type}`;
-    if (c.primaryKey) s += ' PRIMARY KEY';
-    if (c.notNull) s += ' NOT NULL';
-    if (c.unique) s += ' UNIQUE';
-    if (c.references) s += ` REFERENCES ${c.references}`;
-    return s;
-  });
-  const idx = (t.indexes ?? []).map((i) => `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${t.name}(${i.columns.join(', ')});`);
+  const cols = t.columns.filter((c) => c.since === undefined).map(columnSql);
+  const idx = (t.indexes ?? []).filter((i) => i.since === undefined).map((i) => indexSql(t, i));
   return [`CREATE TABLE ${t.name} (\n  ${cols.join(',\n  ')}\n);`, ...idx].join('\n');
+}
+
+/** What migration `version` adds to an existing table: its new columns and indexes. */
+export function addedInSql(t: TableSpec, version: number): string {
+  const cols = t.columns.filter((c) => c.since === version).map((c) => `ALTER TABLE ${t.name} ADD COLUMN ${columnSql(c)};`);
+  const idx = (t.indexes ?? []).filter((i) => i.since === version).map((i) => indexSql(t, i));
+  return [...cols, ...idx].join('\n');
 }

@@ -9,7 +9,7 @@ import { hasherFor } from './hasher.js';
 import { detectCapture, looksLikeText, type CaptureKind } from './detect.js';
 import { detectTextFormat, type AnyTextFormat } from '../formats/registry.js';
 import { RecordWriter } from '../db/record-writer.js';
-import { rebuildIdentities } from '../db/identity-store.js';
+import { afterIngest } from '../db/post-ingest.js';
 import { parseText, readText } from './text-ingest.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
@@ -53,8 +53,7 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   }
   if (results.some((r) => r.status === 'ingested')) {
     opts.onProgress?.({ phase: 'correlate', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: done, filesTotal: walked.files.length });
-    db.transaction(() => new CaseWriter(db).linkNatPeers())();
-    rebuildIdentities(db);
+    afterIngest(db);
   }
   return results;
 }

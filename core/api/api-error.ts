@@ -1,0 +1,33 @@
+/** How a failed call is reported to the UI, over HTTP (JSON body) and IPC (envelope) alike. */
+import { PodcapError } from '../errors.js';
+import { DisplayFilterError } from './display-filter.js';
+import { NotImplementedError } from './handlers.js';
+import { ValidationError } from './validate.js';
+
+export type ApiErrorCode = 'BAD_REQUEST' | 'FILTER' | 'NOT_IMPLEMENTED' | 'NOT_FOUND' | 'FORBIDDEN' | 'CASE' | 'NO_CASE' | 'INTERNAL';
+
+export interface ApiError {
+  code: ApiErrorCode;
+  message: string;
+  /** Filter errors: 1-based column and length of the bad token. */
+  column?: number;
+  length?: number;
+}
+
+export interface ApiErrorBody { error: ApiError }
+
+/** An error a host raises on purpose, with its HTTP status. */
+export class HostError extends Error {
+  constructor(readonly status: number, readonly code: ApiErrorCode, message: string) {
+    super(message);
+  }
+}
+
+export function toApiError(e: unknown): { status: number; error: ApiError } {
+  if (e instanceof HostError) return { status: e.status, error: { code: e.code, message: e.message } };
+  if (e instanceof ValidationError) return { status: 400, error: { code: 'BAD_REQUEST', message: e.message } };
+  if (e instanceof DisplayFilterError) return { status: 400, error: { code: 'FILTER', message: e.problem, column: e.column, length: e.length } };
+  if (e instanceof NotImplementedError) return { status: 501, error: { code: 'NOT_IMPLEMENTED', message: e.message } };
+  if (e instanceof PodcapError) return { status: 422, error: { code: 'CASE', message: e.message } };
+  return { status: 500, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
+}

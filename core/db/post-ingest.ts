@@ -1,0 +1,93 @@
+import { rstVerdict } from '../analysis/rst-verdict.js';
+import { CaseWriter } from './case-writer.js';
+import { rebuildIdentities } from './identity-store.js';
+import type { CaseDb } from './open-case.js';
+
+/**
+ * The case-wide steps after files are ingested (the "index" and "correlate" phases): they join
+ * what single files cannot see alone, so they run over the whole case each time.
+ */
+export function afterIngest(db: CaseDb): void {
+  db.transaction(() => new CaseWriter(db).linkNatPeers())();
+  rebuildIdentities(db);
+  db.transaction(() => {
+    assignNatSides(db);
+    mergeNatRsts(db);
+    classifyRsts(db);
+  })();
+}
+
+/**
+ * Which NAT half is which: forwarding decrements the TTL, so the half with the higher originator
+ * TTL was seen before translation; on a tie, the half whose originator is a node address is post.
+ */
+export function assignNatSides(db: CaseDb): void {
+  db.exec(`UPDATE flows SET nat_side = NULL WHERE nat_peer IS NULL`);
+  db.exec(`UPDATE flows SET nat_side = CASE
+      WHEN orig_ttl > (SELECT p.orig_ttl FROM flows p WHERE p.id = flows.nat_peer) THEN 'pre'
+      WHEN orig_ttl < (SELECT p.orig_ttl FROM flows p WHERE p.id = flows.nat_peer) THEN 'post'
+      WHEN EXISTS (SELECT 1 FROM identities i WHERE i.ip = flows.orig_ip AND i.kind = 'node') THEN 'post'
+      ELSE 'pre' END
+    WHERE nat_peer IS NOT NULL`);
+}
+
+/** One RST seen before and after NAT is one event: keep it on the pre-NAT (pod-side) flow. */
+export function mergeNatRsts(db: CaseDb): number {
+  const twins = db.prepare(`SELECT r.id AS keep, r2.id AS drop_id FROM rst_events r
+      JOIN flows f ON f.id = r.flow_id AND f.nat_side = 'pre'
+      JOIN rst_events r2 ON r2.flow_id = f.nat_peer AND r2.seq = r.seq AND r2.flags = r.flags AND abs(r2.ts_us - r.ts_us) <= 1000000`).all() as { keep: number; drop_id: number }[];
+  const move = db.prepare('INSERT OR IGNORE INTO rst_sightings (rst_id, source_id, iface, ifindex) SELECT ?, source_id, iface, ifindex FROM rst_sightings WHERE rst_id = ?');
+  const delS = db.prepare('DELETE FROM rst_sightings WHERE rst_id = ?');
+  const delR = db.prepare('DELETE FROM rst_events WHERE id = ?');
+  const done = new Set<number>();
+  for (const t of twins) {
+    if (done.has(t.drop_id)) continue;
+    move.run(t.keep, t.drop_id);
+    delS.run(t.drop_id);
+    delR.run(t.drop_id);
+    done.add(t.drop_id);
+  }
+  return done.size;
+}
+
+interface RstCtx {
+  id: number;
+  ttl: number;
+  ip_id: number;
+  sender_prev_ttl: number;
+  sender_prev_ip_id: number;
+  idle_before_us: number;
+  answers_syn: number;
+  other_ttl: number | null;
+  sender_is_node: number;
+  flow_has_pod: number;
+  flow_points: string | null;
+  rst_points: string | null;
+}
+
+/** Stores each RST's baseline TTL and verdict so the RST views aggregate in SQL. */
+export function classifyRsts(db: CaseDb): void {
+  const rows = db.prepare(`SELECT r.id, r.ttl, r.ip_id, r.sender_prev_ttl, r.sender_prev_ip_id, r.idle_before_us, r.answers_syn,
+      (SELECT ttl FROM (
+         SELECT o.orig_ttl AS ttl FROM flows o WHERE o.orig_ip = r.sender_ip AND o.orig_ttl >= 0 AND o.id <> r.flow_id
+         UNION ALL SELECT o.resp_ttl FROM flows o WHERE o.resp_ip = r.sender_ip AND o.resp_ttl >= 0 AND o.id <> r.flow_id)
+       GROUP BY ttl ORDER BY count(*) DESC, ttl DESC LIMIT 1) AS other_ttl,
+      EXISTS (SELECT 1 FROM identities i WHERE i.ip = r.sender_ip AND i.kind = 'node') AS sender_is_node,
+      EXISTS (SELECT 1 FROM identities i WHERE i.kind = 'pod' AND i.ip IN (f.orig_ip, f.resp_ip) AND i.ip <> r.sender_ip) AS flow_has_pod,
+      (SELECT group_concat(DISTINCT fs.source_id || ':' || fs.iface || ':' || fs.ifindex) FROM flow_sightings fs WHERE fs.flow_id = r.flow_id) AS flow_points,
+      (SELECT group_concat(DISTINCT rs.source_id || ':' || rs.iface || ':' || rs.ifindex) FROM rst_sightings rs WHERE rs.rst_id = r.id) AS rst_points
+    FROM rst_events r JOIN flows f ON f.id = r.flow_id`).all() as RstCtx[];
+  const upd = db.prepare('UPDATE rst_events SET ttl_baseline = ?, verdict = ?, reason = ? WHERE id = ?');
+  for (const r of rows) {
+    const baseline = r.sender_prev_ttl >= 0 ? r.sender_prev_ttl : r.other_ttl ?? -1;
+    const flowPoints = new Set((r.flow_points ?? '').split(',').filter(Boolean));
+    const rstPoints = new Set((r.rst_points ?? '').split(',').filter(Boolean));
+    const v = rstVerdict({
+      ttl: r.ttl, ttlBaseline: baseline, ipId: r.ip_id, senderPrevIpId: r.sender_prev_ip_id, idleBeforeUs: r.idle_before_us,
+      answersSyn: r.answers_syn === 1,
+      senderIsNodeForPodFlow: r.sender_is_node === 1 && r.flow_has_pod === 1,
+      missingAtOtherCapture: rstPoints.size > 0 && [...flowPoints].some((p) => !rstPoints.has(p)),
+    });
+    upd.run(baseline >= 0 ? baseline : null, v.verdict, v.reason, r.id);
+  }
+}

@@ -1,0 +1,56 @@
+import { isMaskedHexId } from '../node-text/index.js';
+import type { PstreeRecord, ShimInfo } from './types.js';
+
+/** containerd-shim, containerd-shim-runc-v2 (comm cut to "containerd-shim"), CRI-O's conmon. */
+export function isShim(r: PstreeRecord): boolean {
+  return !r.isThread && (r.name.startsWith('containerd-shim') || r.name === 'conmon');
+}
+
+/**
+ * The nearest shim at or above `pid` (the process itself, then its parents), with the id from its
+ * arguments. Undefined when the pid is not in the records or no ancestor is a shim (a process of
+ * the node itself, or a tree cut above the shim).
+ */
+export function findShimAncestor(records: readonly PstreeRecord[], pid: number): ShimInfo | undefined {
+  const byPid = new Map<number, PstreeRecord>();
+  for (const r of records) byPid.set(r.pid, r);
+  let cur = byPid.get(pid);
+  const seen = new Set<number>();
+  while (cur && !seen.has(cur.pid)) {
+    seen.add(cur.pid);
+    if (isShim(cur)) return shimInfo(cur);
+    cur = cur.parentPid === undefined ? undefined : byPid.get(cur.parentPid);
+  }
+  return undefined;
+}
+
+export function shimInfo(r: PstreeRecord): ShimInfo {
+  const args = (r.args ?? '').split(/\s+/).filter((a) => a !== '');
+  const flag = (...names: string[]): string | undefined => {
+    for (let i = 0; i < args.length - 1; i++) if (names.includes(args[i]!)) return args[i + 1];
+    for (const a of args) for (const n of names) if (a.startsWith(`${n}=`)) return a.slice(n.length + 1);
+    return undefined;
+  };
+  let raw = flag('-id', '--id', '-c', '--cid');
+  if (raw === undefined) {
+    // containerd-shim v1: the id is the last element of -workdir.
+    const workdir = flag('-workdir');
+    if (workdir) raw = workdir.split('/').filter((p) => p !== '').pop();
+  }
+  const info: ShimInfo = { pid: r.pid, name: r.name, idIsPrefix: true, idTruncated: false, line: r.line };
+  if (raw !== undefined && isMaskedHexId(raw)) {
+    info.idMasked = true;
+  } else if (raw !== undefined) {
+    const hex = /^[0-9a-f]+/i.exec(raw)?.[0];
+    if (hex) {
+      info.id = hex;
+      info.idIsPrefix = hex.length < 64;
+      info.idTruncated = hex.length !== raw.length;
+    }
+  }
+  const namespace = flag('-namespace', '--namespace');
+  if (namespace) info.namespace = namespace;
+  const address = flag('-address', '--address');
+  if (address) info.address = address;
+  return info;
+}
