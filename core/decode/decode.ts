@@ -239,7 +239,7 @@ function tunnel(b: Uint8Array, kind: 'vxlan' | 'geneve', vni: number, o: number,
   const outerSrc = p.src;
   const outerDst = p.dst;
   const saved = snapshot(p);
-  const t = { kind, vni, outerSrc, outerDst } as const;
+  const t = { kind, vni, outerSrc, outerDst, outer: saved };
   let st: DecodeStatus;
   const ifindex = p.sllIfindex;
   const pktType = p.sllPktType;

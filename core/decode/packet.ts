@@ -97,6 +97,8 @@ export interface Tunnel {
   vni: number;
   outerSrc: string;
   outerDst: string;
+  /** The outer UDP datagram, tracked as its own connection as Zeek does. */
+  outer: Packet;
 }
 
 export function newPacket(): Packet {

@@ -293,7 +293,7 @@ export class ConnTracker {
   private sighting(c: Conn, p: Packet, cap: number): void {
     const sg = c.sightings;
     if (sg.length !== 2 || sg[0] !== p.iface || sg[1] !== p.sllIfindex) addSighting(sg, p.iface, p.sllIfindex);
-    if (c.tunnel === null && p.tunnel !== null) c.tunnel = { ...p.tunnel };
+    if (c.tunnel === null && p.tunnel !== null) c.tunnel = { kind: p.tunnel.kind, vni: p.tunnel.vni, outerSrc: p.tunnel.outerSrc, outerDst: p.tunnel.outerDst };
     if (this.multiCap) {
       if (c.ring === null) c.ring = new DedupRing();
       remember(c.ring, p, direction(p), cap);
@@ -308,7 +308,7 @@ export class ConnTracker {
     c.duplicatePkts++;
     this.st.duplicates++;
     addSighting(c.sightings, p.iface, p.sllIfindex);
-    if (c.tunnel === null && p.tunnel !== null) c.tunnel = { ...p.tunnel };
+    if (c.tunnel === null && p.tunnel !== null) c.tunnel = { kind: p.tunnel.kind, vni: p.tunnel.vni, outerSrc: p.tunnel.outerSrc, outerDst: p.tunnel.outerDst };
     const ev = c.pendingRst;
     if (ev !== null && p.l4 === L4_TCP && (p.tcpFlags & TCP_RST) !== 0 && ev.seq === p.seq >>> 0 && ev.senderIp === p.src) {
       if (!ev.sightings.some((s) => s.iface === p.iface && s.ifindex === p.sllIfindex)) {

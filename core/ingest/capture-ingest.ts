@@ -74,6 +74,15 @@ export async function ingestCapture(inp: CaptureIngestInput): Promise<CaptureIng
         pkt.iface = f.iface;
         pkt.wireLen = f.origLen;
         pkt.capLen = f.capLen;
+        const outer = pkt.tunnel?.outer;
+        if (outer) {
+          // Zeek logs the tunnel's UDP datagrams as a connection of their own, then the inner flow.
+          outer.tsUs = f.tsUs;
+          outer.iface = f.iface;
+          outer.wireLen = f.origLen;
+          outer.capLen = f.capLen;
+          tracker.push(outer);
+        }
         tracker.push(pkt);
       } else if (st === DecodeStatus.Malformed) {
         if (firstMalformedOffset < 0) firstMalformedOffset = f.offset;

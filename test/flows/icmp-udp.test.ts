@@ -93,7 +93,7 @@ describe('byte accounting', () => {
 
   it('the outer header of a VXLAN/Geneve packet is kept on the connection', () => {
     const p = udpPacket({ src: A, sport: 1, dst: B, dport: 2, ts: 1 });
-    p.tunnel = { kind: 'vxlan', vni: 4096, outerSrc: '192.168.0.1', outerDst: '192.168.0.2' };
+    p.tunnel = { kind: 'vxlan', vni: 4096, outerSrc: '192.168.0.1', outerDst: '192.168.0.2', outer: udpPacket({ src: '192.168.0.1', sport: 40000, dst: '192.168.0.2', dport: 4789, ts: 1 }) };
     const c = only(run([p]));
     expect(c.tunnel).toEqual({ kind: 'vxlan', vni: 4096, outerSrc: '192.168.0.1', outerDst: '192.168.0.2' });
     expect(c.tunnel).not.toBe(p.tunnel);
