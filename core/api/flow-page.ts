@@ -26,8 +26,8 @@ const ORDER_BY: Record<SortColumn, string> = {
   resp_bytes: 'f.resp_bytes',
   rst_by: 'f.rst_by',
   source: 's.path',
-  orig_pod: 'orig_pod',
-  resp_pod: 'resp_pod',
+  orig_pod: 'f.orig_pod',
+  resp_pod: 'f.resp_pod',
   origin_guessed: 'f.origin_guessed',
 };
 

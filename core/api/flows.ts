@@ -1,6 +1,5 @@
 import type { CaseDb } from '../db/open-case.js';
 import type { FlowRow } from '../db/schema.js';
-import { podAtSql } from './correlate.js';
 import { usToSeconds } from './time.js';
 
 export interface FlowQuery {
@@ -46,7 +45,7 @@ export interface FlowOut extends FlowTuple {
   origin_guessed: boolean;
 }
 
-export type FlowJoined = FlowRow & { source_path: string; orig_pod: string | null; resp_pod: string | null; p_proto: string | null; p_orig_ip: string | null; p_orig_port: number | null; p_resp_ip: string | null; p_resp_port: number | null };
+export type FlowJoined = FlowRow & { source_path: string; p_proto: string | null; p_orig_ip: string | null; p_orig_port: number | null; p_resp_ip: string | null; p_resp_port: number | null };
 
 export function flowWhere(q: FlowQuery): { sql: string; params: unknown[] } {
   const where: string[] = [];
@@ -80,11 +79,10 @@ export function flowWhere(q: FlowQuery): { sql: string; params: unknown[] } {
 
 /**
  * The columns every flow listing selects (alias f, sources s, NAT peer p), with the pods the
- * identity graph gives each endpoint at the flow's start.
+ * identity graph gave each endpoint at the flow's start (stored by the correlate phase).
  */
 export const FLOW_SELECT = `SELECT f.*, s.path AS source_path, p.proto AS p_proto, p.orig_ip AS p_orig_ip, p.orig_port AS p_orig_port,
-      p.resp_ip AS p_resp_ip, p.resp_port AS p_resp_port,
-      ${podAtSql('f.orig_ip', 'f.start_us')} AS orig_pod, ${podAtSql('f.resp_ip', 'f.start_us')} AS resp_pod
+      p.resp_ip AS p_resp_ip, p.resp_port AS p_resp_port
     FROM flows f JOIN sources s ON s.id = f.source_id LEFT JOIN flows p ON p.id = f.nat_peer`;
 
 /** Flows in start order, streamed (a case may hold millions). */

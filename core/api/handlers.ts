@@ -1,6 +1,10 @@
 import type { CaseDb } from '../db/open-case.js';
 import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo } from './contract.js';
 import { listCorrelations } from './correlate.js';
+import { conntrackTimeline } from './conntrack.js';
+import { listFanout } from './fanout.js';
+import { listPorts, portHeatmap } from './ports.js';
+import { rstSummary } from './rst-summary.js';
 import { listFlowPage } from './flow-page.js';
 import { iterateRst } from './rst.js';
 import { listDiagnostics, listSources } from './sources.js';
@@ -31,11 +35,11 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
     'diagnostics.list': (req) => listDiagnostics(db, req.sourceId),
     'flows.list': (req) => listFlowPage(db, req),
     'rst.list': (req) => [...iterateRst(db, req)],
-    'rst.summary': notYet('rst.summary'),
-    'fanout.list': notYet('fanout.list'),
-    'ports.list': notYet('ports.list'),
-    'ports.heatmap': notYet('ports.heatmap'),
-    'conntrack.timeline': notYet('conntrack.timeline'),
+    'rst.summary': (req) => rstSummary(db, req),
+    'fanout.list': (req) => listFanout(db, req),
+    'ports.list': (req) => listPorts(db, req),
+    'ports.heatmap': (req) => portHeatmap(db, req),
+    'conntrack.timeline': (req) => conntrackTimeline(db, req),
     'correlate.list': (req) => listCorrelations(db, req),
     'findings.list': notYet('findings.list'),
     'compare.run': notYet('compare.run'),

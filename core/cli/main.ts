@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import { iterateFlows, type FlowOut } from '../api/flows.js';
 import { iterateRst, type RstOut } from '../api/rst.js';
 import { listCorrelations } from '../api/correlate.js';
+import { listFanout } from '../api/fanout.js';
+import { listPorts } from '../api/ports.js';
 import { listDiagnostics, listSources, type SourceOut } from '../api/sources.js';
+import { cmdServe, SERVE_USAGE } from '../api/serve-command.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
 import { ingestPaths } from '../ingest/ingest.js';
 import { Out, printTable, safeCell } from './output.js';
@@ -18,7 +21,10 @@ commands:
   flows --case FILE            connections with Zeek conn_state and history
   rst --case FILE              every RST: who sent it, TTL evidence, verdict
   diagnostics --case FILE      problems found in the inputs
+  fanout --case FILE           who opens how many connections to where (pod, netns or IP; per evidence)
+  ports --case FILE            SNAT ports per destination, held-port utilization vs --allocation (default 1024)
   correlate --case FILE        IP ↔ pod ↔ container ↔ netns ↔ veth ↔ node, with the evidence for each link
+${SERVE_USAGE}
 
 common options:
   --case FILE     the SQLite case file (created by ingest)
@@ -199,13 +205,57 @@ function cmdCorrelate(args: string[]): number {
   });
 }
 
+function cmdFanout(args: string[]): number {
+  return withCase(args, {}, (db, v) => {
+    const rows = listFanout(db, { limit: int(v.limit as string | undefined, '--limit') });
+    const out = new Out();
+    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printTable(out, rows, [
+      { title: 'WHO', get: (r) => r.who },
+      { title: 'NETNS', get: (r) => r.netns },
+      { title: 'NODE', get: (r) => r.node },
+      { title: 'CONNS', get: (r) => r.connections, right: true },
+      { title: 'DESTS', get: (r) => r.destinations, right: true },
+      { title: 'PUBLIC', get: (r) => r.public_destinations, right: true },
+      { title: 'PEAK/MIN', get: (r) => r.peak_per_minute, right: true },
+      { title: 'MEDIAN LIFE s', get: (r) => (r.median_lifetime_s === null ? null : r.median_lifetime_s.toFixed(3)), right: true },
+      { title: '1-REQ %', get: (r) => (r.one_request_share === null ? null : (r.one_request_share * 100).toFixed(0)), right: true },
+      { title: 'EVIDENCE', get: (r) => r.evidence },
+      { title: 'TOP DESTINATION', get: (r) => (r.top_destinations[0] ? `${r.top_destinations[0].ip}:${r.top_destinations[0].port} (${r.top_destinations[0].connections})` : null) },
+    ]);
+    return 0;
+  });
+}
+
+function cmdPorts(args: string[]): number {
+  return withCase(args, { allocation: { type: 'string' } }, (db, v) => {
+    const rows = listPorts(db, { limit: int(v.limit as string | undefined, '--limit'), allocation: int(v.allocation as string | undefined, '--allocation') });
+    const out = new Out();
+    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printTable(out, rows, [
+      { title: 'SNAT IP', get: (r) => r.snat_ip },
+      { title: 'DESTINATION', get: (r) => hp(r.dst_ip, r.dst_port) },
+      { title: 'PORTS', get: (r) => r.distinct_src_ports, right: true },
+      { title: 'PEAK', get: (r) => r.peak_concurrent, right: true },
+      { title: 'HELD %', get: (r) => (r.utilization * 100).toFixed(1), right: true },
+      { title: 'REUSED', get: (r) => r.reused_ports, right: true },
+      { title: 'MIN REUSE GAP s', get: (r) => (r.min_reuse_gap_s === null ? null : r.min_reuse_gap_s.toFixed(3)), right: true },
+      { title: 'PODS', get: (r) => r.pods.map((p) => `${p.pod} (${p.ports})`).join(', ') },
+    ]);
+    return 0;
+  });
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
+  serve: cmdServe,
   ingest: cmdIngest,
   sources: cmdSources,
   flows: cmdFlows,
   rst: cmdRst,
   diagnostics: cmdDiagnostics,
   correlate: cmdCorrelate,
+  fanout: cmdFanout,
+  ports: cmdPorts,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -41,6 +41,13 @@ export function podFromPath(path: string): string | null {
   return i >= 0 && i + 2 < parts.length ? parts[i + 1] : null;
 }
 
+/** The PID a `pstree -aps PID` dump was taken for, from its file name (pstree-aps-46.txt, 04_pstree_-aps_19832.txt). */
+export function pidFromPstreeName(path: string): number | null {
+  const base = path.split(/[\\/]/).pop() ?? '';
+  const m = /pstree.*?(\d{1,8})(?:\.\w+)?$/i.exec(base);
+  return m ? Number(m[1]) : null;
+}
+
 export function sortFacts(inputs: FactInput[]): Facts {
   const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [] };
   const pstreeBySource = new Map<string, { node: string | null; recs: PstreeRecord[] }>();
@@ -101,6 +108,15 @@ export function sortFacts(inputs: FactInput[]): Facts {
       if (p.isThread) continue;
       const shim = findShimAncestor(recs, p.pid);
       if (shim?.id && shim.pid !== p.pid) f.shimPids.push({ source, node, folderPod: null, r: { pid: p.pid, shimId: shim.id, line: p.line } });
+    }
+    // `pstree -aps PID` prints PID's ancestors; when the saved output lost PID's own line (cut
+    // or copied short), the PID in the file name still hangs below the deepest shim shown.
+    const target = pidFromPstreeName(source);
+    if (target !== null && !recs.some((r) => r.pid === target)) {
+      const shims = recs.filter((r) => !r.isThread && findShimAncestor(recs, r.pid)?.pid === r.pid);
+      const deepest = shims.sort((a, b) => b.depth - a.depth)[0];
+      const id = deepest ? findShimAncestor(recs, deepest.pid)?.id : undefined;
+      if (deepest && id) f.shimPids.push({ source, node, folderPod: null, r: { pid: target, shimId: id, line: deepest.line } });
     }
   }
   return f;

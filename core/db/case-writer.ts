@@ -46,7 +46,7 @@ export class CaseWriter {
     this.insDiag = db.prepare(`INSERT INTO diagnostics (source_id, path, code, severity, message, offset, line) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.insFlow = db.prepare(`INSERT INTO flows (source_id, proto, orig_ip, orig_port, resp_ip, resp_port, start_us, end_us, state, history,
       orig_pkts, resp_pkts, orig_bytes, resp_bytes, orig_ip_bytes, resp_ip_bytes, missed_bytes, origin_guessed, rst_by, orig_isn, resp_isn,
-      orig_ttl, resp_ttl, dup_pkts, icmp_errors, tunnel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      orig_ttl, resp_ttl, dup_pkts, icmp_errors, tunnel, requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.findTwin = db.prepare(`SELECT id, source_id FROM flows WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
       AND orig_isn = ? AND resp_isn = ? AND source_id <> ? AND start_us <= ? AND end_us >= ? LIMIT 1`);
     // Without ISNs (UDP, ICMP, TCP picked up mid-stream) the same tuple starting at nearly the same time is the twin.
@@ -102,7 +102,7 @@ export class CaseWriter {
     if (!merged) {
       flowId = Number(this.insFlow.run(sourceId, c.proto, c.origIp, c.origPort, c.respIp, c.respPort, c.startUs, c.endUs, c.state, c.history,
         c.origPkts, c.respPkts, c.origBytes, c.respBytes, c.origIpBytes, c.respIpBytes, c.missedBytes, c.originGuessed ? 1 : 0, c.rstBy,
-        c.origIsn, c.respIsn, c.origTtl, c.respTtl, c.duplicatePkts, c.icmpErrors, c.tunnel ? JSON.stringify(c.tunnel) : null).lastInsertRowid);
+        c.origIsn, c.respIsn, c.origTtl, c.respTtl, c.duplicatePkts, c.icmpErrors, c.tunnel ? JSON.stringify(c.tunnel) : null, c.proto === 'tcp' ? c.origRequests : null).lastInsertRowid);
       this.flowsWritten++;
     }
     this.addSightings(this.insFlowSighting, flowId, c.sightings);

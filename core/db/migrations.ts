@@ -34,4 +34,9 @@ export const MIGRATIONS: Migration[] = [
     name: 'RST verdicts and NAT sides stored for SQL aggregation',
     sql: [addedInSql(FLOWS, 4), addedInSql(RST_EVENTS, 4)].join('\n'),
   },
+  {
+    version: 5,
+    name: 'pods stored on flows for indexed fan-out queries',
+    sql: addedInSql(FLOWS, 5),
+  },
 ];

@@ -87,6 +87,9 @@ export const FLOWS: TableSpec = {
     { name: 'tunnel', type: 'TEXT', doc: 'JSON {kind, vni, outerSrc, outerDst} when the flow was VXLAN/Geneve encapsulated.' },
     { name: 'nat_peer', type: 'INTEGER', doc: 'Flow id of the other NAT half of this connection (same ISNs, translated tuple).' },
     { name: 'nat_side', type: 'TEXT', since: 4, doc: 'pre | post: which NAT half this is (post carries the SNAT address and port); null without a peer.' },
+    { name: 'orig_pod', type: 'TEXT', since: 5, doc: 'namespace/name of the pod the originator address belonged to at the flow\'s start (identity graph); null when none.' },
+    { name: 'requests', type: 'INTEGER', since: 5, doc: 'TCP: originator data bursts that followed responder data (requests carried); 1 = used once, no reuse.' },
+    { name: 'resp_pod', type: 'TEXT', since: 5, doc: 'Likewise for the responder.' },
   ],
   indexes: [
     { name: 'flows_orig', columns: ['orig_ip', 'start_us'] },
@@ -96,6 +99,7 @@ export const FLOWS: TableSpec = {
     { name: 'flows_isn', columns: ['orig_isn', 'resp_isn'] },
     { name: 'flows_state', columns: ['state'] },
     { name: 'flows_nat_side', columns: ['nat_side', 'orig_ip'], since: 4 },
+    { name: 'flows_orig_pod', columns: ['orig_pod', 'start_us'], since: 5 },
   ],
 };
 
@@ -203,6 +207,9 @@ export interface FlowRow {
   tunnel: string | null;
   nat_peer: number | null;
   nat_side: string | null;
+  orig_pod: string | null;
+  resp_pod: string | null;
+  requests: number | null;
 }
 
 export interface RstEventRow {

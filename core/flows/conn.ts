@@ -59,6 +59,8 @@ export class Side {
   pkts = 0;
   ipBytes = 0;
   firstTtl = -1;
+  /** Data bursts that started after the peer's data (requests, for the originator). */
+  turns = 0;
   lastTtl = -1;
   lastIpId = -1;
   sentSyn = false;
@@ -73,6 +75,8 @@ export class Side {
 
 export class Conn {
   proto: number;
+  /** Who sent the last payload: 0 nobody yet, 1 originator, 2 responder (for request counting). */
+  lastDataFrom = 0;
   /** ConnTable kind (protocol, ICMP version, one-way ICMP). */
   kind: number;
   bucket = 0;

@@ -165,6 +165,13 @@ export class ConnTracker {
     tcpProcess(c, isOrig, p, t, this.tm);
 
     this.count(ep, p);
+    if (p.payloadLen > 0) {
+      const from = isOrig ? 1 : 2;
+      if (c.lastDataFrom !== from) {
+        ep.turns++;
+        c.lastDataFrom = from;
+      }
+    }
     const fl = p.tcpFlags;
     if ((fl & TCP_SYN) !== 0) {
       if ((fl & TCP_ACK) === 0) ep.sentSyn = true;
@@ -431,6 +438,7 @@ export class ConnTracker {
       respIsn: tcp ? r.isn : -1,
       origTtl: o.firstTtl,
       respTtl: r.firstTtl,
+      origRequests: o.turns,
       sightings,
       tunnel: c.tunnel,
       duplicatePkts: c.duplicatePkts,

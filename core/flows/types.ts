@@ -57,6 +57,11 @@ export interface ConnRecord {
   /** TTL/hop limit of the first packet in each direction (-1 when none). */
   origTtl: number;
   respTtl: number;
+  /**
+   * TCP: originator data bursts that began after responder data (or first): the requests a
+   * connection carried. 1 on a connection used once and closed (no reuse); 0 with no data.
+   */
+  origRequests: number;
   /** Capture points where this connection's packets were seen (deduplicated). */
   sightings: Sighting[];
   /** Outer tunnel of the connection's packets, when they were VXLAN/Geneve encapsulated. */

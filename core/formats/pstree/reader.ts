@@ -24,8 +24,7 @@ export function parsePstree(text: string, ctx: TextParseContext): TextParseResul
     const parsed = readTreeLine(l.text.replace(/\s+$/, ''));
     const isLast = i === lines.length - 1 && !endsWithNewline;
     if (typeof parsed === 'string') {
-      if (isLast) sink.truncated(l.line, `the last line is cut (${parsed})`);
-      else sink.malformed(l.line, l.text, parsed);
+      sink.rejectLine(l.line, l.text, parsed, isLast);
       return;
     }
     if (parsed.depth > 0 && stack[parsed.depth - 1] === undefined) {

@@ -39,7 +39,9 @@ export function shimInfo(r: PstreeRecord): ShimInfo {
   }
   const info: ShimInfo = { pid: r.pid, name: r.name, idIsPrefix: true, idTruncated: false, line: r.line };
   if (raw !== undefined && isMaskedHexId(raw)) {
+    // Kept verbatim: a masked id can still single out one sandbox (core/correlate/ids.ts).
     info.idMasked = true;
+    info.id = raw;
   } else if (raw !== undefined) {
     const hex = /^[0-9a-f]+/i.exec(raw)?.[0];
     if (hex) {

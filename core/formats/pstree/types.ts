@@ -37,7 +37,7 @@ export interface ShimInfo {
   idIsPrefix: boolean;
   /** pstree cut the line inside or right after the id and glued other text to it. */
   idTruncated: boolean;
-  /** The id was masked by hand (`2xxxf...`): it cannot be matched, `id` is absent. */
+  /** The id was masked by hand (`2xxxf...`): `id` holds it verbatim; match it only through the masks, and only when unique. */
   idMasked?: boolean;
   /** `-namespace` (k8s.io for Kubernetes, moby for Docker). */
   namespace?: string;

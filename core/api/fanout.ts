@@ -1,0 +1,130 @@
+import type { CaseDb } from '../db/open-case.js';
+import { registerAnalysisFunctions } from './analysis-functions.js';
+import type { FanoutOut, TimeWindow } from './contract.js';
+
+
+interface Agg {
+  who: string;
+  connections: number;
+  destinations: number;
+  public_destinations: number;
+}
+
+function windowSql(col: string, w: TimeWindow, params: unknown[]): string {
+  let s = '';
+  if (w.fromUs !== undefined) { s += ` AND ${col} >= ?`; params.push(w.fromUs); }
+  if (w.toUs !== undefined) { s += ` AND ${col} <= ?`; params.push(w.toUs); }
+  return s;
+}
+
+/**
+ * Who opens how many connections to where (RUNBOOKS §1 step 3 and 5, without the awk): per pod,
+ * else per netns, else per address, from each kind of evidence the case holds.
+ */
+export function listFanout(db: CaseDb, req: TimeWindow & { limit?: number } = {}): FanoutOut[] {
+  registerAnalysisFunctions(db);
+  const limit = req.limit ?? 50;
+  return [...fromCaptures(db, req, limit), ...fromTcptracer(db, req, limit), ...fromConntrack(db, req, limit)]
+    .sort((a, b) => b.connections - a.connections || a.who.localeCompare(b.who))
+    .slice(0, limit);
+}
+
+/** Captures: connections the originator opened with a SYN, counted once (the pre-NAT half). */
+function fromCaptures(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
+  const params: unknown[] = [];
+  const base = `FROM flows f WHERE f.proto = 'tcp' AND f.origin_guessed = 0 AND (f.nat_side IS NULL OR f.nat_side = 'pre')${windowSql('f.start_us', w, params)}`;
+  const who = `coalesce(f.orig_pod, f.orig_ip)`;
+  const rows = db.prepare(`SELECT ${who} AS who, count(*) AS connections, count(DISTINCT f.resp_ip) AS destinations,
+      count(DISTINCT CASE WHEN ip_public(f.resp_ip) THEN f.resp_ip END) AS public_destinations
+    ${base} GROUP BY who ORDER BY connections DESC LIMIT ?`).all(...params, limit) as Agg[];
+  const perMinute = db.prepare(`SELECT max(n) AS peak FROM (SELECT count(*) AS n ${base} AND ${who} = ? GROUP BY f.start_us / 60000000)`);
+  const lifetimes = db.prepare(`SELECT (f.end_us - f.start_us) / 1e6 AS d, f.requests AS rq ${base} AND ${who} = ? ORDER BY d`);
+  const dests = db.prepare(`SELECT f.resp_ip AS ip, f.resp_port AS port, count(*) AS connections, ip_public(f.resp_ip) AS pub ${base} AND ${who} = ?
+    GROUP BY f.resp_ip, f.resp_port ORDER BY connections DESC LIMIT 10`);
+  return rows.map((r) => {
+    const life = lifetimes.all(...params, r.who) as { d: number; rq: number | null }[];
+    const median = life.length ? life[Math.floor((life.length - 1) / 2)].d : null;
+    // Share of connections that carried exactly one request: opened, used once, closed (no reuse).
+    const one = life.length ? life.filter((x) => x.rq === 1).length / life.length : null;
+    return {
+      ...r,
+      ...describeWho(db, r.who),
+      peak_per_minute: (perMinute.get(...params, r.who) as { peak: number }).peak,
+      median_lifetime_s: median,
+      one_request_share: one,
+      evidence: 'pcap',
+      top_destinations: (dests.all(...params, r.who) as { ip: string; port: number; connections: number; pub: number }[])
+        .map((d) => ({ ip: d.ip, port: d.port, connections: d.connections, public: d.pub === 1 })),
+    };
+  });
+}
+
+/** tcptracer connect events, grouped by network namespace (the runbook's `count by SADDR, NETNS`). */
+function fromTcptracer(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
+  const params: unknown[] = [];
+  const win = windowSql('t.ts_us', w, params).replace(/t\.ts_us/g, 'CASE WHEN t.ts_relative = 0 THEN t.ts_us END');
+  // A trace and a count made from it (runbook step 3) describe the same connections: per netns,
+  // take the larger of the sources' totals rather than adding them.
+  const rows = db.prepare(`SELECT netns, max(n) AS connections, max(d) AS destinations, max(pd) AS public_destinations, group_concat(DISTINCT saddrs) AS saddrs FROM (
+      SELECT t.netns, t.source_id, sum(t.count) AS n, count(DISTINCT t.daddr) AS d,
+        count(DISTINCT CASE WHEN ip_public(t.daddr) THEN t.daddr END) AS pd, group_concat(DISTINCT t.saddr) AS saddrs
+      FROM tcp_events t WHERE t.type = 'connect' AND t.netns IS NOT NULL${win} GROUP BY t.netns, t.source_id)
+    GROUP BY netns ORDER BY connections DESC LIMIT ?`).all(...params, limit) as
+    (Omit<Agg, 'who'> & { netns: number; saddrs: string | null })[];
+  const owner = db.prepare(`SELECT pod, namespace, node FROM identities WHERE netns_inode = ? AND kind = 'pod' LIMIT 1`);
+  const dests = db.prepare(`SELECT t.daddr AS ip, t.dport AS port, sum(t.count) AS connections, ip_public(t.daddr) AS pub FROM tcp_events t
+    WHERE t.type = 'connect' AND t.netns = ? AND t.daddr IS NOT NULL GROUP BY t.daddr, t.dport ORDER BY connections DESC LIMIT 10`);
+  const perMinute = db.prepare(`SELECT max(n) AS peak FROM (SELECT sum(count) AS n FROM tcp_events WHERE type = 'connect' AND netns = ? AND ts_us IS NOT NULL
+    GROUP BY ts_relative, ts_us / 60000000)`);
+  return rows.map((r) => {
+    const o = owner.get(r.netns) as { pod: string; namespace: string | null; node: string | null } | undefined;
+    const peak = (perMinute.get(r.netns) as { peak: number | null }).peak;
+    return {
+      who: o ? (o.namespace ? `${o.namespace}/${o.pod}` : o.pod) : r.saddrs?.split(',')[0] ?? `netns:${r.netns}`,
+      namespace: o?.namespace ?? null,
+      netns: String(r.netns),
+      node: o?.node ?? null,
+      connections: r.connections,
+      destinations: r.destinations,
+      public_destinations: r.public_destinations,
+      peak_per_minute: peak ?? r.connections,
+      median_lifetime_s: null,
+      one_request_share: null,
+      evidence: 'tcptracer',
+      top_destinations: (dests.all(r.netns) as { ip: string; port: number; connections: number; pub: number }[])
+        .map((d) => ({ ip: d.ip, port: d.port, connections: d.connections, public: d.pub === 1 })),
+    };
+  });
+}
+
+/** conntrack entries by original source (each entry one connection as the kernel tracked it). */
+function fromConntrack(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
+  const params: unknown[] = [];
+  const win = windowSql('c.ts_us', w, params);
+  // A -L snapshot and -E events describe the same connections: count distinct original tuples.
+  const rows = db.prepare(`SELECT c.orig_src AS who, count(DISTINCT c.orig_src || ':' || c.orig_sport || '>' || c.orig_dst || ':' || c.orig_dport || '/' || c.proto) AS connections,
+      count(DISTINCT c.orig_dst) AS destinations, count(DISTINCT CASE WHEN ip_public(c.orig_dst) THEN c.orig_dst END) AS public_destinations
+    FROM conntrack_entries c WHERE c.proto IN ('tcp', 'udp')${win} GROUP BY c.orig_src ORDER BY connections DESC LIMIT ?`).all(...params, limit) as Agg[];
+  return rows.map((r) => ({
+    ...r,
+    ...describeWho(db, r.who),
+    who: podOf(db, r.who) ?? r.who,
+    peak_per_minute: r.connections,
+    median_lifetime_s: null,
+    one_request_share: null,
+    evidence: 'conntrack',
+    top_destinations: [],
+  }));
+}
+
+function podOf(db: CaseDb, ip: string): string | null {
+  const r = db.prepare(`SELECT pod, namespace FROM identities WHERE ip = ? AND kind = 'pod' LIMIT 1`).get(ip) as { pod: string; namespace: string | null } | undefined;
+  return r ? (r.namespace ? `${r.namespace}/${r.pod}` : r.pod) : null;
+}
+
+function describeWho(db: CaseDb, who: string): { namespace: string | null; netns: string | null; node: string | null } {
+  const [ns, pod] = who.includes('/') ? who.split('/', 2) : [null, who];
+  const r = db.prepare(`SELECT netns_inode, node, namespace FROM identities WHERE (pod = ? AND (namespace IS ? OR ? IS NULL)) OR ip = ? ORDER BY kind = 'pod' DESC LIMIT 1`)
+    .get(pod, ns, ns, who) as { netns_inode: number | null; node: string | null; namespace: string | null } | undefined;
+  return { namespace: ns ?? r?.namespace ?? null, netns: r?.netns_inode != null ? String(r.netns_inode) : null, node: r?.node ?? null };
+}
