@@ -9,6 +9,8 @@ export interface RstEvidence {
   ipId: number;
   senderPrevIpId: number;
   idleBeforeUs: number;
+  /** Quiet gap before the RST or before the packet it answers (RstEvent.quietBeforeUs). */
+  quietBeforeUs: number;
   answersSyn: boolean;
   /** Where the sender is a node (kube-proxy/iptables) answering for a pod's flow. */
   senderIsNodeForPodFlow?: boolean;
@@ -28,8 +30,8 @@ export function rstVerdict(e: RstEvidence, t: Thresholds = THRESHOLDS): { verdic
   if (e.ipId >= 0 && e.senderPrevIpId >= 0 && e.ipId !== 0 && ipIdDistance(e.senderPrevIpId, e.ipId) > t.rstIpIdJump) {
     reasons.push(`IP ID ${e.ipId} breaks the sender's sequence (previous ${e.senderPrevIpId})`);
   }
-  if (e.idleBeforeUs >= t.rstIdleSeconds * 1e6) {
-    reasons.push(`after ${(e.idleBeforeUs / 1e6).toFixed(0)} s idle (load-balancer idle timeout is ${t.rstIdleSeconds} s)`);
+  if (Math.max(e.idleBeforeUs, e.quietBeforeUs) >= t.rstIdleSeconds * 1e6) {
+    reasons.push(`after ${(Math.max(e.idleBeforeUs, e.quietBeforeUs) / 1e6).toFixed(0)} s idle (load-balancer idle timeout is ${t.rstIdleSeconds} s)`);
   }
   if (e.senderIsNodeForPodFlow) reasons.push('sent by the node for a pod\'s flow (kube-proxy / iptables REJECT)');
   if (e.missingAtOtherCapture) reasons.push('seen at one capture point but not at another that saw the flow');

@@ -8,6 +8,21 @@ export const THRESHOLDS = {
   rstIdleSeconds: 240,
   /** IP ID distance from the sender's previous packet beyond which the ID pattern is "broken". */
   rstIpIdJump: 1024,
+  /** A middlebox RST after at least this much quiet is reported as an idle-timeout reset (any idle timer, not only Azure's). */
+  idleResetMinSeconds: 2,
+  /** Public connections from one pod/netns beyond which SNAT exhaustion is suspected (runbook §1). */
+  snatSuspectConnections: 100,
+  /** Held-port utilization of one SNAT IP x destination that is reported (1 = the whole allocation). */
+  snatUtilizationWarn: 0.5,
+  /** A pod opening at least this many connections, nearly all used once, is "not reusing connections". */
+  noReuseMinConnections: 20,
+  noReuseShare: 0.8,
+  /** Refused connections (REJ) to one destination at or beyond which a refused-port storm is reported. */
+  refusedStormMin: 3,
+  /** Conntrack entries at or above this share of nf_conntrack_max is pressure. */
+  conntrackPressureShare: 0.9,
+  /** The kubelet port (runbook §2). */
+  kubeletPort: 10250,
 } as const;
 
 export type Thresholds = typeof THRESHOLDS;

@@ -3,6 +3,7 @@ import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo } from './contract.j
 import { listCorrelations } from './correlate.js';
 import { conntrackTimeline } from './conntrack.js';
 import { listFanout } from './fanout.js';
+import { listFindings } from './findings.js';
 import { listPorts, portHeatmap } from './ports.js';
 import { rstSummary } from './rst-summary.js';
 import { listFlowPage } from './flow-page.js';
@@ -41,7 +42,7 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
     'ports.heatmap': (req) => portHeatmap(db, req),
     'conntrack.timeline': (req) => conntrackTimeline(db, req),
     'correlate.list': (req) => listCorrelations(db, req),
-    'findings.list': notYet('findings.list'),
+    'findings.list': (req) => listFindings(db, req),
     'compare.run': notYet('compare.run'),
   };
 }

@@ -4,6 +4,8 @@ import { iterateRst, type RstOut } from '../api/rst.js';
 import { listCorrelations } from '../api/correlate.js';
 import { listFanout } from '../api/fanout.js';
 import { listPorts } from '../api/ports.js';
+import { listFindings } from '../api/findings.js';
+import type { FindingOut } from '../api/contract.js';
 import { listDiagnostics, listSources, type SourceOut } from '../api/sources.js';
 import { cmdServe, SERVE_USAGE } from '../api/serve-command.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
@@ -23,6 +25,7 @@ commands:
   diagnostics --case FILE      problems found in the inputs
   fanout --case FILE           who opens how many connections to where (pod, netns or IP; per evidence)
   ports --case FILE            SNAT ports per destination, held-port utilization vs --allocation (default 1024)
+  findings --case FILE         what the runbooks would conclude, with evidence and the next step
   correlate --case FILE        IP ↔ pod ↔ container ↔ netns ↔ veth ↔ node, with the evidence for each link
 ${SERVE_USAGE}
 
@@ -246,6 +249,35 @@ function cmdPorts(args: string[]): number {
   });
 }
 
+function printFindings(out: Out, rows: FindingOut[]): void {
+  if (rows.length === 0) {
+    out.line('No findings: none of the runbook rules fired on this case.');
+    out.flush();
+    return;
+  }
+  for (const f of rows) {
+    out.line(`[${f.severity.toUpperCase()}] ${safeCell(f.title)}`);
+    out.line(`  ${safeCell(f.detail)}`);
+    for (const e of f.evidence.slice(0, 4)) {
+      const what = [e.lines?.length ? `lines ${e.lines.slice(0, 8).join(', ')}${e.lines.length > 8 ? '…' : ''}` : '', e.flows?.length ? `flows ${e.flows.slice(0, 8).join(', ')}${e.flows.length > 8 ? '…' : ''}` : ''].filter(Boolean).join('; ');
+      out.line(`  evidence: ${safeCell(e.source)}${what ? ` (${what})` : ''}`);
+    }
+    out.line(`  next: ${safeCell(f.next_step)}`);
+    out.line('');
+  }
+  out.flush();
+}
+
+function cmdFindings(args: string[]): number {
+  return withCase(args, {}, (db, v) => {
+    const rows = listFindings(db);
+    const out = new Out();
+    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printFindings(out, rows);
+    return 0;
+  });
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   serve: cmdServe,
   ingest: cmdIngest,
@@ -256,6 +288,7 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   correlate: cmdCorrelate,
   fanout: cmdFanout,
   ports: cmdPorts,
+  findings: cmdFindings,
 };
 
 export async function main(argv: string[]): Promise<number> {

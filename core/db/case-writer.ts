@@ -56,7 +56,7 @@ export class CaseWriter {
       orig_bytes = max(orig_bytes, ?), resp_bytes = max(resp_bytes, ?), dup_pkts = dup_pkts + ? WHERE id = ?`);
     this.insFlowSighting = db.prepare(`INSERT OR IGNORE INTO flow_sightings (flow_id, source_id, iface, ifindex) VALUES (?, ?, ?, ?)`);
     this.insRst = db.prepare(`INSERT INTO rst_events (flow_id, source_id, ts_us, sender_ip, sender_port, receiver_ip, receiver_port, sender_role, flags, seq, ack, ttl, ip_id,
-      sender_prev_ttl, sender_prev_ip_id, idle_before_us, answers_syn, payload_len) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      sender_prev_ttl, sender_prev_ip_id, idle_before_us, answers_syn, payload_len, quiet_before_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.findRstTwin = db.prepare(`SELECT id FROM rst_events WHERE flow_id = ? AND sender_ip = ? AND seq = ? AND flags = ? AND ts_us BETWEEN ? AND ? LIMIT 1`);
     this.insRstSighting = db.prepare(`INSERT OR IGNORE INTO rst_sightings (rst_id, source_id, iface, ifindex) VALUES (?, ?, ?, ?)`);
     this.caseHadFlows = db.prepare('SELECT 1 FROM flows LIMIT 1').get() !== undefined;
@@ -122,7 +122,7 @@ export class CaseWriter {
     }
     if (id < 0) {
       id = Number(this.insRst.run(flowId, sourceId, e.tsUs, e.senderIp, e.senderPort, e.receiverIp, e.receiverPort, e.senderRole, e.flags, e.seq, e.ack,
-        e.ttl, e.ipId, e.senderPrevTtl, e.senderPrevIpId, e.idleBeforeUs, e.answersSyn ? 1 : 0, e.payloadLen).lastInsertRowid);
+        e.ttl, e.ipId, e.senderPrevTtl, e.senderPrevIpId, e.idleBeforeUs, e.answersSyn ? 1 : 0, e.payloadLen, e.quietBeforeUs).lastInsertRowid);
       this.rstsWritten++;
     }
     this.addSightings(this.insRstSighting, id, e.sightings);

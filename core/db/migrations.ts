@@ -39,4 +39,9 @@ export const MIGRATIONS: Migration[] = [
     name: 'pods stored on flows for indexed fan-out queries',
     sql: addedInSql(FLOWS, 5),
   },
+  {
+    version: 6,
+    name: 'quiet time before each RST (idle-timeout resets)',
+    sql: addedInSql(RST_EVENTS, 6),
+  },
 ];

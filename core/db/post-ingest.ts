@@ -71,6 +71,7 @@ interface RstCtx {
   sender_prev_ttl: number;
   sender_prev_ip_id: number;
   idle_before_us: number;
+  quiet_before_us: number;
   answers_syn: number;
   other_ttl: number | null;
   sender_is_node: number;
@@ -81,7 +82,7 @@ interface RstCtx {
 
 /** Stores each RST's baseline TTL and verdict so the RST views aggregate in SQL. */
 export function classifyRsts(db: CaseDb): void {
-  const rows = db.prepare(`SELECT r.id, r.ttl, r.ip_id, r.sender_prev_ttl, r.sender_prev_ip_id, r.idle_before_us, r.answers_syn,
+  const rows = db.prepare(`SELECT r.id, r.ttl, r.ip_id, r.sender_prev_ttl, r.sender_prev_ip_id, r.idle_before_us, coalesce(r.quiet_before_us, -1) AS quiet_before_us, r.answers_syn,
       (SELECT ttl FROM (
          SELECT o.orig_ttl AS ttl FROM flows o WHERE o.orig_ip = r.sender_ip AND o.orig_ttl >= 0 AND o.id <> r.flow_id
          UNION ALL SELECT o.resp_ttl FROM flows o WHERE o.resp_ip = r.sender_ip AND o.resp_ttl >= 0 AND o.id <> r.flow_id)
@@ -97,7 +98,7 @@ export function classifyRsts(db: CaseDb): void {
     const flowPoints = new Set((r.flow_points ?? '').split(',').filter(Boolean));
     const rstPoints = new Set((r.rst_points ?? '').split(',').filter(Boolean));
     const v = rstVerdict({
-      ttl: r.ttl, ttlBaseline: baseline, ipId: r.ip_id, senderPrevIpId: r.sender_prev_ip_id, idleBeforeUs: r.idle_before_us,
+      ttl: r.ttl, ttlBaseline: baseline, ipId: r.ip_id, senderPrevIpId: r.sender_prev_ip_id, idleBeforeUs: r.idle_before_us, quietBeforeUs: r.quiet_before_us,
       answersSyn: r.answers_syn === 1,
       senderIsNodeForPodFlow: r.sender_is_node === 1 && r.flow_has_pod === 1,
       missingAtOtherCapture: rstPoints.size > 0 && [...flowPoints].some((p) => !rstPoints.has(p)),

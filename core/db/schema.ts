@@ -141,6 +141,7 @@ export const RST_EVENTS: TableSpec = {
     { name: 'ttl_baseline', since: 4, type: 'INTEGER', doc: 'The sender\'s usual TTL (same flow, else its other flows), null when unknown.' },
     { name: 'verdict', since: 4, type: 'TEXT', doc: 'endpoint | middlebox-suspect | unknown (core/analysis/rst-verdict.ts).' },
     { name: 'reason', since: 4, type: 'TEXT', doc: 'Why, in words: the evidence behind the verdict.' },
+    { name: 'quiet_before_us', since: 6, type: 'INTEGER', doc: 'Longest quiet gap just before the RST (before it, or before the packet it answers): what an idle timer saw; -1 unknown.' },
   ],
   indexes: [
     { name: 'rst_events_flow', columns: ['flow_id'] },
@@ -235,6 +236,7 @@ export interface RstEventRow {
   ttl_baseline: number | null;
   verdict: string | null;
   reason: string | null;
+  quiet_before_us: number | null;
 }
 
 export interface DiagnosticRow {

@@ -93,6 +93,8 @@ export class Conn {
   lastTime: number;
   /** Last counted packet of any kind; -1 before the first. */
   lastPktUs = -1;
+  /** The quiet gap that ended with the latest (non-copy) packet: what an idle timer would see. */
+  gapBeforeLastUs = -1;
   history = '';
   /** Zeek's hist_seen: one bit per once-only letter, responder bits shifted by 16. */
   histSeen = 0;

@@ -185,6 +185,7 @@ export class ConnTracker {
       ep.lastTtl = p.ttl;
       ep.lastIpId = p.ipId;
     }
+    c.gapBeforeLastUs = prevPktUs < 0 ? -1 : t - prevPktUs;
     c.lastPktUs = t;
   }
 
@@ -343,6 +344,7 @@ export class ConnTracker {
       senderPrevTtl: prevTtl,
       senderPrevIpId: prevIpId,
       idleBeforeUs: prevPktUs < 0 ? -1 : t - prevPktUs,
+      quietBeforeUs: Math.max(prevPktUs < 0 ? -1 : t - prevPktUs, c.gapBeforeLastUs),
       answersSyn: senderPrevPkts === 0 && ep.peer.sentSyn,
       payloadLen: p.payloadLen,
       sightings: [{ sourceId: this.sourceId, iface: p.iface, ifindex: p.sllIfindex }],

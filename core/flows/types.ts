@@ -106,6 +106,11 @@ export interface RstEvent {
   senderPrevIpId: number;
   /** Microseconds since the connection's previous packet (any direction); -1 for the first packet. */
   idleBeforeUs: number;
+  /**
+   * The longer of idleBeforeUs and the gap before the packet the RST answers: a middlebox whose
+   * idle timer expired resets the first packet after the quiet period, so the quiet shows there.
+   */
+  quietBeforeUs: number;
   /** True when this RST answers a SYN (nothing else was seen from the sender): a refused port. */
   answersSyn: boolean;
   payloadLen: number;

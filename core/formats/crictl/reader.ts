@@ -86,9 +86,7 @@ function readTables(lines: TextLine[], rc: RowContext, out: CrictlRecord[], ends
       out.push(row);
       continue;
     }
-    const isLast = i === lines.length - 1;
-    if (isLast && !endsWithNewline) rc.sink.truncated(l.line, `the last row is cut (${row})`);
-    else rc.sink.malformed(l.line, l.text, row);
+    rc.sink.rejectLine(l.line, l.text, row, i === lines.length - 1 && !endsWithNewline);
   }
 }
 

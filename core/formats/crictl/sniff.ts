@@ -1,6 +1,5 @@
-import { firstLines, isPromptLine, looksLikeMarkdown, splitLines } from '../node-text/index.js';
+import { DiagnosticSink, firstLines, isPromptLine, looksLikeMarkdown, splitLines } from '../node-text/index.js';
 import { readRow, tableHeader } from './table.js';
-import { DiagnosticSink } from '../node-text/index.js';
 
 /**
  * Content first: a crictl/docker listing header, or JSON with the keys crictl/docker inspect

@@ -1,12 +1,12 @@
-import type { TextParseContext } from '../text-format.js';
 import {
+  anchorAge,
+  cellLookup,
   headerColumns,
   isMaskedHexId,
   opt,
-  parseRelativeAge,
   splitRow,
   type Column,
-  type DiagnosticSink,
+  type TableRowContext,
   type TextLine,
 } from '../node-text/index.js';
 import { parseK8sDockerName } from './k8s-names.js';
@@ -40,13 +40,7 @@ function has(cols: Column[], name: string): boolean {
   return cols.some((c) => c.name === name);
 }
 
-export interface RowContext {
-  ctx: TextParseContext;
-  sink: DiagnosticSink;
-  embedded: boolean;
-  /** Called when an age was turned into an instant with the context's base time. */
-  anchored: () => void;
-}
+export type RowContext = TableRowContext;
 
 /**
  * Reads one data row. Returns the record, or a reason string when the row does not fit (the
@@ -55,10 +49,7 @@ export interface RowContext {
 export function readRow(header: TableHeader, l: TextLine, rc: RowContext): CrictlRecord | string {
   const cells = splitRow(l.text, header.cols);
   if (!cells) return 'row does not line up with the header';
-  const cell = (name: string): string | undefined => {
-    const i = header.cols.findIndex((c) => c.name === name);
-    return i < 0 ? undefined : cells[i];
-  };
+  const cell = cellLookup(header.cols, cells);
   const optionalEmpty = header.kind === 'docker-ps' ? ['PORTS', 'SIZE'] : [];
   for (let i = 0; i < header.cols.length; i++) {
     if (cells[i] === '' && !optionalEmpty.includes(header.cols[i]!.name)) return `empty ${header.cols[i]!.name} cell`;
@@ -159,14 +150,6 @@ export function readRow(header: TableHeader, l: TextLine, rc: RowContext): Crict
   };
   if (masked.length) rec.masked = masked;
   return rec;
-}
-
-function anchorAge(created: string | undefined, rc: RowContext): number | undefined {
-  if (!created || rc.ctx.baseTimeUs === undefined) return undefined;
-  const age = parseRelativeAge(created);
-  if (!age) return undefined;
-  rc.anchored();
-  return rc.ctx.baseTimeUs - age.seconds * 1_000_000;
 }
 
 /** undefined: no such column; null: present but not a number. */

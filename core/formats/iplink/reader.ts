@@ -37,9 +37,7 @@ function readText(text: string, sink: DiagnosticSink): IpInterface[] {
       return;
     }
     const why = reader.line(l);
-    if (!why) return;
-    if (i === lines.length - 1 && !endsWithNewline) sink.truncated(l.line, `the last line is cut (${why})`);
-    else sink.malformed(l.line, l.text, why);
+    if (why) sink.rejectLine(l.line, l.text, why, i === lines.length - 1 && !endsWithNewline);
   });
   return out;
 }

@@ -32,9 +32,7 @@ export function parseIptables(text: string, ctx: TextParseContext): TextParseRes
     if (mode === 'save') why = save.line(l);
     else if (mode === 'list') why = list.line(l);
     else why = isPromptLine(l.text) ? undefined : 'line before any iptables-save table or Chain listing';
-    if (!why) return;
-    if (i === lines.length - 1 && !endsWithNewline) sink.truncated(l.line, `the last line is cut (${why})`);
-    else sink.malformed(l.line, l.text, why);
+    if (why) sink.rejectLine(l.line, l.text, why, i === lines.length - 1 && !endsWithNewline);
   });
   save.finish();
   records.push(...kubeProxyServices(records));

@@ -1,6 +1,7 @@
 /**
  * iptables-save quotes arguments that hold spaces or quotes (`--comment "a b"`, with `\"` and
- * `\\` escaped). Returns undefined when a quote is never closed (a cut line).
+ * `\\` escaped); outside quotes a backslash escapes the next character, as in a shell. Returns
+ * undefined when a quote is never closed (a cut line).
  */
 export function shellWords(text: string): string[] | undefined {
   const words: string[] = [];
@@ -12,6 +13,11 @@ export function shellWords(text: string): string[] | undefined {
     let word = '';
     while (i < n && text[i] !== ' ' && text[i] !== '\t') {
       const c = text[i]!;
+      if (c === '\\' && i + 1 < n) {
+        word += text[i + 1];
+        i += 2;
+        continue;
+      }
       if (c === '"' || c === "'") {
         const quote = c;
         i++;

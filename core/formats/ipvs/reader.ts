@@ -20,9 +20,7 @@ export function parseIpvs(text: string, ctx: TextParseContext): TextParseResult<
     if (t === '' || isPromptLine(l.text)) return;
     if (/^IP Virtual Server version/.test(t) || /^Prot LocalAddress:Port/.test(t) || /^-> RemoteAddress:Port/.test(t)) return;
     const why = readLine(t, l.line);
-    if (!why) return;
-    if (i === lines.length - 1 && !endsWithNewline) sink.truncated(l.line, `the last line is cut (${why})`);
-    else sink.malformed(l.line, l.text, why);
+    if (why) sink.rejectLine(l.line, l.text, why, i === lines.length - 1 && !endsWithNewline);
   });
   return { records, diagnostics: sink.finish() };
 

@@ -174,10 +174,7 @@ function endpoints(o: Record<string, unknown>, line: number): KubeEndpoint[] {
           ...opt('targetPodUid', ref.kind === 'Pod' ? str(ref.uid) : undefined),
           ...opt('node', str(a.nodeName)),
         };
-        if (ports.length === 0) out.push(common);
-        for (const p of ports) {
-          out.push({ ...common, ...opt('port', num(p.port)), ...opt('portName', str(p.name)), ...opt('protocol', str(p.protocol)) });
-        }
+        out.push(...perPort(common, ports));
       }
     }
   }
@@ -207,11 +204,14 @@ function endpointSlice(o: Record<string, unknown>, line: number): KubeEndpoint[]
         ...opt('targetPodUid', ref.kind === 'Pod' ? str(ref.uid) : undefined),
         ...opt('node', str(e.nodeName)),
       };
-      if (ports.length === 0) out.push(common);
-      for (const p of ports) {
-        out.push({ ...common, ...opt('port', num(p.port)), ...opt('portName', str(p.name)), ...opt('protocol', str(p.protocol)) });
-      }
+      out.push(...perPort(common, ports));
     }
   }
   return out;
+}
+
+/** One endpoint record per port of the subset/slice (one without a port when it lists none). */
+function perPort(common: KubeEndpoint, ports: Record<string, unknown>[]): KubeEndpoint[] {
+  if (ports.length === 0) return [common];
+  return ports.map((p) => ({ ...common, ...opt('port', num(p.port)), ...opt('portName', str(p.name)), ...opt('protocol', str(p.protocol)) }));
 }

@@ -85,7 +85,6 @@ function readTables(lines: TextLine[], rc: KubeRowContext, out: KubectlRecord[],
       return;
     }
     if (quiet) header = undefined;
-    else if (i === lines.length - 1 && !endsWithNewline) rc.sink.truncated(l.line, `the last row is cut (${row})`);
-    else rc.sink.malformed(l.line, l.text, row);
+    else rc.sink.rejectLine(l.line, l.text, row, i === lines.length - 1 && !endsWithNewline);
   });
 }

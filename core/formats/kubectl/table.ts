@@ -1,12 +1,12 @@
-import type { TextParseContext } from '../text-format.js';
 import {
+  anchorAge,
+  cellLookup,
   headerColumns,
   isMaskedIpv4,
   opt,
-  parseRelativeAge,
   splitRow,
   type Column,
-  type DiagnosticSink,
+  type TableRowContext,
   type TextLine,
 } from '../node-text/index.js';
 import type { KubeNode, KubePod, KubeService, KubectlRecord, ServicePort } from './types.js';
@@ -41,12 +41,7 @@ function nameFirst(cols: Column[]): boolean {
   return cols[0]!.name === 'NAME' || (cols[0]!.name === 'NAMESPACE' && cols[1]?.name === 'NAME');
 }
 
-export interface KubeRowContext {
-  ctx: TextParseContext;
-  sink: DiagnosticSink;
-  embedded: boolean;
-  anchored: () => void;
-}
+export type KubeRowContext = TableRowContext;
 
 /** `<none>`, `<unknown>`, `<pending>` and friends are kubectl's way of printing "no value". */
 function value(v: string | undefined): string | undefined {
@@ -58,10 +53,7 @@ const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export function readKubeRow(h: KubeTableHeader, l: TextLine, rc: KubeRowContext): KubectlRecord | string {
   const cells = splitRow(l.text, h.cols);
   if (!cells) return 'row does not line up with the header';
-  const cell = (name: string) => {
-    const i = h.cols.findIndex((c) => c.name === name);
-    return i < 0 ? undefined : cells[i];
-  };
+  const cell = cellLookup(h.cols, cells);
   for (let i = 0; i < h.cols.length; i++) if (cells[i] === '') return `empty ${h.cols[i]!.name} cell`;
   const masked: string[] = [];
   const ip = (field: string, raw: string | undefined): string | undefined => {
@@ -176,12 +168,4 @@ export function parseSelector(text: string): Record<string, string> {
     if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return out;
-}
-
-function anchorAge(age: string | undefined, rc: KubeRowContext): number | undefined {
-  if (!age || rc.ctx.baseTimeUs === undefined) return undefined;
-  const a = parseRelativeAge(age);
-  if (!a) return undefined;
-  rc.anchored();
-  return rc.ctx.baseTimeUs - a.seconds * 1_000_000;
 }

@@ -37,10 +37,7 @@ function readTable(text: string, sink: DiagnosticSink): LsnsRecord[] {
       cols = h;
       return;
     }
-    const fail = (why: string) => {
-      if (i === lines.length - 1 && !endsWithNewline) sink.truncated(l.line, `the last row is cut (${why})`);
-      else sink.malformed(l.line, l.text, why);
-    };
+    const fail = (why: string) => sink.rejectLine(l.line, l.text, why, i === lines.length - 1 && !endsWithNewline);
     if (!cols) return fail('line before the lsns header');
     const cells = lsnsCells(l.text, cols);
     if (typeof cells === 'string') return fail(cells);

@@ -6,3 +6,4 @@ export { readJsonDocuments, isObject, str, num, obj, arr, stringMap, type JsonDo
 export { DiagnosticSink } from './report.js';
 export { parseRelativeAge, parseIsoTimeUs, type RelativeAge } from './time.js';
 export { opt } from './object.js';
+export { anchorAge, cellLookup, type TableRowContext } from './table-row.js';

@@ -159,7 +159,9 @@ function closersFor(stack: Frame[]): string {
 
 /** Rebuilds a cut document from its last complete tracked element; undefined when none is complete. */
 function repair(text: string, start: number, scanned: ScanResult): { value: unknown } | undefined {
-  for (let k = scanned.cuts.length - 1; k >= 0; k--) {
+  // A few tries only: if the text before the last cut does not parse, earlier cuts rarely help and
+  // each try re-parses the whole prefix.
+  for (let k = scanned.cuts.length - 1; k >= Math.max(0, scanned.cuts.length - 3); k--) {
     const cut = scanned.cuts[k]!;
     try {
       const value: unknown = JSON.parse(text.slice(start, cut.offset) + cut.closers);

@@ -31,6 +31,15 @@ export class DiagnosticSink {
     this.add('TEXT_TRUNCATED', what, line);
   }
 
+  /**
+   * A line the reader could not use: the cut last line of a file that does not end in a newline
+   * is data loss (TEXT_TRUNCATED), anything else a malformed line.
+   */
+  rejectLine(line: number, text: string, why: string, cutLast: boolean): void {
+    if (cutLast) this.truncated(line, `the last line is cut (${why})`);
+    else this.malformed(line, text, why);
+  }
+
   /** Adds the "n more" summaries; call once at the end of a parse. */
   finish(): Diagnostic[] {
     for (const [code, count] of this.counts) {

@@ -16,11 +16,8 @@ export function parseUfw(text: string, ctx: TextParseContext): TextParseResult<U
   let inTable = false;
   lines.forEach((l, i) => {
     const t = l.text.trim();
-    if (t === '' || (isPromptLine(l.text) && !t.startsWith('#'))) return;
-    const fail = (why: string) => {
-      if (i === lines.length - 1 && !endsWithNewline) sink.truncated(l.line, `the last line is cut (${why})`);
-      else sink.malformed(l.line, l.text, why);
-    };
+    if (t === '' || isPromptLine(l.text)) return;
+    const fail = (why: string) => sink.rejectLine(l.line, l.text, why, i === lines.length - 1 && !endsWithNewline);
     const st = /^Status: (active|inactive)$/.exec(t);
     if (st) {
       status = { type: 'status', active: st[1] === 'active', line: l.line };
