@@ -32,6 +32,12 @@ export interface TextDetection {
 }
 
 export function detectTextFormat(head: string, fileName: string): TextDetection | undefined {
+  const best = scoreTextFormats(head, fileName);
+  return best && best.confidence >= MIN_CONFIDENCE ? best : undefined;
+}
+
+/** The best-scoring format whatever its score (to say why a file was left out). */
+export function scoreTextFormats(head: string, fileName: string): TextDetection | undefined {
   const scored = TEXT_FORMATS.map((format) => {
     let confidence = 0;
     try {
@@ -42,6 +48,6 @@ export function detectTextFormat(head: string, fileName: string): TextDetection 
     return { format, confidence };
   }).sort((a, b) => b.confidence - a.confidence);
   const best = scored[0];
-  if (!best || best.confidence < MIN_CONFIDENCE) return undefined;
+  if (!best) return undefined;
   return { format: best.format, confidence: best.confidence, runnersUp: scored.slice(1, 3).map((s) => ({ kind: s.format.kind, confidence: s.confidence })) };
 }
