@@ -31,9 +31,10 @@ export const DIAGNOSTIC_CODES = {
   INGEST_DUPLICATE: { severity: 'info', doc: 'The same bytes were already ingested (same sha256).' },
   INGEST_FAILED: { severity: 'error', doc: 'The source could not be read; it was rolled back.' },
   ARCHIVE_UNSAFE_PATH: { severity: 'error', doc: 'An archive entry with an absolute or ".." path was refused.' },
-  ARCHIVE_SYMLINK: { severity: 'error', doc: 'A link inside an archive or folder that leaves the tree was refused.' },
+  ARCHIVE_SYMLINK: { severity: 'error', doc: 'A link inside an archive (never extracted), or one in a folder that leaves the tree, was refused.' },
   ARCHIVE_BOMB: { severity: 'error', doc: 'An archive exceeded the size, ratio or entry-count caps and was refused.' },
   ARCHIVE_CORRUPT: { severity: 'error', doc: 'The archive is damaged; entries before the damage were kept.' },
+  ARCHIVE_SKIPPED_ENTRY: { severity: 'dataLoss', doc: 'An archive entry podcap does not extract (device, FIFO, unknown type, encrypted, unsupported compression, duplicate name) was skipped.' },
   // correlation
   CORRELATE_CONFLICT: { severity: 'info', doc: 'Two sources disagree about an identity link.' },
 } as const satisfies Record<string, { severity: Severity; doc: string }>;

@@ -1,7 +1,9 @@
 import type { CaseDb } from '../db/open-case.js';
 import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo } from './contract.js';
 import { listCorrelations } from './correlate.js';
+import { compareSides } from './compare.js';
 import { conntrackTimeline } from './conntrack.js';
+import { openCase } from '../db/open-case.js';
 import { listFanout } from './fanout.js';
 import { listFindings } from './findings.js';
 import { listPorts, portHeatmap } from './ports.js';
@@ -20,9 +22,6 @@ export class NotImplementedError extends Error {
   }
 }
 
-const notYet = (c: string) => () => {
-  throw new NotImplementedError(c);
-};
 
 export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers {
   return {
@@ -43,6 +42,15 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
     'conntrack.timeline': (req) => conntrackTimeline(db, req),
     'correlate.list': (req) => listCorrelations(db, req),
     'findings.list': (req) => listFindings(db, req),
-    'compare.run': notYet('compare.run'),
+    'compare.run': (req) => {
+      if (req.windows) return compareSides({ db, window: req.windows.a }, { db, window: req.windows.b });
+      if (!req.against) throw new Error('compare needs another case (against) or two windows');
+      const other = openCase(req.against, { readonly: true });
+      try {
+        return compareSides({ db, window: {} }, { db: other, window: {} });
+      } finally {
+        other.close();
+      }
+    },
   };
 }

@@ -5,7 +5,12 @@ import { listCorrelations } from '../api/correlate.js';
 import { listFanout } from '../api/fanout.js';
 import { listPorts } from '../api/ports.js';
 import { listFindings } from '../api/findings.js';
-import type { FindingOut } from '../api/contract.js';
+import type { CompareRow, FindingOut, TimeWindow } from '../api/contract.js';
+import { compareSides } from '../api/compare.js';
+import { listSources as listSourcesForReport } from '../api/sources.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { listDiagnostics, listSources, type SourceOut } from '../api/sources.js';
 import { cmdServe, SERVE_USAGE } from '../api/serve-command.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
@@ -18,6 +23,7 @@ const USAGE = `podcap — offline Kubernetes network forensics
 usage: podcap <command> [options]
 
 commands:
+  report PATH...               ingest into a temporary case and print the findings (the one-command answer)
   ingest PATH... --case FILE   read captures, node-tool dumps, folders and bundles into a case
   sources --case FILE          what the case holds (kind, node, time range, diagnostics)
   flows --case FILE            connections with Zeek conn_state and history
@@ -26,6 +32,8 @@ commands:
   fanout --case FILE           who opens how many connections to where (pod, netns or IP; per evidence)
   ports --case FILE            SNAT ports per destination, held-port utilization vs --allocation (default 1024)
   findings --case FILE         what the runbooks would conclude, with evidence and the next step
+  compare --case A --against B   before/after: rates, RSTs, destinations, SNAT ports, findings
+  compare --case A --window FROM..TO --window FROM..TO   two time windows of one case
   correlate --case FILE        IP ↔ pod ↔ container ↔ netns ↔ veth ↔ node, with the evidence for each link
 ${SERVE_USAGE}
 
@@ -278,6 +286,82 @@ function cmdFindings(args: string[]): number {
   });
 }
 
+/** `FROM..TO`, each epoch seconds or an ISO 8601 time (UTC unless it says otherwise); either side may be empty. */
+export function parseWindow(s: string): TimeWindow {
+  const m = /^(.*)\.\.(.*)$/.exec(s);
+  if (!m) fail(`--window takes FROM..TO, not "${s}"`);
+  const t = (x: string): number | undefined => {
+    if (x.trim() === '') return undefined;
+    if (/^\d+(\.\d+)?$/.test(x.trim())) return Math.round(Number(x) * 1e6);
+    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(x) ? x : x + 'Z');
+    if (Number.isNaN(ms)) fail(`cannot read the time "${x}" (use epoch seconds or ISO 8601)`);
+    return ms * 1000;
+  };
+  return { fromUs: t(m[1]), toUs: t(m[2]) };
+}
+
+function cmdCompare(args: string[]): number {
+  const { values } = parseArgs({ args, options: { case: { type: 'string' }, against: { type: 'string' }, window: { type: 'string', multiple: true }, json: { type: 'boolean' } } });
+  const a = openCase(needCase(values), { readonly: true });
+  const windows = (values.window ?? []).map(parseWindow);
+  let b: CaseDb | undefined;
+  try {
+    let rows: CompareRow[];
+    if (values.against) {
+      b = openCase(values.against, { readonly: true });
+      rows = compareSides({ db: a, window: windows[0] ?? {} }, { db: b, window: windows[1] ?? windows[0] ?? {} });
+    } else {
+      if (windows.length !== 2) fail('compare needs --against CASE, or two --window FROM..TO of the same case');
+      rows = compareSides({ db: a, window: windows[0] }, { db: a, window: windows[1] });
+    }
+    const out = new Out();
+    if (values.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printTable(out, rows, [
+      { title: 'SECTION', get: (r) => r.section },
+      { title: 'KEY', get: (r) => r.key },
+      { title: 'A', get: (r) => r.a, right: true },
+      { title: 'B', get: (r) => r.b, right: true },
+      { title: 'DELTA', get: (r) => r.delta, right: true },
+      { title: 'CHANGE', get: (r) => r.change },
+    ]);
+    return 0;
+  } finally {
+    a.close();
+    b?.close();
+  }
+}
+
+/** The one-command answer for a bundle: ingest into a temporary case and print the findings. */
+async function cmdReport(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, keep: { type: 'string' } } });
+  if (positionals.length === 0) fail('report needs at least one PATH');
+  const dir = mkdtempSync(join(tmpdir(), 'podcap-report-'));
+  const casePath = values.keep ?? join(dir, 'report.case.db');
+  const db = openCase(casePath);
+  const bar = progressBar();
+  try {
+    const results = await ingestPaths(db, positionals, { onProgress: (p) => bar.update(p), workDir: join(dir, 'work') });
+    bar.done();
+    for (const r of results) if (r.status === 'failed' || (r.status === 'unknown' && r.direct)) process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
+    const findings = listFindings(db);
+    const out = new Out();
+    if (values.json) { for (const f of findings) out.json(f); out.flush(); return 0; }
+    const sources = listSourcesForReport(db);
+    const kinds = new Map<string, number>();
+    for (const s of sources) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1);
+    out.line(`podcap report: ${sources.length} files (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`);
+    const top = listFanout(db, { limit: 3 });
+    if (top.length) out.line(`top fan-out: ${top.map((f) => `${safeCell(f.who)} ${f.connections} connections (${f.evidence})`).join('; ')}`);
+    out.line('');
+    printFindings(out, findings);
+    if (values.keep) process.stderr.write(`case kept in ${casePath}\n`);
+    return 0;
+  } finally {
+    db.close();
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   serve: cmdServe,
   ingest: cmdIngest,
@@ -289,6 +373,8 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   fanout: cmdFanout,
   ports: cmdPorts,
   findings: cmdFindings,
+  compare: cmdCompare,
+  report: cmdReport,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -34,7 +34,7 @@ export class Out {
 /** Strips control characters so hostile strings from captures cannot drive the terminal. */
 export function safeCell(v: unknown): string {
   if (v === null || v === undefined) return '-';
-  const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(6)) : String(v);
+  const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : String(Number(v.toFixed(3)))) : String(v);
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 

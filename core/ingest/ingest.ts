@@ -7,18 +7,23 @@ import { ingestCapture } from './capture-ingest.js';
 import { contentChunks, isGzip, readHead } from './chunks.js';
 import { hasherFor } from './hasher.js';
 import { detectCapture, looksLikeText, type CaptureKind } from './detect.js';
-import { detectTextFormat, type AnyTextFormat } from '../formats/registry.js';
+import { detectTextFormat, scoreTextFormats, type AnyTextFormat } from '../formats/registry.js';
 import { RecordWriter } from '../db/record-writer.js';
 import { afterIngest } from '../db/post-ingest.js';
 import { parseText, readText } from './text-ingest.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
+import { expandArchives, workDirFor, type ArchiveLimits } from './archive.js';
 
 export interface IngestOptions {
   signal?: AbortSignal;
   onProgress?: ProgressFn;
   /** Node name to attach to every source (overrides what folders say). */
   node?: string;
+  /** podcap's working folder for this case (archives are extracted in it); default `<case file>.work`. */
+  workDir?: string;
+  /** Caps for hostile archives (defaults in archive-limits.ts). */
+  archiveLimits?: Partial<ArchiveLimits>;
 }
 
 export type IngestStatus = 'ingested' | 'duplicate' | 'unknown' | 'failed';
@@ -39,11 +44,18 @@ export interface IngestResult {
 /** Ingests files, folders and archives into the case; each source in its own transaction. */
 export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
-  const walked = await walkInputs(inputs);
+  const workDir = opts.workDir ?? workDirFor(db.name);
+  const walked = await expandArchives(await walkInputs(inputs, { skip: [workDir] }), {
+    workDir, limits: opts.archiveLimits, signal: opts.signal, onProgress: opts.onProgress,
+  });
   const caseWide = new CaseWriter(db);
-  for (const d of walked.diagnostics) caseWide.addDiagnostic(null, d.source ?? '', d);
+  // Re-reading the same archive reports the same problems; the case keeps each once.
+  const known = db.prepare('SELECT 1 FROM diagnostics WHERE source_id IS NULL AND path = ? AND code = ? AND message = ?');
+  for (const d of walked.diagnostics) {
+    if (!known.get(d.source ?? '', d.code, d.message)) caseWide.addDiagnostic(null, d.source ?? '', d);
+  }
   for (const missing of walked.missing) {
-    results.push({ path: missing.path, status: 'failed', kind: 'unknown', records: 0, diagnostics: 0, reason: missing.reason, direct: true });
+    results.push({ path: missing.path, status: 'failed', kind: 'unknown', records: 0, diagnostics: 0, reason: missing.reason, direct: missing.direct ?? true });
   }
   let done = 0;
   for (const f of walked.files) {
@@ -94,7 +106,11 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
     }
 
     if (!captureKind) {
-      const why = gz ? 'gzip content is not a capture or a known node-tool dump' : 'not a capture or a known node-tool dump';
+      const text = looksLikeText(content) ? Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8') : null;
+      const guess = text ? scoreTextFormats(text, f.displayPath) : undefined;
+      const why = guess && guess.confidence >= 0.2
+        ? `looks like documentation or an excerpt around ${guess.format.kind} output (confidence ${guess.confidence.toFixed(2)}), not a dump; not read as evidence`
+        : gz ? 'gzip content is not a capture or a known node-tool dump' : `not a capture or a known node-tool dump${text === null ? ' (binary)' : ''}`;
       const d = diag('INGEST_UNKNOWN_KIND', why, { source: path });
       digest ??= await hashFile(f.fsPath, bytesTotal);
       db.transaction(() => {

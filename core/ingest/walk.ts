@@ -16,18 +16,28 @@ export interface InputFile {
 
 export interface WalkResult {
   files: InputFile[];
-  missing: { path: string; reason: string }[];
+  /** Inputs that cannot be read (`direct` false: found inside a folder or archive). */
+  missing: { path: string; reason: string; direct?: boolean }[];
   diagnostics: Diagnostic[];
 }
 
 const MAX_FILES = 100_000;
 
+export interface WalkOptions {
+  /** Folders never walked into (podcap's own working folder, when a parent folder is ingested). */
+  skip?: string[];
+}
+
 /**
  * Expands inputs: files as they are, folders recursively in a stable (sorted) order. Symlinks are
  * followed only when they stay inside the folder being walked.
  */
-export async function walkInputs(inputs: string[]): Promise<WalkResult> {
+export async function walkInputs(inputs: string[], opts: WalkOptions = {}): Promise<WalkResult> {
   const out: WalkResult = { files: [], missing: [], diagnostics: [] };
+  const skip = new Set<string>();
+  for (const s of opts.skip ?? []) {
+    try { skip.add(await realpath(s)); } catch { /* not created yet: nothing to skip */ }
+  }
   for (const input of inputs) {
     let st;
     try {
@@ -46,7 +56,7 @@ export async function walkInputs(inputs: string[]): Promise<WalkResult> {
     }
     if (st.isDirectory()) {
       const root = await realpath(input);
-      await walkDir(root, root, input, out);
+      await walkDir(root, root, input, out, skip);
     } else if (st.isFile()) {
       out.files.push({ fsPath: input, displayPath: input, node: null, direct: true });
     } else {
@@ -56,7 +66,7 @@ export async function walkInputs(inputs: string[]): Promise<WalkResult> {
   return out;
 }
 
-async function walkDir(root: string, dir: string, shownRoot: string, out: WalkResult): Promise<void> {
+async function walkDir(root: string, dir: string, shownRoot: string, out: WalkResult, skip: Set<string>): Promise<void> {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (out.files.length >= MAX_FILES) {
@@ -84,7 +94,7 @@ async function walkDir(root: string, dir: string, shownRoot: string, out: WalkRe
       isFile = st.isFile();
       if (isDir) continue; // links to folders inside the tree would only visit them twice
     }
-    if (isDir) await walkDir(root, full, shownRoot, out);
+    if (isDir && !skip.has(full)) await walkDir(root, full, shownRoot, out, skip);
     else if (isFile) out.files.push({ fsPath: full, displayPath: shown, node: nodeFromPath(relative(root, full)), direct: false });
   }
 }
