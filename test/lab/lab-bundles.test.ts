@@ -1,8 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listCorrelations } from '../../core/api/correlate.js';
+import { listFanout } from '../../core/api/fanout.js';
+import { listFindings } from '../../core/api/findings.js';
+import { listPorts } from '../../core/api/ports.js';
 import { iterateFlows } from '../../core/api/flows.js';
 import { iterateRst } from '../../core/api/rst.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
@@ -13,14 +17,34 @@ import { readManifest, type Manifest } from './manifest.js';
  * Each lab bundle was produced from real traffic between namespaces (fixtures/lab/README.md);
  * its MANIFEST is the ground truth. podcap must reproduce it exactly from the bundle's files.
  */
-const bundles = [{ name: 'rst-mix', input: 'fixtures/lab/bundles/rst-mix', manifest: 'fixtures/lab/bundles/rst-mix/MANIFEST.json' }];
+const bundles = [
+  { name: 'rst-mix (folder)', input: 'fixtures/lab/bundles/rst-mix', manifest: readManifest('fixtures/lab/bundles/rst-mix/MANIFEST.json') },
+  ...['rst-mix', 'snat-fanout', 'idle-reset', 'kubelet-blocked'].map((n) => ({
+    name: `${n}.tar.gz`, input: `fixtures/lab/bundles/${n}.tar.gz`, manifest: manifestFromTar(`fixtures/lab/bundles/${n}.tar.gz`),
+  })),
+];
+
+/** Reads <scenario>/MANIFEST.json out of a bundle tarball (ustar: 512-byte headers, sizes in octal). */
+function manifestFromTar(path: string): Manifest {
+  const tar = gunzipSync(readFileSync(path));
+  for (let o = 0; o + 512 <= tar.length; ) {
+    const name = tar.subarray(o, o + 100).toString('utf8').replace(/\0.*$/s, '');
+    const prefix = tar.subarray(o + 345, o + 500).toString('utf8').replace(/\0.*$/s, '');
+    const size = parseInt(tar.subarray(o + 124, o + 136).toString('utf8').replace(/\0.*$/s, '').trim() || '0', 8);
+    const full = prefix ? `${prefix}/${name}` : name;
+    if (full.endsWith('MANIFEST.json')) return JSON.parse(tar.subarray(o + 512, o + 512 + size).toString('utf8')) as Manifest;
+    if (!name) break;
+    o += 512 + Math.ceil(size / 512) * 512;
+  }
+  throw new Error(`no MANIFEST.json in ${path}`);
+}
 
 for (const b of bundles) {
   describe(`lab bundle ${b.name}`, () => {
     let db: CaseDb;
     let m: Manifest;
     beforeAll(async () => {
-      m = readManifest(b.manifest);
+      m = b.manifest;
       db = openCase(join(mkdtempSync(join(tmpdir(), 'podcap-lab-')), 'c.db'));
       const res = await ingestPaths(db, [b.input]);
       expect(res.filter((r) => r.status === 'failed')).toEqual([]);
@@ -47,7 +71,7 @@ for (const b of bundles) {
         expect(n, `${c.orig_ip} → ${c.resp_ip}:${c.resp_port} ${c.state}`).toBe(c.count);
         if (c.pod) expect(flows.find((f) => f.orig_ip === c.orig_ip)?.orig_pod).toBe(c.pod);
       }
-      const expectedTotal = m.expect.connections.reduce((a, c) => a + c.count, 0);
+      const expectedTotal = m.expect.connections.filter((c) => m.pods.some((p) => p.ip === c.orig_ip)).reduce((a, c) => a + c.count, 0);
       const podSide = flows.filter((f) => m.pods.some((p) => p.ip === f.orig_ip));
       expect(podSide.length).toBe(expectedTotal);
     });
@@ -64,6 +88,36 @@ for (const b of bundles) {
       }
       const expected = new Map(m.expect.rsts.map((e) => [key(e), e.count]));
       expect(Object.fromEntries(ours)).toEqual(Object.fromEntries(expected));
+    });
+
+    it('names the top fan-out pod with its connections and destinations', () => {
+      const top = m.expect.fanout_top;
+      if (!top) return;
+      const row = listFanout(db).find((f) => f.evidence === 'pcap');
+      expect(row).toMatchObject({ who: top.pod, netns: String(top.netns_inode), connections: top.connections, destinations: top.destinations, public_destinations: top.public_destinations });
+    });
+
+    it('counts the SNAT ports per destination', () => {
+      const want = (m.expect.snat ?? []).map((x) => `${x.snat_ip} ${x.dst_ip}:${x.dst_port} ${x.distinct_src_ports}`).sort();
+      const got = listPorts(db).map((p) => `${p.snat_ip} ${p.dst_ip}:${p.dst_port} ${p.distinct_src_ports}`).sort();
+      expect(got).toEqual(want);
+    });
+
+    it('raises the findings the scenario calls for', () => {
+      const f = listFindings(db);
+      const rules = new Set(f.map((x) => x.rule));
+      const kb = m.expect.kubelet_blocked as { attempts: { src_ip: string; src_pod: string | null; attempts: number }[] } | undefined;
+      if (kb) {
+        const k = f.find((x) => x.rule === 'kubelet-port-blocked');
+        expect(k).toBeDefined();
+        expect(k!.evidence.some((e) => e.lines?.length)).toBe(true); // the iptables DROP line
+        const attempts = kb.attempts.reduce((a, x) => a + x.attempts, 0);
+        expect(k!.detail).toContain(`${attempts} connection attempts to :10250`);
+        for (const a of kb.attempts) expect(k!.detail).toContain(a.src_pod ?? a.src_ip);
+      }
+      if (m.expect.rsts.some((r) => r.verdict === 'middlebox-suspect')) expect([...rules].some((r) => r === 'middlebox-rst' || r === 'idle-timeout-reset')).toBe(true);
+      if (m.scenario === 'idle-reset') expect(rules).toContain('idle-timeout-reset');
+      if (m.scenario === 'snat-fanout') expect(f.find((x) => x.rule === 'no-connection-reuse')?.title).toContain(m.expect.fanout_top!.pod);
     });
   });
 }
