@@ -35,7 +35,12 @@ export class CaseWriter {
   /** Skip the cross-source merge lookups while the case had no flows before this source. */
   private readonly caseHadFlows: boolean;
   private readonly pendingRsts = new Map<number, RstEvent[]>();
+  /** This source's TCP flows by originator ISN, to pair NAT halves as they are written. */
+  private readonly byIsn = new Map<number, NatCandidate[]>();
+  private latestEndUs = 0;
+  private readonly setPeer;
   flowsWritten = 0;
+  natLinked = 0;
   flowsMerged = 0;
   rstsWritten = 0;
 
@@ -60,6 +65,7 @@ export class CaseWriter {
     this.findRstTwin = db.prepare(`SELECT id FROM rst_events WHERE flow_id = ? AND sender_ip = ? AND seq = ? AND flags = ? AND ts_us BETWEEN ? AND ? LIMIT 1`);
     this.insRstSighting = db.prepare(`INSERT OR IGNORE INTO rst_sightings (rst_id, source_id, iface, ifindex) VALUES (?, ?, ?, ?)`);
     this.caseHadFlows = db.prepare('SELECT 1 FROM flows LIMIT 1').get() !== undefined;
+    this.setPeer = db.prepare('UPDATE flows SET nat_peer = ? WHERE id = ?');
   }
 
   addSource(s: NewSource): number {
@@ -106,12 +112,37 @@ export class CaseWriter {
       this.flowsWritten++;
     }
     this.addSightings(this.insFlowSighting, flowId, c.sightings);
+    if (!merged && c.proto === 'tcp' && c.origIsn >= 0) this.pairNat(flowId, c);
     const rsts = this.pendingRsts.get(c.connId);
     if (rsts) {
       this.pendingRsts.delete(c.connId);
       for (const e of rsts) this.writeRst(sourceId, flowId, e, merged);
     }
     return flowId;
+  }
+
+  /**
+   * The two NAT halves of a connection end within moments of each other, so they meet here while
+   * both are recent; candidates older than NAT_WINDOW_US behind the newest flow are let go so the
+   * map stays small on long captures.
+   */
+  private pairNat(flowId: number, c: ConnRecord): void {
+    const me: NatCandidate = { id: flowId, origIp: c.origIp, origPort: c.origPort, respIp: c.respIp, respPort: c.respPort, respIsn: c.respIsn, startUs: c.startUs, endUs: c.endUs, paired: false };
+    const list = this.byIsn.get(c.origIsn);
+    const peer = list?.find((x) => !x.paired && isNatPeer(me, x));
+    if (peer) {
+      this.setPeer.run(peer.id, flowId);
+      this.setPeer.run(flowId, peer.id);
+      peer.paired = me.paired = true;
+      this.natLinked += 2;
+    }
+    if (list) list.push(me);
+    else this.byIsn.set(c.origIsn, [me]);
+    if (c.endUs > this.latestEndUs) this.latestEndUs = c.endUs;
+    if (this.byIsn.size > NAT_MAP_MAX) {
+      const horizon = this.latestEndUs - NAT_WINDOW_US;
+      for (const [isn, l] of this.byIsn) if (l.every((x) => x.endUs < horizon)) this.byIsn.delete(isn);
+    }
   }
 
   private writeRst(sourceId: number, flowId: number, e: RstEvent, mayExist: boolean): void {
@@ -133,34 +164,54 @@ export class CaseWriter {
   }
 
   /**
-   * Links the two NAT halves of one connection (same ISNs, translated tuple, overlapping time)
-   * across the case. Grouping by the ISN pair first keeps this linear in the number of flows.
+   * Links NAT halves that were written by different sources (a veth capture and an uplink
+   * capture): only flows of `sourceIds` still without a peer are looked at, grouped by ISN.
    */
-  linkNatPeers(): number {
-    const groups = this.db.prepare(`SELECT orig_isn FROM flows WHERE proto = 'tcp' AND orig_isn >= 0
-      GROUP BY orig_isn HAVING count(*) > 1`).all() as { orig_isn: number }[];
-    const members = this.db.prepare(`SELECT id, orig_ip, orig_port, resp_ip, resp_port, resp_isn, start_us, end_us, nat_peer FROM flows
-      WHERE orig_isn = ? AND proto = 'tcp' ORDER BY id`);
-    const setPeer = this.db.prepare('UPDATE flows SET nat_peer = ? WHERE id = ?');
+  linkNatPeersAcross(sourceIds: number[]): number {
+    if (sourceIds.length === 0) return 0;
+    const marks = sourceIds.map(() => '?').join(', ');
+    const isns = this.db.prepare(`SELECT DISTINCT orig_isn FROM flows WHERE source_id IN (${marks}) AND proto = 'tcp' AND orig_isn >= 0 AND nat_peer IS NULL`)
+      .all(...sourceIds) as { orig_isn: number }[];
+    const members = this.db.prepare(`SELECT id, orig_ip AS origIp, orig_port AS origPort, resp_ip AS respIp, resp_port AS respPort, resp_isn AS respIsn,
+      start_us AS startUs, end_us AS endUs, nat_peer FROM flows WHERE orig_isn = ? AND proto = 'tcp' ORDER BY id`);
     let linked = 0;
-    type M = { id: number; orig_ip: string; orig_port: number; resp_ip: string; resp_port: number; resp_isn: number; start_us: number; end_us: number; nat_peer: number | null };
-    const sameTuple = (a: M, b: M) => a.orig_ip === b.orig_ip && a.orig_port === b.orig_port && a.resp_ip === b.resp_ip && a.resp_port === b.resp_port;
-    // With both ISNs the pair is certain; with only the originator's (REJ, S0) the starts must also agree closely.
-    const isPeer = (a: M, b: M) => a.id !== b.id && !sameTuple(a, b) && a.resp_isn === b.resp_isn
-      && (a.resp_isn >= 0
-        ? b.start_us <= a.end_us + MERGE_SLACK_US && a.start_us <= b.end_us + MERGE_SLACK_US
-        : Math.abs(a.start_us - b.start_us) <= NO_ISN_SLACK_US);
-    for (const g of groups) {
-      const ms = members.all(g.orig_isn) as M[];
+    for (const g of isns) {
+      const ms = (members.all(g.orig_isn) as (NatCandidate & { nat_peer: number | null })[]).map((m) => ({ ...m, paired: m.nat_peer !== null }));
       for (const a of ms) {
-        if (a.nat_peer !== null) continue;
-        const b = ms.find((x) => isPeer(a, x));
+        if (a.paired) continue;
+        const b = ms.find((x) => !x.paired && isNatPeer(a, x));
         if (!b) continue;
-        setPeer.run(b.id, a.id);
-        a.nat_peer = b.id;
-        linked++;
+        this.setPeer.run(b.id, a.id);
+        this.setPeer.run(a.id, b.id);
+        a.paired = b.paired = true;
+        linked += 2;
       }
     }
     return linked;
   }
+}
+
+interface NatCandidate {
+  id: number;
+  origIp: string;
+  origPort: number;
+  respIp: string;
+  respPort: number;
+  respIsn: number;
+  startUs: number;
+  endUs: number;
+  paired: boolean;
+}
+
+const NAT_MAP_MAX = 200_000;
+const NAT_WINDOW_US = 600_000_000;
+
+/** Same originator ISN (the caller's grouping), a translated tuple, and times that agree. */
+function isNatPeer(a: NatCandidate, b: NatCandidate): boolean {
+  if (a.id === b.id || a.respIsn !== b.respIsn) return false;
+  if (a.origIp === b.origIp && a.origPort === b.origPort && a.respIp === b.respIp && a.respPort === b.respPort) return false;
+  // With both ISNs the pair is certain; with only the originator's (REJ, S0) the starts must agree closely.
+  return a.respIsn >= 0
+    ? b.startUs <= a.endUs + MERGE_SLACK_US && a.startUs <= b.endUs + MERGE_SLACK_US
+    : Math.abs(a.startUs - b.startUs) <= NO_ISN_SLACK_US;
 }

@@ -7,8 +7,11 @@ import type { CaseDb } from './open-case.js';
  * The case-wide steps after files are ingested (the "index" and "correlate" phases): they join
  * what single files cannot see alone, so they run over the whole case each time.
  */
-export function afterIngest(db: CaseDb): void {
-  db.transaction(() => new CaseWriter(db).linkNatPeers())();
+export function afterIngest(db: CaseDb, newSourceIds: number[]): void {
+  // Halves within one source were paired as they were written; only a case with several
+  // capture sources can hold halves that met no partner yet.
+  const sources = (db.prepare(`SELECT count(*) AS n FROM sources WHERE kind IN ('pcap', 'pcapng')`).get() as { n: number }).n;
+  if (sources > 1) db.transaction(() => new CaseWriter(db).linkNatPeersAcross(newSourceIds))();
   rebuildIdentities(db);
   db.transaction(() => {
     assignFlowPods(db);

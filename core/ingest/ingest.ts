@@ -65,7 +65,7 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   }
   if (results.some((r) => r.status === 'ingested')) {
     opts.onProgress?.({ phase: 'correlate', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: done, filesTotal: walked.files.length });
-    afterIngest(db);
+    afterIngest(db, results.filter((r) => r.status === 'ingested' && r.sourceId !== undefined).map((r) => r.sourceId!));
   }
   return results;
 }
