@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { startServer } from './http-server.js';
 import { runIngestWorkerIfAsked, workerThreadRunner } from './ingest-jobs.js';
 
-export const SERVE_USAGE = '  serve --case FILE [--port N] [--open]   the UI in a browser at 127.0.0.1 (prints its URL with a token)';
+export const SERVE_USAGE = '  serve --case FILE            the UI in a browser on 127.0.0.1 (--port N, --open); prints its URL';
 
 /** The built renderer, beside the bundled CLI (dist/cli.js → out/renderer). */
 function defaultUiDir(): string | null {

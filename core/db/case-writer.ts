@@ -203,7 +203,7 @@ interface NatCandidate {
   paired: boolean;
 }
 
-const NAT_MAP_MAX = 200_000;
+const NAT_MAP_MAX = 100_000;
 const NAT_WINDOW_US = 600_000_000;
 
 /** Same originator ISN (the caller's grouping), a translated tuple, and times that agree. */

@@ -93,7 +93,7 @@ export async function ingestCapture(inp: CaptureIngestInput): Promise<CaptureIng
   };
 
   try {
-    for await (const chunk of contentChunks(path, inp.gzip, inp.stream)) {
+    for await (const chunk of contentChunks(path, inp.gzip, { ...inp.stream, reuseBuffers: true })) {
       reader.push(chunk);
       drain();
       inp.onPackets?.(packets);

@@ -13,7 +13,13 @@ export interface ChunkStreamOptions {
   signal?: AbortSignal;
   /** Called with the count of raw (on-disk) bytes read so far. */
   onRawBytes?: (n: number) => void;
-  /** Hash of the raw bytes, updated as they are read (its buffers are used for the chunks). */
+  /**
+   * Reuse a small ring of chunk buffers instead of allocating one per read. Only for consumers
+   * that are done with a chunk before the one after the next arrives (capture readers are: a
+   * frame lives until the next push). Keeps the capture path's memory flat.
+   */
+  reuseBuffers?: boolean;
+  /** Hash of the raw bytes, updated as they are read. */
   hash?: ChunkHasher;
 }
 
@@ -35,8 +41,11 @@ async function* rawChunks(path: string, o: ChunkStreamOptions): AsyncGenerator<U
     let total = 0;
     // Read ahead one chunk so the disk read overlaps with parsing the previous chunk.
     // A fresh buffer per chunk: readers keep views into the previous chunk until the next push.
+    // Three buffers: one being parsed, one being read ahead, one the reader may still point into.
+    const ring = o.reuseBuffers ? [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)] : null;
+    let turn = 0;
     const readNext = () => {
-      const buf = Buffer.allocUnsafe(CHUNK_SIZE);
+      const buf = ring ? ring[turn++ % ring.length] : Buffer.allocUnsafe(CHUNK_SIZE);
       return fh.read(buf, 0, CHUNK_SIZE, null).then((r) => buf.subarray(0, r.bytesRead));
     };
     let pending = readNext();
@@ -67,7 +76,8 @@ export async function* contentChunks(path: string, gz: boolean, o: ChunkStreamOp
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   const feed = (async () => {
     try {
-      for await (const c of rawChunks(path, o)) {
+      // zlib keeps written chunks queued: they must not be reused buffers.
+      for await (const c of rawChunks(path, { ...o, reuseBuffers: false })) {
         if (!gunzip.write(c)) await new Promise<void>((r) => gunzip.once('drain', () => r()));
       }
       gunzip.end();
