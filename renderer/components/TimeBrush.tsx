@@ -1,0 +1,60 @@
+import { useCallback, useEffect, useState } from 'react';
+import { renderTimeBrush } from '../charts/time-brush';
+import { useApi, useApp } from '../app/context';
+import { fmtTimeUs, parseTimeUs } from '../app/format';
+import { Chart } from './Chart';
+
+/** The one time window every view uses: drag on the strip, or type UTC times. */
+export function TimeBrush() {
+  const { caseInfo, window, setWindow } = useApp();
+  const sources = useApi('sources.list', caseInfo ? {} : null);
+  const rsts = useApi('rst.list', caseInfo ? { limit: 20_000 } : null);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [bad, setBad] = useState<string | null>(null);
+
+  useEffect(() => {
+    setFrom(window.fromUs !== undefined ? fmtTimeUs(window.fromUs) : '');
+    setTo(window.toUs !== undefined ? fmtTimeUs(window.toUs) : '');
+  }, [window]);
+
+  const first = caseInfo?.firstUs ?? null;
+  const last = caseInfo?.lastUs ?? null;
+  const draw = useCallback((svg: SVGSVGElement, width: number) => {
+    if (first === null || last === null) return;
+    renderTimeBrush(svg, {
+      extent: [first / 1e6, Math.max(last, first + 1e6) / 1e6],
+      lanes: (sources.data ?? []).filter((s) => s.first_ts !== null && s.last_ts !== null).map((s) => ({ label: s.path, from: s.first_ts!, to: s.last_ts! })),
+      ticks: (rsts.data ?? []).map((r) => ({ ts: r.ts, verdict: r.verdict })),
+      selection: window.fromUs !== undefined && window.toUs !== undefined ? [window.fromUs / 1e6, window.toUs / 1e6] : null,
+    }, {
+      width,
+      label: 'Time window shared by every view',
+      onChange: (sel) => setWindow(sel ? { fromUs: Math.floor(sel[0] * 1e6), toUs: Math.ceil(sel[1] * 1e6) } : {}),
+    });
+  }, [first, last, sources.data, rsts.data, window, setWindow]);
+
+  if (first === null || last === null) return null;
+  const apply = () => {
+    const f = from.trim() === '' ? undefined : parseTimeUs(from);
+    const t = to.trim() === '' ? undefined : parseTimeUs(to);
+    if (f === null || t === null) { setBad('Times are UTC, like 2024-05-01 10:00:00'); return; }
+    if (f !== undefined && t !== undefined && f > t) { setBad('"From" is after "To"'); return; }
+    setBad(null);
+    setWindow({ fromUs: f, toUs: t });
+  };
+  const active = window.fromUs !== undefined || window.toUs !== undefined;
+  return (
+    <section className="time-brush" aria-label="Time window" data-testid="time-brush">
+      <Chart title="Time window" draw={draw} testId="brush-chart" />
+      <form className="brush-form" onSubmit={(e) => { e.preventDefault(); apply(); }}>
+        <label>From (UTC) <input value={from} onChange={(e) => setFrom(e.target.value)} placeholder={fmtTimeUs(first)} data-testid="brush-from" /></label>
+        <label>To (UTC) <input value={to} onChange={(e) => setTo(e.target.value)} placeholder={fmtTimeUs(last)} data-testid="brush-to" /></label>
+        <button type="submit">Apply</button>
+        <button type="button" disabled={!active} onClick={() => setWindow({})} data-testid="brush-clear">Whole case</button>
+        {active && <span className="window-note" data-testid="window-active">Showing {fmtTimeUs(window.fromUs ?? first)} – {fmtTimeUs(window.toUs ?? last)}</span>}
+        {bad && <span className="error" role="alert">{bad}</span>}
+      </form>
+    </section>
+  );
+}
