@@ -159,6 +159,14 @@ export interface IngestStartRequest {
   paths: string[];
 }
 
+/** A flow's packets for Wireshark (base64, since the contract is JSON over HTTP and IPC alike). */
+export interface FlowPcapOut {
+  name: string;
+  format: 'pcap' | 'pcapng';
+  packets: number;
+  base64: string;
+}
+
 export interface IngestJob {
   id: string;
   state: 'running' | 'done' | 'failed' | 'cancelled';
@@ -173,6 +181,7 @@ export interface ApiMethods {
   'sources.list': { req: Record<string, never>; res: SourceOut[] };
   'diagnostics.list': { req: { sourceId?: number }; res: DiagnosticRow[] };
   'flows.list': { req: FlowListRequest; res: FlowListResponse };
+  'flows.pcap': { req: { id: number }; res: FlowPcapOut };
   'rst.list': { req: RstListRequest; res: RstOut[] };
   'rst.summary': { req: TimeWindow & { bucketSeconds?: number }; res: RstSummary };
   'fanout.list': { req: TimeWindow & { limit?: number }; res: FanoutOut[] };
@@ -192,7 +201,7 @@ export type ApiRequest<C extends ApiChannel> = ApiMethods[C]['req'];
 export type ApiResponse<C extends ApiChannel> = ApiMethods[C]['res'];
 
 export const API_CHANNELS: readonly ApiChannel[] = [
-  'case.info', 'sources.list', 'diagnostics.list', 'flows.list', 'rst.list', 'rst.summary', 'fanout.list', 'ports.list',
+  'case.info', 'sources.list', 'diagnostics.list', 'flows.list', 'flows.pcap', 'rst.list', 'rst.summary', 'fanout.list', 'ports.list',
   'ports.heatmap', 'conntrack.timeline', 'correlate.list', 'findings.list', 'compare.run', 'ingest.start', 'ingest.status', 'ingest.cancel',
 ] as const;
 

@@ -9,12 +9,13 @@ import { listFindings } from './findings.js';
 import { listPorts, portHeatmap } from './ports.js';
 import { rstSummary } from './rst-summary.js';
 import { listFlowPage } from './flow-page.js';
+import { exportFlowPcap } from './flow-pcap.js';
 import { iterateRst } from './rst.js';
 import { listDiagnostics, listSources } from './sources.js';
 
 /** Query channels answered from one open case (ingest jobs are handled by the host: CLI, serve, Electron). */
 export type QueryChannel = Exclude<ApiChannel, 'ingest.start' | 'ingest.status' | 'ingest.cancel'>;
-export type QueryHandlers = { [C in QueryChannel]: (req: ApiRequest<C>) => ApiResponse<C> };
+export type QueryHandlers = { [C in QueryChannel]: (req: ApiRequest<C>) => ApiResponse<C> | Promise<ApiResponse<C>> };
 
 export class NotImplementedError extends Error {
   constructor(channel: string) {
@@ -34,6 +35,10 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
     'sources.list': () => listSources(db),
     'diagnostics.list': (req) => listDiagnostics(db, req.sourceId),
     'flows.list': (req) => listFlowPage(db, req),
+    'flows.pcap': async (req) => {
+      const out = await exportFlowPcap(db, req.id);
+      return { name: out.name, format: out.format, packets: out.packets, base64: Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength).toString('base64') };
+    },
     'rst.list': (req) => [...iterateRst(db, req)],
     'rst.summary': (req) => rstSummary(db, req),
     'fanout.list': (req) => listFanout(db, req),

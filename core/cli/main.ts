@@ -8,7 +8,8 @@ import { listFindings } from '../api/findings.js';
 import type { CompareRow, FindingOut, TimeWindow } from '../api/contract.js';
 import { compareSides } from '../api/compare.js';
 import { listSources as listSourcesForReport } from '../api/sources.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { exportFlowPcap } from '../api/flow-pcap.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listDiagnostics, listSources, type SourceOut } from '../api/sources.js';
@@ -29,6 +30,7 @@ commands:
   flows --case FILE            connections with Zeek conn_state and history
   rst --case FILE              every RST: who sent it, TTL evidence, verdict
   diagnostics --case FILE      problems found in the inputs
+  pcap --case FILE --flow ID -w OUT   one flow's packets as a .pcap (.pcapng across link types) for Wireshark
   fanout --case FILE           who opens how many connections to where (pod, netns or IP; per evidence)
   ports --case FILE            SNAT ports per destination, held-port utilization vs --allocation (default 1024)
   findings --case FILE         what the runbooks would conclude, with evidence and the next step
@@ -175,6 +177,24 @@ function cmdFlows(args: string[]): number {
     ]);
     return 0;
   });
+}
+
+/** `podcap pcap --flow ID -w FILE`: a flow's packets for Wireshark (tcpdump's -w spelling). */
+async function cmdPcap(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { case: { type: 'string' }, flow: { type: 'string' }, w: { type: 'string', short: 'w' } } });
+  const casePath = needCase(values);
+  const id = int(values.flow, '--flow');
+  if (!id) fail('--flow ID is required (the id column of `podcap flows --json`)');
+  if (!values.w) fail('-w FILE is required (where to write the packets)');
+  const db = openCase(casePath, { readonly: true });
+  try {
+    const res = await exportFlowPcap(db, id);
+    writeFileSync(values.w, res.bytes);
+    process.stderr.write(`${res.packets} packets of flow ${id} written to ${safeCell(values.w)} (${res.format})\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
 }
 
 function cmdRst(args: string[]): number {
@@ -368,6 +388,7 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   sources: cmdSources,
   flows: cmdFlows,
   rst: cmdRst,
+  pcap: cmdPcap,
   diagnostics: cmdDiagnostics,
   correlate: cmdCorrelate,
   fanout: cmdFanout,

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import { CaseWriter } from '../db/case-writer.js';
 import type { CaseDb } from '../db/open-case.js';
@@ -24,6 +25,8 @@ export interface IngestOptions {
   workDir?: string;
   /** Caps for hostile archives (defaults in archive-limits.ts). */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** How to name an input to the user (walk.ts). */
+  shownAs?: (input: string) => string;
 }
 
 export type IngestStatus = 'ingested' | 'duplicate' | 'unknown' | 'failed';
@@ -45,7 +48,7 @@ export interface IngestResult {
 export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
   const workDir = opts.workDir ?? workDirFor(db.name);
-  const walked = await expandArchives(await walkInputs(inputs, { skip: [workDir] }), {
+  const walked = await expandArchives(await walkInputs(inputs, { skip: [workDir], shownAs: opts.shownAs }), {
     workDir, limits: opts.archiveLimits, signal: opts.signal, onProgress: opts.onProgress,
   });
   const caseWide = new CaseWriter(db);
@@ -161,7 +164,9 @@ async function ingestCaptureSource(
     db.prepare('UPDATE sources SET sha256 = ? WHERE id = ?').run(digest, sourceId);
     const diags: Diagnostic[] = res.diagnostics.map((d) => ({ ...d, source: path }));
     for (const d of diags) writer.addDiagnostic(sourceId, path, d);
-    writer.finishSource(sourceId, { kind, firstTs: res.firstTs, lastTs: res.lastTs, records: res.packets, detail: res.detail });
+    // Where the bytes are on disk (archive members: inside the case's working folder), so a flow's
+    // packets can be exported later without the original input path.
+    writer.finishSource(sourceId, { kind, firstTs: res.firstTs, lastTs: res.lastTs, records: res.packets, detail: { ...res.detail, file: resolve(f.fsPath) } });
     db.exec('COMMIT');
     return { path, status: 'ingested', kind, sourceId, records: res.packets, diagnostics: diags.length, direct: f.direct };
   } catch (e) {
@@ -191,7 +196,8 @@ async function ingestTextSource(
     const sourceId = writer.addSource({ path, kind: format.kind, node: opts.node ?? f.node, sha256: digest, bytes });
     const span = records.write(sourceId, format.kind, parsed.records);
     for (const d of parsed.diagnostics) writer.addDiagnostic(sourceId, path, d);
-    writer.finishSource(sourceId, { kind: format.kind, firstTs: span.first, lastTs: span.last, records: parsed.records.length, detail: { gzip: gz } });
+    // The file's own time (archive entry or disk mtime) dates snapshots that carry no time of their own.
+    writer.finishSource(sourceId, { kind: format.kind, firstTs: span.first, lastTs: span.last, records: parsed.records.length, detail: { gzip: gz, fileTimeUs: f.mtimeUs ?? mtimeUs } });
   })();
   return { path, status: 'ingested', kind: format.kind, records: parsed.records.length, diagnostics: parsed.diagnostics.length, direct: f.direct };
 }

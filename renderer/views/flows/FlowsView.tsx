@@ -226,19 +226,15 @@ function FlowDetails({ f }: { f: FlowOut }) {
       setNote('Copy failed: select the filter text and copy it by hand.');
     }
   };
-  // flows.pcap is added to the contract by the analyses work; until then the call is refused.
   const exportPcap = async () => {
+    setNote('Reading the flow\'s packets from its captures…');
     try {
-      const call = host.call as unknown as (c: string, r: unknown) => Promise<{ base64?: string; name?: string; path?: string }>;
-      const res = await call('flows.pcap', { ids: [f.id] });
-      if (res.base64) {
-        const bin = Uint8Array.from(atob(res.base64), (c) => c.charCodeAt(0));
-        downloadBlob(new Blob([bin], { type: 'application/vnd.tcpdump.pcap' }), res.name ?? `flow-${f.id}.pcap`);
-        setNote('Packets exported.');
-      } else if (res.path) setNote(`Packets saved to ${res.path}`);
+      const res = await host.call('flows.pcap', { id: f.id });
+      const bin = Uint8Array.from(atob(res.base64), (c) => c.charCodeAt(0));
+      downloadBlob(new Blob([bin], { type: 'application/vnd.tcpdump.pcap' }), res.name);
+      setNote(`Exported ${res.packets} packets as ${res.name}.`);
     } catch (e) {
-      const unknown = e instanceof ApiCallError && (e.error.code === 'BAD_REQUEST' || e.error.code === 'NOT_IMPLEMENTED');
-      setNote(unknown ? 'Packet export (.pcap) is not available in this build yet; the display filter above selects the flow in Wireshark.' : `Packet export failed: ${(e as Error).message}`);
+      setNote(`Packet export failed: ${(e as Error).message}`);
     }
   };
   const rows: [string, string][] = [
