@@ -7,8 +7,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readSync, closeSync, rmSync, statSync, writeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchQueries } from './bench-queries.js';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100,1000' }, dir: { type: 'string', default: 'bench-data' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100,1000' },
+    dir: { type: 'string', default: 'bench-data' },
+    // podcap, tshark, tcpdump, queries (comma-separated); default all.
+    only: { type: 'string' },
+    'query-flows': { type: 'string', default: '1000000' },
+    'query-runs': { type: 'string', default: '20' },
+  },
+});
 const dir = values.dir!;
 mkdirSync(dir, { recursive: true });
 const sizes = values.sizes!.split(',').map(Number).sort((a, b) => a - b);
@@ -66,6 +76,12 @@ function have(tool: string): boolean {
 }
 
 async function main(): Promise<void> {
+  const only = values.only?.split(',');
+  if (!only || only.some((o) => o !== 'queries')) await benchCaptures(only);
+  if (!only || only.includes('queries')) process.stdout.write(await benchQueries(dir, Number(values['query-flows']), Number(values['query-runs'])));
+}
+
+async function benchCaptures(only: string[] | undefined): Promise<void> {
   const big = join(dir, `bench-${biggest}.pcap`);
   if (!existsSync(big)) {
     process.stderr.write(`generating ${biggest} MB of real traffic into ${big} (fixtures/lab/make-bench-capture.sh)…\n`);
@@ -80,7 +96,6 @@ async function main(): Promise<void> {
 
   const rows: string[][] = [];
   const header = ['input', 'tool', 'wall s', 'MB/s', 'packets/s', 'peak RSS MB', 'result'];
-  const only = values.only?.split(',');
   for (const f of files) {
     const mb = f.bytes / 1e6;
     // pcap-parser's count doubles as the packet count for every tool's packets/s.

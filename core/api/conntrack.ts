@@ -7,8 +7,8 @@ import type { ConntrackTimeline, TimeWindow } from './contract.js';
  */
 export function conntrackTimeline(db: CaseDb, w: TimeWindow = {}): ConntrackTimeline {
   const settings = db.prepare(`SELECT json_extract(r.data, '$.key') AS k, coalesce(json_extract(r.data, '$.numeric'), json_extract(r.data, '$.value')) AS v,
-      s.path, s.first_ts, s.ingested_at FROM records r JOIN sources s ON s.id = r.source_id
-    WHERE (r.kind = 'sysctl' OR (r.kind = 'conntrack' AND r.rtype = 'setting'))`).all() as { k: string; v: number | string; path: string; first_ts: number | null }[];
+      s.path, coalesce(s.first_ts, json_extract(s.detail, '$.fileTimeUs')) AS first_ts, s.first_ts IS NULL AS undated FROM records r JOIN sources s ON s.id = r.source_id
+    WHERE (r.kind = 'sysctl' OR (r.kind = 'conntrack' AND r.rtype = 'setting'))`).all() as { k: string; v: number | string; path: string; first_ts: number | null; undated: number }[];
   const num = (v: number | string) => (typeof v === 'number' ? v : Number(v));
   const maxes = settings.filter((x) => /nf_conntrack_max$/.test(x.k)).map((x) => num(x.v)).filter(Number.isFinite);
   const kernelMax = db.prepare(`SELECT max(value) AS v FROM kernel_events WHERE event = 'conntrack_max_set'`).get() as { v: number | null };
@@ -16,13 +16,17 @@ export function conntrackTimeline(db: CaseDb, w: TimeWindow = {}): ConntrackTime
 
   const points: ConntrackTimeline['points'] = [];
   for (const x of settings) {
-    if (!/nf_conntrack_count$/.test(x.k) || !Number.isFinite(num(x.v))) continue;
-    points.push({ ts: (x.first_ts ?? 0) / 1e6, count: num(x.v), source: x.path });
+    if (!/nf_conntrack_count$/.test(x.k) || !Number.isFinite(num(x.v)) || x.first_ts === null) continue;
+    points.push({ ts: x.first_ts / 1e6, count: num(x.v), source: x.undated ? `${x.path} (at the file's time)` : x.path });
   }
-  // A -L listing is a snapshot: its entry count at the file's time (its own first timestamp, else the file's).
-  const snaps = db.prepare(`SELECT s.path, count(*) AS n, coalesce(min(c.ts_us), s.first_ts) AS t FROM conntrack_entries c JOIN sources s ON s.id = c.source_id
-    WHERE c.event IS NULL GROUP BY c.source_id`).all() as { path: string; n: number; t: number | null }[];
-  for (const s of snaps) points.push({ ts: (s.t ?? 0) / 1e6, count: s.n, source: s.path });
+  // A -L listing is a snapshot: its entry count at its own first timestamp, else the file's time
+  // (archive entry or disk mtime, which the label says); with neither it cannot be placed in time.
+  const snaps = db.prepare(`SELECT s.path, count(*) AS n, coalesce(min(c.ts_us), s.first_ts) AS t, json_extract(s.detail, '$.fileTimeUs') AS ft
+    FROM conntrack_entries c JOIN sources s ON s.id = c.source_id WHERE c.event IS NULL GROUP BY c.source_id`).all() as { path: string; n: number; t: number | null; ft: number | null }[];
+  for (const s of snaps) {
+    if (s.t !== null) points.push({ ts: s.t / 1e6, count: s.n, source: s.path });
+    else if (s.ft !== null) points.push({ ts: s.ft / 1e6, count: s.n, source: `${s.path} (at the file's time)` });
+  }
   // -E events: the running count of live entries per source, sampled per second.
   const evs = db.prepare(`SELECT s.path, c.ts_us, c.event FROM conntrack_entries c JOIN sources s ON s.id = c.source_id
     WHERE c.event IN ('NEW', 'DESTROY') AND c.ts_us IS NOT NULL ORDER BY c.source_id, c.ts_us`).iterate() as Iterable<{ path: string; ts_us: number; event: string }>;

@@ -222,11 +222,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       } catch (e) {
         const status = e instanceof UploadError ? e.status : 500;
         res.setHeader('Connection', 'close');
-        sendJson(res, status, { error: { code: status === 500 ? 'INTERNAL' : 'BAD_REQUEST', message: (e as Error).message } });
-        if (!req.complete) {
-          // Drain a little so the client reads the answer, then cut off a sender that keeps going.
+        const answer = () => {
+          if (!res.headersSent) sendJson(res, status, { error: { code: status === 500 ? 'INTERNAL' : 'BAD_REQUEST', message: (e as Error).message } });
+        };
+        if (req.complete) answer();
+        else {
+          // Answering while the client still sends would break its pipe before it reads the
+          // answer: discard the rest of the body first, for at most two seconds.
+          const cut = setTimeout(answer, 2000);
+          cut.unref();
+          req.once('end', () => { clearTimeout(cut); answer(); });
           req.resume();
-          setTimeout(() => req.socket.destroy(), 2000).unref();
         }
       }
       return;

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { IngestJob } from './contract.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
 import { ingestPaths, type IngestResult } from '../ingest/ingest.js';
+import { uploadShownName } from './uploads.js';
 import type { IngestProgress } from '../ingest/progress.js';
 
 /** Messages from a job runner (worker thread, utility process or in-process) to its host. */
@@ -27,7 +28,11 @@ export async function runIngestJob(spec: JobSpec, post: (m: JobMessage) => void,
   let db: CaseDb | undefined;
   try {
     db = openCase(spec.casePath);
-    const results = await ingestPaths(db, spec.paths, { signal, onProgress: (progress) => post({ type: 'progress', progress }) });
+    const results = await ingestPaths(db, spec.paths, {
+      signal,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+      shownAs: (p) => uploadShownName(spec.casePath, p),
+    });
     post({ type: 'done', results });
   } catch (e) {
     if (signal.aborted) post({ type: 'cancelled' });

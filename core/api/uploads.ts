@@ -44,6 +44,18 @@ export function uploadsRoot(casePath: string): string {
   return resolve(`${casePath}.work`, 'uploads');
 }
 
+/**
+ * An uploaded file as the user named it (`node-1/eth0.pcap`), without the server's
+ * `<case>.work/uploads/<batch>/` folder (a whole batch folder becomes '', so the files in it are
+ * named relative to it); other paths are returned as they are.
+ */
+export function uploadShownName(casePath: string, path: string): string {
+  const root = uploadsRoot(casePath) + sep;
+  const full = resolve(path);
+  if (!full.startsWith(root)) return path;
+  return full.slice(root.length).split(sep).slice(1).join('/');
+}
+
 const BATCH_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export async function batchDir(casePath: string, batch: string | null): Promise<{ batch: string; dir: string }> {

@@ -58,7 +58,8 @@ export function mergeNatRsts(db: CaseDb): number {
   const delR = db.prepare('DELETE FROM rst_events WHERE id = ?');
   const done = new Set<number>();
   for (const t of twins) {
-    if (done.has(t.drop_id)) continue;
+    // When both halves look pre-NAT (equal TTLs, no node identity) each pair is listed twice.
+    if (done.has(t.drop_id) || done.has(t.keep)) continue;
     move.run(t.keep, t.drop_id);
     delS.run(t.drop_id);
     delR.run(t.drop_id);

@@ -26,6 +26,8 @@ const MAX_FILES = 100_000;
 export interface WalkOptions {
   /** Folders never walked into (podcap's own working folder, when a parent folder is ingested). */
   skip?: string[];
+  /** How to name an input to the user (default: as given); e.g. an upload without its server folder. */
+  shownAs?: (input: string) => string;
 }
 
 /**
@@ -56,9 +58,9 @@ export async function walkInputs(inputs: string[], opts: WalkOptions = {}): Prom
     }
     if (st.isDirectory()) {
       const root = await realpath(input);
-      await walkDir(root, root, input, out, skip);
+      await walkDir(root, root, opts.shownAs?.(input) ?? input, out, skip);
     } else if (st.isFile()) {
-      out.files.push({ fsPath: input, displayPath: input, node: null, direct: true });
+      out.files.push({ fsPath: input, displayPath: opts.shownAs?.(input) ?? input, node: null, direct: true });
     } else {
       out.missing.push({ path: input, reason: 'not a regular file or folder' });
     }

@@ -28,7 +28,7 @@ export function renderBars(svg: SVGSVGElement, rows: readonly BarRow[], o: BarOp
   const x = d3.scaleLinear().domain([0, max]).range([0, w]).nice();
   const y = d3.scaleBand<string>().domain(shown.map((r) => r.key)).range([0, h]).padding(0.25);
 
-  styleAxis(g.append('g').attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(w / 80)), max >= 10_000 ? '~s' : ',~g')));
+  styleAxis(g.append('g').attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(w / 80)), max >= 10_000 ? '~s' : ',~f')));
   const yAxis = g.append('g').call(d3.axisLeft(y).tickFormat((d) => clip(d, 26)));
   styleAxis(yAxis);
   yAxis.selectAll<SVGTextElement, string>('.tick text').attr('fill', INK).append('title').text((d) => d);

@@ -10,17 +10,43 @@ import { Empty, QueryState } from '../../components/States';
 const LAYERS = ['IP', 'pod', 'container', 'netns', 'veth', 'node'];
 const LAYER_COLORS = ['#2b6cb0', '#2f855a', '#805ad5', '#b7791f', '#c05621', '#4a5568'];
 
+type EvidenceItem = CorrelateOut['evidence'][number];
+const where = (e: EvidenceItem) => `${e.source}${e.line !== null ? `:${e.line}` : ''}`;
+/** Export and sort text: every link with its file and line. */
+const evidenceText = (r: CorrelateOut) => r.evidence.map((e) => `${e.link}: ${where(e)}`).join('; ');
+
+/**
+ * A pod's chain can rest on dozens of lines (every tcptracer event in its netns): a count per tool
+ * first, the lines themselves one click away.
+ */
+function Evidence({ items }: { items: EvidenceItem[] }) {
+  if (items.length === 0) return <>—</>;
+  const perTool = new Map<string, number>();
+  for (const e of items) {
+    const tool = /^[\w-]+/.exec(e.link)?.[0] ?? 'other';
+    perTool.set(tool, (perTool.get(tool) ?? 0) + 1);
+  }
+  const summary = [...perTool].map(([t, n]) => (n > 1 ? `${t} ×${n}` : t)).join(', ');
+  return (
+    <details className="evidence">
+      <summary>{summary}</summary>
+      <ul>{items.map((e, i) => <li key={i}><span>{e.link}</span> <span className="path">{where(e)}</span></li>)}</ul>
+    </details>
+  );
+}
+
 const COLUMNS: TableColumn<CorrelateOut>[] = [
   { key: 'ip', title: 'IP', get: (r) => r.ip },
   { key: 'pod', title: 'Pod', get: (r) => r.pod },
   { key: 'namespace', title: 'Namespace', get: (r) => r.namespace },
   { key: 'container_ids', title: 'Containers', get: (r) => r.container_ids.map((c) => c.slice(0, 13)).join(', ') },
-  { key: 'netns_inode', title: 'Netns', get: (r) => r.netns_inode },
+  // An inode is an identifier, not a quantity: no thousands separators.
+  { key: 'netns_inode', title: 'Netns', get: (r) => r.netns_inode, render: (r) => (r.netns_inode === null ? '—' : String(r.netns_inode)) },
   { key: 'veth', title: 'veth', get: (r) => r.veth },
   { key: 'ifindex', title: 'ifindex', get: (r) => r.ifindex, numeric: true },
   { key: 'node', title: 'Node', get: (r) => r.node },
-  { key: 'time', title: 'Valid (UTC)', get: (r) => r.first_ts, render: (r) => `${fmtTime(r.first_ts)} – ${fmtTime(r.last_ts)}` },
-  { key: 'evidence', title: 'Evidence', get: (r) => r.evidence.map((e) => `${e.link}: ${e.source}${e.line !== null ? `:${e.line}` : ''}`).join('; ') },
+  { key: 'time', title: 'Valid (UTC)', get: (r) => r.first_ts, render: (r) => (r.first_ts === null && r.last_ts === null ? 'whole case' : `${fmtTime(r.first_ts)} – ${fmtTime(r.last_ts)}`) },
+  { key: 'evidence', title: 'Evidence', get: evidenceText, render: (r) => <Evidence items={r.evidence} /> },
 ];
 
 /** The chain of one row as graph nodes (one per known layer) and the links between neighbours. */
