@@ -8,12 +8,13 @@ import { existsSync, mkdirSync, openSync, readSync, closeSync, rmSync, statSync,
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchQueries } from './bench-queries.js';
+import { benchUi } from './bench-ui.js';
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '100,1000' },
     dir: { type: 'string', default: 'bench-data' },
-    // podcap, tshark, tcpdump, queries (comma-separated); default all.
+    // podcap, tshark, tcpdump, queries, ui (comma-separated); default all.
     only: { type: 'string' },
     'query-flows': { type: 'string', default: '1000000' },
     'query-runs': { type: 'string', default: '20' },
@@ -77,17 +78,25 @@ function have(tool: string): boolean {
 
 async function main(): Promise<void> {
   const only = values.only?.split(',');
-  if (!only || only.some((o) => o !== 'queries')) await benchCaptures(only);
+  const tools = ['podcap', 'tshark', 'tcpdump'];
+  if (!only || only.some((o) => tools.includes(o))) await benchCaptures(only);
   if (!only || only.includes('queries')) process.stdout.write(await benchQueries(dir, Number(values['query-flows']), Number(values['query-runs'])));
+  if (!only || only.includes('ui')) process.stdout.write(await benchUi(bigCapture()));
 }
 
-async function benchCaptures(only: string[] | undefined): Promise<void> {
+/** The largest capture of the run, generated from real traffic the first time. */
+function bigCapture(): string {
   const big = join(dir, `bench-${biggest}.pcap`);
   if (!existsSync(big)) {
     process.stderr.write(`generating ${biggest} MB of real traffic into ${big} (fixtures/lab/make-bench-capture.sh)…\n`);
     const r = spawnSync('bash', ['fixtures/lab/make-bench-capture.sh', big, String(biggest)], { stdio: 'inherit' });
-    if (r.status !== 0 || !existsSync(big)) throw new Error('could not generate the benchmark capture (needs root, iproute2 and tcpdump)');
+    if (r.status !== 0 || !existsSync(big)) throw new Error('could not generate the benchmark capture (needs root, iproute2, iptables, iputils-ping and tcpdump)');
   }
+  return big;
+}
+
+async function benchCaptures(only: string[] | undefined): Promise<void> {
+  const big = bigCapture();
   const files = sizes.map((s) => {
     const f = join(dir, `bench-${s}.pcap`);
     if (!existsSync(f)) prefixPcap(big, f, s * 1e6);

@@ -5,7 +5,9 @@ import type { FindingOut, TimeWindow } from './contract.js';
 import { listFanout } from './fanout.js';
 import { listPorts } from './ports.js';
 
-type Rule = (db: CaseDb, w: TimeWindow, t: Thresholds) => FindingOut[];
+/** Analyses several rules share, computed once per listFindings call. */
+interface Shared { fanout(): ReturnType<typeof listFanout> }
+type Rule = (db: CaseDb, w: TimeWindow, t: Thresholds, shared: Shared) => FindingOut[];
 
 function tw(w: TimeWindow, col: string, params: unknown[]): string {
   let s = '';
@@ -55,7 +57,7 @@ const conntrackFull: Rule = (db, w, t) => {
 };
 
 /** Runbook §1: one pod's public connections eat the node's SNAT ports. */
-const snatExhaustion: Rule = (db, w, t) => {
+const snatExhaustion: Rule = (db, w, t, shared) => {
   const out: FindingOut[] = [];
   for (const p of listPorts(db, { ...w, limit: 20 })) {
     if (p.utilization < t.snatUtilizationWarn) continue;
@@ -67,7 +69,7 @@ const snatExhaustion: Rule = (db, w, t) => {
       next_step: 'Reuse connections (pooling/keep-alive) in the pods named, or add outbound IPs / allocate more SNAT ports per node.',
     });
   }
-  for (const f of listFanout(db, { ...w, limit: 20 })) {
+  for (const f of shared.fanout().slice(0, 20)) {
     if (f.public_destinations === 0 || f.connections < t.snatSuspectConnections) continue;
     out.push({
       id: `snat-suspect:${f.who}:${f.evidence}`, rule: 'snat-exhaustion-suspect', severity: 'high',
@@ -80,7 +82,7 @@ const snatExhaustion: Rule = (db, w, t) => {
   return out;
 };
 
-const noReuse: Rule = (db, w, t) => listFanout(db, { ...w, limit: 50 })
+const noReuse: Rule = (db, w, t, shared) => shared.fanout()
   .filter((f) => f.evidence === 'pcap' && f.connections >= t.noReuseMinConnections && (f.one_request_share ?? 0) >= t.noReuseShare)
   .map((f) => ({
     id: `no-reuse:${f.who}`, rule: 'no-connection-reuse', severity: f.public_destinations > 0 ? 'high' : 'medium',
@@ -172,7 +174,10 @@ const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, re
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
 
 export function listFindings(db: CaseDb, w: TimeWindow = {}, t: Thresholds = THRESHOLDS): FindingOut[] {
-  return RULES.flatMap((r) => r(db, w, t)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id));
+  let fanout: ReturnType<typeof listFanout> | undefined;
+  // The top 50 openers; the suspect rule's top 20 is their head (same order).
+  const shared: Shared = { fanout: () => (fanout ??= listFanout(db, { ...w, limit: 50 })) };
+  return RULES.flatMap((r) => r(db, w, t, shared)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id));
 }
 
 function groupLines(rows: { path: string; line: number }[]): FindingOut['evidence'] {
@@ -183,7 +188,8 @@ function groupLines(rows: { path: string; line: number }[]): FindingOut['evidenc
 
 function evidenceForWho(db: CaseDb, who: string, netns: string | null, kind: string): FindingOut['evidence'] {
   if (kind === 'pcap') {
-    const ids = flowIds(db, `SELECT id FROM flows WHERE coalesce(orig_pod, orig_ip) = ? AND (nat_side IS NULL OR nat_side = 'pre') LIMIT 20`, [who]);
+    // Written so each side can use its index (flows_orig_pod, flows_orig): `coalesce(...) = ?` scanned every flow.
+    const ids = flowIds(db, `SELECT id FROM flows WHERE (orig_pod = ? OR (orig_pod IS NULL AND orig_ip = ?)) AND coalesce(+nat_side, 'pre') = 'pre' LIMIT 20`, [who, who]);
     return [{ source: 'flows', flows: ids }];
   }
   if (kind === 'tcptracer' && netns) {

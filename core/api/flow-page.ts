@@ -53,9 +53,13 @@ export function listFlowPage(db: CaseDb, req: FlowListRequest): FlowListResponse
   const expr = ORDER_BY[col as SortColumn];
   if (!expr) throw new Error(`flows cannot be sorted by ${String(col)}`);
   const dir = req.sort?.desc ? 'DESC' : 'ASC';
-  const rows = (db.prepare(`${FLOW_SELECT}
-    ${whereSql} ORDER BY ${expr} ${dir}, f.id ${dir} LIMIT ? OFFSET ?`)
-    .all(...params, req.limit ?? 200, req.offset ?? 0) as FlowJoined[]).map(toFlowOut);
+  // Order and page on ids alone, then join the page's rows: sorting a million rows is cheap when
+  // each carries only its key and id, not the source path and NAT peer of every row.
+  const from = col === 'source' ? 'flows f JOIN sources s ON s.id = f.source_id' : 'flows f';
+  const ids = (db.prepare(`SELECT f.id FROM ${from} ${whereSql} ORDER BY ${expr} ${dir}, f.id ${dir} LIMIT ? OFFSET ?`)
+    .all(...params, req.limit ?? 200, req.offset ?? 0) as { id: number }[]).map((r) => r.id);
+  const byId = new Map((db.prepare(`${FLOW_SELECT} WHERE f.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as FlowJoined[]).map((r) => [r.id, r]));
+  const rows = ids.map((id) => toFlowOut(byId.get(id)!));
 
   return { rows, total: countFlows(db, whereSql, params) };
 }

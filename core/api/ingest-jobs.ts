@@ -31,6 +31,8 @@ export async function runIngestJob(spec: JobSpec, post: (m: JobMessage) => void,
     const results = await ingestPaths(db, spec.paths, {
       signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
+      // The UI polls every 150 ms and promises an update at least twice a second.
+      progressEveryMs: 200,
       shownAs: (p) => uploadShownName(spec.casePath, p),
     });
     post({ type: 'done', results });

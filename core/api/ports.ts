@@ -27,13 +27,20 @@ export function listPorts(db: CaseDb, req: TimeWindow & { allocation?: number; l
       min(f.start_us) AS first_us, max(f.end_us) AS last_us
     ${SNAT_FLOWS}${w} GROUP BY f.orig_ip, f.resp_ip, f.resp_port ORDER BY distinct_src_ports DESC, snat_ip, dst_ip, dst_port LIMIT ?`)
     .all(...params, req.limit ?? 100) as { snat_ip: string; dst_ip: string; dst_port: number; distinct_src_ports: number; first_us: number; last_us: number }[];
-  const uses = db.prepare(`SELECT f.orig_port AS port, f.start_us AS s, f.end_us AS e, f.rst_by AS rst, f.state,
+  // The top groups' flows in one pass (a query per group re-walked the SNAT flows each time).
+  type Use = { ip: string; dst: string; dport: number; port: number; s: number; e: number; rst: string | null; state: string; pod: string | null };
+  const key = (ip: string, dst: string, dport: number) => `${ip}|${dst}|${dport}`;
+  const byGroup = new Map(groups.map((g) => [key(g.snat_ip, g.dst_ip, g.dst_port), [] as Use[]]));
+  const uses = db.prepare(`SELECT f.orig_ip AS ip, f.resp_ip AS dst, f.resp_port AS dport, f.orig_port AS port, f.start_us AS s, f.end_us AS e, f.rst_by AS rst, f.state,
       coalesce((SELECT p.orig_pod FROM flows p WHERE p.id = f.nat_peer), f.orig_pod,
         (SELECT i.namespace || '/' || i.pod FROM conntrack_entries c JOIN identities i ON i.ip = c.orig_src AND i.kind = 'pod'
           WHERE c.reply_dst = f.orig_ip AND c.reply_dport = f.orig_port AND c.orig_dst = f.resp_ip AND c.orig_dport = f.resp_port LIMIT 1)) AS pod
-    ${SNAT_FLOWS}${w} AND f.orig_ip = ? AND f.resp_ip = ? AND f.resp_port = ?`);
+    ${SNAT_FLOWS}${w} AND f.orig_ip IN (SELECT value FROM json_each(?))`);
+  for (const u of uses.iterate(...params, JSON.stringify([...new Set(groups.map((g) => g.snat_ip))])) as Iterable<Use>) {
+    byGroup.get(key(u.ip, u.dst, u.dport))?.push(u);
+  }
   return groups.map((g) => {
-    const rows = uses.all(...params, g.snat_ip, g.dst_ip, g.dst_port) as { port: number; s: number; e: number; rst: string | null; state: string; pod: string | null }[];
+    const rows = byGroup.get(key(g.snat_ip, g.dst_ip, g.dst_port)) ?? [];
     const st = portStats(rows.map((r): PortUse => ({ port: r.port, startUs: r.s, endUs: r.e, ended: r.rst ? 'rst' : ['SF', 'S2', 'S3'].includes(r.state) ? 'fin' : 'open' })));
     const pods = new Map<string, Set<number>>();
     for (const r of rows) if (r.pod) pods.set(r.pod, (pods.get(r.pod) ?? new Set()).add(r.port));

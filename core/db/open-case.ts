@@ -9,7 +9,10 @@ export type CaseDb = Database.Database;
  * (the UI) unblocked while an ingest writes.
  */
 export function openCase(path: string, opts: { readonly?: boolean } = {}): CaseDb {
-  const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  // Electron needs better-sqlite3 built for its own ABI; the desktop shell points here at that
+  // build (scripts/build-electron-native.mjs) so node_modules keeps the Node build for the CLI and tests.
+  const nativeBinding = process.env.PODCAP_SQLITE_BINDING || undefined;
+  const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false, nativeBinding });
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

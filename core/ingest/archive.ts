@@ -19,6 +19,8 @@ export type { ArchiveLimits } from './archive-limits.js';
 
 export interface ArchiveOptions {
   /** podcap's working folder for the case; members are extracted under `extract/<sha256>/`. */
+  /** Least time between progress reports (throttle default when absent). */
+  progressEveryMs?: number;
   workDir: string;
   limits?: Partial<ArchiveLimits>;
   signal?: AbortSignal;
@@ -34,7 +36,7 @@ export async function expandArchives(walked: WalkResult, opts: ArchiveOptions): 
   const out: WalkResult = { files: [], missing: [...walked.missing], diagnostics: [...walked.diagnostics] };
   const limits = archiveLimits(opts.limits);
   let extractDir: string | undefined;
-  const progress = throttle(opts.onProgress);
+  const progress = throttle(opts.onProgress, opts.progressEveryMs);
   for (let i = 0; i < walked.files.length; i++) {
     const f = walked.files[i];
     opts.signal?.throwIfAborted();

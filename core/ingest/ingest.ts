@@ -25,6 +25,8 @@ export interface IngestOptions {
   workDir?: string;
   /** Caps for hostile archives (defaults in archive-limits.ts). */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** Least time between progress reports (default 500 ms; the UI's jobs ask for more). */
+  progressEveryMs?: number;
   /** How to name an input to the user (walk.ts). */
   shownAs?: (input: string) => string;
 }
@@ -49,7 +51,7 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   const results: IngestResult[] = [];
   const workDir = opts.workDir ?? workDirFor(db.name);
   const walked = await expandArchives(await walkInputs(inputs, { skip: [workDir], shownAs: opts.shownAs }), {
-    workDir, limits: opts.archiveLimits, signal: opts.signal, onProgress: opts.onProgress,
+    workDir, limits: opts.archiveLimits, signal: opts.signal, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
   });
   const caseWide = new CaseWriter(db);
   // Re-reading the same archive reports the same problems; the case keeps each once.
@@ -81,7 +83,7 @@ async function hashFile(path: string, bytes: number): Promise<string> {
 
 async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDone: number, filesTotal: number): Promise<IngestResult> {
   const path = f.displayPath;
-  const progress = throttle(opts.onProgress);
+  const progress = throttle(opts.onProgress, opts.progressEveryMs);
   const base = { path, direct: f.direct };
   let bytesTotal = 0;
   try {

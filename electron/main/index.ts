@@ -14,12 +14,15 @@ import { defaultCasePath } from './case-location.js';
 import { CaseSession } from './case-session.js';
 import { registerApiIpc } from './ipc.js';
 import { menuTemplate } from './menu.js';
+import { useElectronSqliteBuild } from './native-binding.js';
 import { guardContents, guardSession } from './navigation.js';
 import { RecentCases } from './recent.js';
 import { utilityProcessRunner } from './utility-runner.js';
 import { secureWebPreferences } from './web-preferences.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// out/main → the app root, where `npm start` put better-sqlite3's Electron build.
+useElectronSqliteBuild(resolve(here, '../..'), app.isPackaged);
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const appUrl = devUrl ?? pathToFileURL(join(here, '../renderer/index.html')).href;
 

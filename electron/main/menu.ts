@@ -1,3 +1,4 @@
+import { VIEWS } from '../../core/api/contract.js';
 import type { MenuItemConstructorOptions } from 'electron';
 
 export interface MenuActions {
@@ -12,16 +13,8 @@ export interface MenuActions {
   showView(view: string): void;
 }
 
-export const MENU_VIEWS: { id: string; label: string }[] = [
-  { id: 'sources', label: 'Sources' },
-  { id: 'findings', label: 'Findings' },
-  { id: 'rst', label: 'RST origins' },
-  { id: 'fanout', label: 'Fan-out' },
-  { id: 'ports', label: 'Port usage' },
-  { id: 'flows', label: 'Flows' },
-  { id: 'correlate', label: 'Correlation' },
-  { id: 'compare', label: 'Compare' },
-];
+/** The View menu lists the renderer's views in tab order. */
+export const MENU_VIEWS = VIEWS;
 
 /** The application menu as a template (pure, so tests can check what it offers). */
 export function menuTemplate(a: MenuActions, recent: readonly string[], o: { mac: boolean; devTools: boolean }): MenuItemConstructorOptions[] {

@@ -1,19 +1,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo, TimeWindow } from '../../core/api/contract';
+import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo, TimeWindow, ViewId } from '../../core/api/contract';
+import { VIEWS } from '../../core/api/contract';
 import { ApiCallError, type Host } from '../api/client';
 
-export type ViewId = 'sources' | 'findings' | 'rst' | 'fanout' | 'ports' | 'flows' | 'correlate' | 'compare';
-
-export const VIEWS: { id: ViewId; label: string }[] = [
-  { id: 'sources', label: 'Sources' },
-  { id: 'findings', label: 'Findings' },
-  { id: 'rst', label: 'RST origins' },
-  { id: 'fanout', label: 'Fan-out' },
-  { id: 'ports', label: 'Port usage' },
-  { id: 'flows', label: 'Flows' },
-  { id: 'correlate', label: 'Correlation' },
-  { id: 'compare', label: 'Compare' },
-];
+export { VIEWS, type ViewId };
 
 export interface AppState {
   host: Host;

@@ -4,6 +4,9 @@ import { ApiCallError, type UploadProgress } from '../api/client';
 import { useApp } from '../app/context';
 import { fmtBytes, fmtNum } from '../app/format';
 
+/** Job status poll: with the worker reporting every 200 ms, the line changes about 4 times a second. */
+const POLL_MS = 150;
+
 type Phase =
   | { kind: 'idle' }
   | { kind: 'uploading'; upload: UploadProgress }
@@ -65,7 +68,7 @@ export function IngestPanel({ compact }: { compact?: boolean }) {
         return;
       }
       setPhase({ kind: 'ingesting', job });
-      await new Promise((ok) => setTimeout(ok, 250));
+      await new Promise((ok) => setTimeout(ok, POLL_MS));
     }
   }, [host, reload]);
 
