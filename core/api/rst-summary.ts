@@ -12,7 +12,8 @@ export function rstSummary(db: CaseDb, req: TimeWindow & { bucketSeconds?: numbe
   const total = (db.prepare(`SELECT count(*) AS n FROM rst_events r ${sql}`).get(...params) as { n: number }).n;
   const span = db.prepare(`SELECT min(r.ts_us) AS a, max(r.ts_us) AS b FROM rst_events r ${sql}`).get(...params) as { a: number | null; b: number | null };
   const bucketSeconds = req.bucketSeconds ?? (span.a === null || span.b === null ? 1 : (span.b - span.a) / 1e6 > 3600 ? 60 : 1);
-  const overTime = db.prepare(`SELECT (r.ts_us / ?) * ? AS t, sum(r.verdict = 'endpoint') AS endpoint, sum(r.verdict = 'middlebox-suspect') AS middlebox,
+  // better-sqlite3 binds JS numbers as REAL: without the casts the division is not a bucket.
+  const overTime = db.prepare(`SELECT (r.ts_us / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS t, sum(r.verdict = 'endpoint') AS endpoint, sum(r.verdict = 'middlebox-suspect') AS middlebox,
       sum(coalesce(r.verdict, 'unknown') = 'unknown') AS unknown FROM rst_events r ${sql} GROUP BY t ORDER BY t`)
     .all(bucketSeconds * 1e6, bucketSeconds * 1e6, ...params) as { t: number; endpoint: number; middlebox: number; unknown: number }[];
   return {

@@ -8,7 +8,10 @@ import { Chart } from './Chart';
 export function TimeBrush() {
   const { caseInfo, window, setWindow } = useApp();
   const sources = useApi('sources.list', caseInfo ? {} : null);
-  const rsts = useApi('rst.list', caseInfo ? { limit: 20_000 } : null);
+  // RSTs as counts per time bucket (about 400 across the strip), so every RST of a large case is
+  // on the strip, not only the first few thousand.
+  const spanS = caseInfo?.firstUs != null && caseInfo.lastUs != null ? (caseInfo.lastUs - caseInfo.firstUs) / 1e6 : 0;
+  const rsts = useApi('rst.summary', caseInfo ? { bucketSeconds: Math.max(1, Math.ceil(spanS / 400)) } : null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [bad, setBad] = useState<string | null>(null);
@@ -25,7 +28,12 @@ export function TimeBrush() {
     renderTimeBrush(svg, {
       extent: [first / 1e6, Math.max(last, first + 1e6) / 1e6],
       lanes: (sources.data ?? []).filter((s) => s.first_ts !== null && s.last_ts !== null).map((s) => ({ label: s.path, from: s.first_ts!, to: s.last_ts! })),
-      ticks: (rsts.data ?? []).map((r) => ({ ts: r.ts, verdict: r.verdict })),
+      ticks: (rsts.data?.overTime ?? []).flatMap((b) => [
+        ...(b.endpoint ? [{ ts: b.ts, verdict: 'endpoint' }] : []),
+        ...(b.unknown ? [{ ts: b.ts, verdict: 'unknown' }] : []),
+        // Drawn last, so a middlebox RST is never hidden under an endpoint tick in the same bucket.
+        ...(b.middlebox ? [{ ts: b.ts, verdict: 'middlebox-suspect' }] : []),
+      ]),
       selection: window.fromUs !== undefined && window.toUs !== undefined ? [window.fromUs / 1e6, window.toUs / 1e6] : null,
     }, {
       width,
