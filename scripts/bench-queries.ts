@@ -156,7 +156,7 @@ function calls(db: CaseDb): [string, Call][] {
 
 const pct = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
-export async function benchQueries(dir: string, flows: number, runs: number): Promise<string> {
+export async function benchQueries(dir: string, flows: number, runs: number, match?: RegExp): Promise<string> {
   const path = join(dir, `queries-${flows}.case.db`);
   let built = 0;
   if (!existsSync(path)) {
@@ -170,7 +170,7 @@ export async function benchQueries(dir: string, flows: number, runs: number): Pr
   const rsts = (db.prepare('SELECT count(*) AS n FROM rst_events').get() as { n: number }).n;
   const h = createQueryHandlers(db, path);
   const rows: string[][] = [];
-  for (const [label, [channel, req]] of calls(db)) {
+  for (const [label, [channel, req]] of calls(db).filter(([l]) => !match || match.test(l))) {
     const fn = h[channel] as (r: unknown) => unknown;
     let size = 0;
     const times: number[] = [];

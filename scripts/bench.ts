@@ -18,6 +18,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'query-flows': { type: 'string', default: '1000000' },
     'query-runs': { type: 'string', default: '20' },
+    // Only the queries whose label matches (a regular expression), e.g. 'fanout|ports'.
+    'query-match': { type: 'string' },
   },
 });
 const dir = values.dir!;
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
   const only = values.only?.split(',');
   const tools = ['podcap', 'tshark', 'tcpdump'];
   if (!only || only.some((o) => tools.includes(o))) await benchCaptures(only);
-  if (!only || only.includes('queries')) process.stdout.write(await benchQueries(dir, Number(values['query-flows']), Number(values['query-runs'])));
+  if (!only || only.includes('queries')) process.stdout.write(await benchQueries(dir, Number(values['query-flows']), Number(values['query-runs']), values['query-match'] ? new RegExp(values['query-match']) : undefined));
   if (!only || only.includes('ui')) process.stdout.write(await benchUi(bigCapture()));
 }
 

@@ -44,4 +44,16 @@ export const MIGRATIONS: Migration[] = [
     name: 'quiet time before each RST (idle-timeout resets)',
     sql: addedInSql(RST_EVENTS, 6),
   },
+  {
+    version: 7,
+    name: 'RST sender/receiver pods and service port stored for join-free RST summaries',
+    // Cases made before this version get the labels now; later ingests refresh them (labelRsts).
+    sql: `${addedInSql(RST_EVENTS, 7)}
+UPDATE rst_events SET
+  sender_who = coalesce((SELECT CASE WHEN rst_events.sender_ip = f.orig_ip THEN f.orig_pod WHEN rst_events.sender_ip = f.resp_ip THEN f.resp_pod END
+    FROM flows f WHERE f.id = rst_events.flow_id), sender_ip),
+  receiver_who = coalesce((SELECT CASE WHEN rst_events.receiver_ip = f.orig_ip THEN f.orig_pod WHEN rst_events.receiver_ip = f.resp_ip THEN f.resp_pod END
+    FROM flows f WHERE f.id = rst_events.flow_id), receiver_ip),
+  dst_port = (SELECT f.resp_port FROM flows f WHERE f.id = rst_events.flow_id);`,
+  },
 ];

@@ -23,7 +23,18 @@ export function openCase(path: string, opts: { readonly?: boolean } = {}): CaseD
   if (!opts.readonly) migrate(db);
   else {
     const v = db.pragma('user_version', { simple: true }) as number;
-    if (v !== MIGRATIONS[MIGRATIONS.length - 1].version) throw new PodcapError('CASE_VERSION', `${path}: case schema version ${v} (expected ${MIGRATIONS[MIGRATIONS.length - 1].version}); open it read-write once to migrate`);
+    const latest = MIGRATIONS[MIGRATIONS.length - 1].version;
+    if (v < latest) {
+      // A case made by an earlier podcap: bring it up to date once, then read it as asked.
+      db.close();
+      try {
+        openCase(path).close();
+      } catch (e) {
+        throw new PodcapError('CASE_VERSION', `${path}: case schema version ${v} (expected ${latest}) and it could not be migrated: ${(e as Error).message}`);
+      }
+      return openCase(path, opts);
+    }
+    if (v !== latest) throw new PodcapError('CASE_VERSION', `${path}: case schema version ${v} is newer than this podcap (${latest})`);
   }
   return db;
 }

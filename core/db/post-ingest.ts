@@ -18,6 +18,7 @@ export function afterIngest(db: CaseDb, newSourceIds: number[]): void {
     assignNatSides(db);
     mergeNatRsts(db);
     classifyRsts(db);
+    labelRsts(db);
   })();
 }
 
@@ -66,6 +67,19 @@ export function mergeNatRsts(db: CaseDb): number {
     done.add(t.drop_id);
   }
   return done.size;
+}
+
+/**
+ * Who sent and received each RST as the RST views group them (the flow's pod on that side, else
+ * the address) and the service port, stored so the summaries need no join to a million flows.
+ */
+export function labelRsts(db: CaseDb): void {
+  db.exec(`UPDATE rst_events SET
+      sender_who = coalesce((SELECT CASE WHEN rst_events.sender_ip = f.orig_ip THEN f.orig_pod WHEN rst_events.sender_ip = f.resp_ip THEN f.resp_pod END
+        FROM flows f WHERE f.id = rst_events.flow_id), sender_ip),
+      receiver_who = coalesce((SELECT CASE WHEN rst_events.receiver_ip = f.orig_ip THEN f.orig_pod WHEN rst_events.receiver_ip = f.resp_ip THEN f.resp_pod END
+        FROM flows f WHERE f.id = rst_events.flow_id), receiver_ip),
+      dst_port = (SELECT f.resp_port FROM flows f WHERE f.id = rst_events.flow_id)`);
 }
 
 interface RstCtx {

@@ -142,12 +142,20 @@ export const RST_EVENTS: TableSpec = {
     { name: 'verdict', since: 4, type: 'TEXT', doc: 'endpoint | middlebox-suspect | unknown (core/analysis/rst-verdict.ts).' },
     { name: 'reason', since: 4, type: 'TEXT', doc: 'Why, in words: the evidence behind the verdict.' },
     { name: 'quiet_before_us', since: 6, type: 'INTEGER', doc: 'Longest quiet gap just before the RST (before it, or before the packet it answers): what an idle timer saw; -1 unknown.' },
+    { name: 'sender_who', since: 7, type: 'TEXT', doc: 'The sender as the RST views group it: its pod on this flow (namespace/name), else its address (post-ingest).' },
+    { name: 'receiver_who', since: 7, type: 'TEXT', doc: 'Likewise for the receiver.' },
+    { name: 'dst_port', since: 7, type: 'INTEGER', doc: 'The flow\'s responder port (the service port the connection was made to).' },
   ],
   indexes: [
     { name: 'rst_events_flow', columns: ['flow_id'] },
     { name: 'rst_events_ts', columns: ['ts_us'] },
     { name: 'rst_events_sender', columns: ['sender_ip', 'ts_us'] },
     { name: 'rst_events_verdict', columns: ['verdict', 'ts_us'], since: 4 },
+    // Covering indexes for the RST summaries' GROUP BYs (index-only scans, no sort).
+    { name: 'rst_events_sender_who', columns: ['sender_who', 'verdict', 'ts_us'], since: 7 },
+    { name: 'rst_events_receiver_who', columns: ['receiver_who', 'verdict', 'ts_us'], since: 7 },
+    { name: 'rst_events_dst_port', columns: ['dst_port', 'verdict', 'ts_us'], since: 7 },
+    { name: 'rst_events_ts_verdict', columns: ['ts_us', 'verdict'], since: 7 },
   ],
 };
 
