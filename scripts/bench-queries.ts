@@ -14,6 +14,7 @@ import { CaseWriter } from '../core/db/case-writer.js';
 import { openCase, type CaseDb } from '../core/db/open-case.js';
 import type { ConnRecord, ConnState, RstEvent } from '../core/flows/types.js';
 import { ingestPaths } from '../core/ingest/ingest.js';
+import { materializeAnswers } from '../core/api/materialize.js';
 
 const NODE = 'aks-nodepool1-38164255-vmss000009';
 const NODE_IPS = ['10.240.0.4', '10.240.0.5', '10.240.0.6', '10.240.0.7'];
@@ -122,6 +123,9 @@ async function buildCase(path: string, target: number): Promise<void> {
   db.exec('COMMIT');
   const { afterIngest } = await import('../core/db/post-ingest.js');
   afterIngest(db, [src]);
+  const t0 = performance.now();
+  materializeAnswers(db);
+  process.stderr.write(`whole-case answers computed in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   rmSync(pods, { force: true });
@@ -145,11 +149,14 @@ function calls(db: CaseDb): [string, Call][] {
     ['rst.summary', ['rst.summary', {}]],
     ['rst.summary 10-min window', ['rst.summary', { ...win, bucketSeconds: 10 }]],
     ['fanout.list', ['fanout.list', {}]],
+    ['fanout.list 10-min window', ['fanout.list', win]],
     ['ports.list', ['ports.list', {}]],
+    ['ports.list 10-min window', ['ports.list', win]],
     ['ports.heatmap (busiest destination)', ['ports.heatmap', { dstIp: top.ip, dstPort: top.port }]],
     ['conntrack.timeline', ['conntrack.timeline', {}]],
     ['correlate.list', ['correlate.list', {}]],
     ['findings.list', ['findings.list', {}]],
+    ['findings.list 10-min window', ['findings.list', win]],
     ['compare.run (two windows)', ['compare.run', { windows: { a: win, b: { fromUs: T0_US + 30 * 60e6, toUs: T0_US + 40 * 60e6 } } }]],
   ];
 }

@@ -1,5 +1,6 @@
 import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
+import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
 import type { FanoutOut, TimeWindow } from './contract.js';
 
 
@@ -22,6 +23,14 @@ function windowSql(col: string, w: TimeWindow, params: unknown[]): string {
  * else per netns, else per address, from each kind of evidence the case holds.
  */
 export function listFanout(db: CaseDb, req: TimeWindow & { limit?: number } = {}): FanoutOut[] {
+  const limit = req.limit ?? 50;
+  const whole = req.fromUs === undefined && req.toUs === undefined;
+  const stored = whole && limit <= MATERIALIZED_ROWS ? readAnswer(db, 'fanout') : null;
+  return stored ? stored.slice(0, limit) : computeFanout(db, req);
+}
+
+/** The fan-out computed from the case's tables (what listFanout reads back when it was stored). */
+export function computeFanout(db: CaseDb, req: TimeWindow & { limit?: number } = {}): FanoutOut[] {
   registerAnalysisFunctions(db);
   const limit = req.limit ?? 50;
   return [...fromCaptures(db, req, limit), ...fromTcptracer(db, req, limit), ...fromConntrack(db, req, limit)]

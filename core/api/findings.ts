@@ -1,12 +1,13 @@
 import { THRESHOLDS, type Thresholds } from '../analysis/thresholds.js';
 import type { CaseDb } from '../db/open-case.js';
 import { conntrackTimeline } from './conntrack.js';
-import type { FindingOut, TimeWindow } from './contract.js';
+import type { FanoutOut, FindingOut, PortsOut, TimeWindow } from './contract.js';
+import { readAnswer } from './answers.js';
 import { listFanout } from './fanout.js';
 import { listPorts } from './ports.js';
 
 /** Analyses several rules share, computed once per listFindings call. */
-interface Shared { fanout(): ReturnType<typeof listFanout> }
+interface Shared { fanout(): FanoutOut[]; ports(): PortsOut[] }
 type Rule = (db: CaseDb, w: TimeWindow, t: Thresholds, shared: Shared) => FindingOut[];
 
 function tw(w: TimeWindow, col: string, params: unknown[]): string {
@@ -59,7 +60,7 @@ const conntrackFull: Rule = (db, w, t) => {
 /** Runbook §1: one pod's public connections eat the node's SNAT ports. */
 const snatExhaustion: Rule = (db, w, t, shared) => {
   const out: FindingOut[] = [];
-  for (const p of listPorts(db, { ...w, limit: 20 })) {
+  for (const p of shared.ports().slice(0, 20)) {
     if (p.utilization < t.snatUtilizationWarn) continue;
     out.push({
       id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
@@ -82,7 +83,7 @@ const snatExhaustion: Rule = (db, w, t, shared) => {
   return out;
 };
 
-const noReuse: Rule = (db, w, t, shared) => shared.fanout()
+const noReuse: Rule = (db, w, t, shared) => shared.fanout().slice(0, 50)
   .filter((f) => f.evidence === 'pcap' && f.connections >= t.noReuseMinConnections && (f.one_request_share ?? 0) >= t.noReuseShare)
   .map((f) => ({
     id: `no-reuse:${f.who}`, rule: 'no-connection-reuse', severity: f.public_destinations > 0 ? 'high' : 'medium',
@@ -174,9 +175,23 @@ const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, re
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
 
 export function listFindings(db: CaseDb, w: TimeWindow = {}, t: Thresholds = THRESHOLDS): FindingOut[] {
-  let fanout: ReturnType<typeof listFanout> | undefined;
-  // The top 50 openers; the suspect rule's top 20 is their head (same order).
-  const shared: Shared = { fanout: () => (fanout ??= listFanout(db, { ...w, limit: 50 })) };
+  const whole = w.fromUs === undefined && w.toUs === undefined;
+  const stored = whole && t === THRESHOLDS ? readAnswer(db, 'findings') : null;
+  return stored ?? computeFindings(db, w, t);
+}
+
+/**
+ * Every rule over the case's tables. `given` passes fan-out and ports already computed for the
+ * same window (ranked lists; the rules read their heads).
+ */
+export function computeFindings(db: CaseDb, w: TimeWindow = {}, t: Thresholds = THRESHOLDS, given: { fanout?: FanoutOut[]; ports?: PortsOut[] } = {}): FindingOut[] {
+  let fanout = given.fanout;
+  let ports = given.ports;
+  // The top 50 openers and top 20 port groups; the rules' shorter lists are their heads (same order).
+  const shared: Shared = {
+    fanout: () => (fanout ??= listFanout(db, { ...w, limit: 50 })),
+    ports: () => (ports ??= listPorts(db, { ...w, limit: 20 })),
+  };
   return RULES.flatMap((r) => r(db, w, t, shared)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id));
 }
 

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { IngestJob } from './contract.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
-import { ingestPaths, type IngestResult } from '../ingest/ingest.js';
+import type { IngestResult } from '../ingest/ingest.js';
+import { ingestAndAnswer } from './materialize.js';
 import { uploadShownName } from './uploads.js';
 import type { IngestProgress } from '../ingest/progress.js';
 
@@ -28,7 +29,7 @@ export async function runIngestJob(spec: JobSpec, post: (m: JobMessage) => void,
   let db: CaseDb | undefined;
   try {
     db = openCase(spec.casePath);
-    const results = await ingestPaths(db, spec.paths, {
+    const results = await ingestAndAnswer(db, spec.paths, {
       signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
       // The UI polls every 150 ms and promises an update at least twice a second.

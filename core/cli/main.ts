@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { listDiagnostics, listSources, type SourceOut } from '../api/sources.js';
 import { cmdServe, SERVE_USAGE } from '../api/serve-command.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
-import { ingestPaths } from '../ingest/ingest.js';
+import { ingestAndAnswer } from '../api/materialize.js';
 import { Out, printTable, safeCell } from './output.js';
 import { progressBar } from './progress-bar.js';
 
@@ -79,7 +79,7 @@ async function cmdIngest(args: string[]): Promise<number> {
   const onSig = () => ac.abort();
   process.once('SIGINT', onSig);
   try {
-    const results = await ingestPaths(db, positionals, { onProgress: (p) => bar.update(p), signal: ac.signal, node: values.node });
+    const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), signal: ac.signal, node: values.node });
     bar.done();
     const out = new Out();
     let bad = 0;
@@ -360,7 +360,7 @@ async function cmdReport(args: string[]): Promise<number> {
   const db = openCase(casePath);
   const bar = progressBar();
   try {
-    const results = await ingestPaths(db, positionals, { onProgress: (p) => bar.update(p), workDir: join(dir, 'work') });
+    const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), workDir: join(dir, 'work') });
     bar.done();
     for (const r of results) if (r.status === 'failed' || (r.status === 'unknown' && r.direct)) process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
     const findings = listFindings(db);

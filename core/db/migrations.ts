@@ -1,6 +1,6 @@
 import { addedInSql, createTableSql } from './table-spec.js';
 import {
-  CONNTRACK_ENTRIES, DIAGNOSTICS, IDENTITIES, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
+  ANSWERS, CONNTRACK_ENTRIES, DIAGNOSTICS, IDENTITIES, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
 } from './schema.js';
 
 /**
@@ -55,5 +55,10 @@ UPDATE rst_events SET
   receiver_who = coalesce((SELECT CASE WHEN rst_events.receiver_ip = f.orig_ip THEN f.orig_pod WHEN rst_events.receiver_ip = f.resp_ip THEN f.resp_pod END
     FROM flows f WHERE f.id = rst_events.flow_id), receiver_ip),
   dst_port = (SELECT f.resp_port FROM flows f WHERE f.id = rst_events.flow_id);`,
+  },
+  {
+    version: 8,
+    name: 'whole-case answers materialized after each ingest',
+    sql: createTableSql(ANSWERS),
   },
 ];

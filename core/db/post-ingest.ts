@@ -8,6 +8,8 @@ import type { CaseDb } from './open-case.js';
  * what single files cannot see alone, so they run over the whole case each time.
  */
 export function afterIngest(db: CaseDb, newSourceIds: number[]): void {
+  // Whole-case answers stored for the old state are wrong now (core/api/materialize.ts recomputes them).
+  db.exec('DELETE FROM answers');
   // Halves within one source were paired as they were written; only a case with several
   // capture sources can hold halves that met no partner yet.
   const sources = (db.prepare(`SELECT count(*) AS n FROM sources WHERE kind IN ('pcap', 'pcapng')`).get() as { n: number }).n;

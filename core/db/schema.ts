@@ -374,5 +374,15 @@ export const IDENTITIES: TableSpec = {
   ],
 };
 
+export const ANSWERS: TableSpec = {
+  name: 'answers',
+  doc: 'Whole-case answers (fan-out, SNAT ports, findings) computed once after each ingest, so the views and commands without a time window read them instead of scanning every flow.',
+  columns: [
+    { name: 'name', type: 'TEXT', primaryKey: true, doc: 'What was computed: fanout | ports | findings.' },
+    { name: 'json', type: 'TEXT', notNull: true, doc: 'The answer as the api returns it (JSON array).' },
+    { name: 'computed_at', type: 'INTEGER', notNull: true, doc: 'When it was computed (µs).' },
+  ],
+};
+
 /** Every table, in creation order. */
-export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS, IDENTITIES];
+export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS, IDENTITIES, ANSWERS];

@@ -1,0 +1,33 @@
+/**
+ * Whole-case answers materialized after each ingest. Fan-out, SNAT ports and findings over a
+ * whole case each scan every flow (seconds on a million flows); the views open on the whole case
+ * and the CLI answers for it, so they are computed once, when the case changes, and read after
+ * that. A request with a time window (or non-default parameters) is computed live.
+ */
+import type { CaseDb } from '../db/open-case.js';
+import type { FanoutOut, FindingOut, PortsOut } from './contract.js';
+
+export type AnswerName = 'fanout' | 'ports' | 'findings';
+
+/** How many rows of each ranked answer are kept; requests ask for at most this many. */
+export const MATERIALIZED_ROWS = 1000;
+
+interface Answers { fanout: FanoutOut[]; ports: PortsOut[]; findings: FindingOut[] }
+
+export function readAnswer<N extends AnswerName>(db: CaseDb, name: N): Answers[N] | null {
+  // A case from before migration 8 opened read-only by an old podcap has no table: compute live.
+  const r = db.prepare(`SELECT json FROM answers WHERE name = ?`).get(name) as { json: string } | undefined;
+  return r ? (JSON.parse(r.json) as Answers[N]) : null;
+}
+
+export function writeAnswers(db: CaseDb, a: Answers): void {
+  const put = db.prepare('INSERT OR REPLACE INTO answers (name, json, computed_at) VALUES (?, ?, ?)');
+  const now = Date.now() * 1000;
+  db.transaction(() => {
+    for (const name of ['fanout', 'ports', 'findings'] as const) put.run(name, JSON.stringify(a[name]), now);
+  })();
+}
+
+export function clearAnswers(db: CaseDb): void {
+  db.exec('DELETE FROM answers');
+}

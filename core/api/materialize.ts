@@ -1,0 +1,30 @@
+import type { CaseDb } from '../db/open-case.js';
+import { THRESHOLDS } from '../analysis/thresholds.js';
+import { ingestPaths, type IngestOptions, type IngestResult } from '../ingest/ingest.js';
+import { clearAnswers, MATERIALIZED_ROWS, writeAnswers } from './answers.js';
+import { computeFanout } from './fanout.js';
+import { computeFindings } from './findings.js';
+import { computePorts } from './ports.js';
+
+/** Computes the whole-case answers from the flows and stores them (see answers.ts). */
+export function materializeAnswers(db: CaseDb): void {
+  clearAnswers(db);
+  const fanout = computeFanout(db, { limit: MATERIALIZED_ROWS });
+  const ports = computePorts(db, { limit: MATERIALIZED_ROWS });
+  // The findings' own top-N lists are heads of these (same order), so nothing is scanned twice.
+  const findings = computeFindings(db, {}, THRESHOLDS, { fanout, ports });
+  writeAnswers(db, { fanout, ports, findings });
+}
+
+/**
+ * ingestPaths, then the answers for the new state of the case (the last step of the 'index'
+ * phase). Every host that ingests (CLI, serve and Electron jobs) goes through here.
+ */
+export async function ingestAndAnswer(db: CaseDb, inputs: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
+  const results = await ingestPaths(db, inputs, opts);
+  if (results.some((r) => r.status === 'ingested')) {
+    opts.onProgress?.({ phase: 'index', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: results.length, filesTotal: results.length });
+    materializeAnswers(db);
+  }
+  return results;
+}
