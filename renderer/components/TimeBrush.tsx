@@ -4,14 +4,18 @@ import { useApi, useApp } from '../app/context';
 import { fmtTimeUs, parseTimeUs } from '../app/format';
 import { Chart } from './Chart';
 
+const FEW_RSTS = 2000;
+
 /** The one time window every view uses: drag on the strip, or type UTC times. */
 export function TimeBrush() {
   const { caseInfo, window, setWindow } = useApp();
   const sources = useApi('sources.list', caseInfo ? {} : null);
-  // RSTs as counts per time bucket (about 400 across the strip), so every RST of a large case is
-  // on the strip, not only the first few thousand.
+  // Every RST as its own tick while there are few (exact times); a large case gets counts per time
+  // bucket (about 400 across the strip), so all of its RSTs are on the strip, not only the first ones.
+  const fewRsts = (caseInfo?.rsts ?? 0) <= FEW_RSTS;
   const spanS = caseInfo?.firstUs != null && caseInfo.lastUs != null ? (caseInfo.lastUs - caseInfo.firstUs) / 1e6 : 0;
-  const rsts = useApi('rst.summary', caseInfo ? { bucketSeconds: Math.max(1, Math.ceil(spanS / 400)) } : null);
+  const rstRows = useApi('rst.list', caseInfo && fewRsts ? { limit: FEW_RSTS } : null);
+  const rstBuckets = useApi('rst.summary', caseInfo && !fewRsts ? { bucketSeconds: Math.max(1, Math.ceil(spanS / 400)) } : null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [bad, setBad] = useState<string | null>(null);
@@ -28,19 +32,21 @@ export function TimeBrush() {
     renderTimeBrush(svg, {
       extent: [first / 1e6, Math.max(last, first + 1e6) / 1e6],
       lanes: (sources.data ?? []).filter((s) => s.first_ts !== null && s.last_ts !== null).map((s) => ({ label: s.path, from: s.first_ts!, to: s.last_ts! })),
-      ticks: (rsts.data?.overTime ?? []).flatMap((b) => [
-        ...(b.endpoint ? [{ ts: b.ts, verdict: 'endpoint' }] : []),
-        ...(b.unknown ? [{ ts: b.ts, verdict: 'unknown' }] : []),
-        // Drawn last, so a middlebox RST is never hidden under an endpoint tick in the same bucket.
-        ...(b.middlebox ? [{ ts: b.ts, verdict: 'middlebox-suspect' }] : []),
-      ]),
+      ticks: fewRsts
+        ? (rstRows.data ?? []).map((r) => ({ ts: r.ts, verdict: r.verdict }))
+        : (rstBuckets.data?.overTime ?? []).flatMap((b) => [
+          ...(b.endpoint ? [{ ts: b.ts, verdict: 'endpoint' }] : []),
+          ...(b.unknown ? [{ ts: b.ts, verdict: 'unknown' }] : []),
+          // Drawn last, so a middlebox RST is never hidden under an endpoint tick in the same bucket.
+          ...(b.middlebox ? [{ ts: b.ts, verdict: 'middlebox-suspect' }] : []),
+        ]),
       selection: window.fromUs !== undefined && window.toUs !== undefined ? [window.fromUs / 1e6, window.toUs / 1e6] : null,
     }, {
       width,
       label: 'Time window shared by every view',
       onChange: (sel) => setWindow(sel ? { fromUs: Math.floor(sel[0] * 1e6), toUs: Math.ceil(sel[1] * 1e6) } : {}),
     });
-  }, [first, last, sources.data, rsts.data, window, setWindow]);
+  }, [first, last, sources.data, fewRsts, rstRows.data, rstBuckets.data, window, setWindow]);
 
   if (first === null || last === null) return null;
   const apply = () => {
