@@ -38,6 +38,8 @@ export class CaseWriter {
   /** This source's TCP flows by originator ISN, to pair NAT halves as they are written. */
   private readonly byIsn = new Map<number, NatCandidate[]>();
   private latestEndUs = 0;
+  /** Halves in byIsn (the sum of its lists). */
+  private natWaiting = 0;
   private readonly setPeer;
   flowsWritten = 0;
   natLinked = 0;
@@ -123,26 +125,40 @@ export class CaseWriter {
 
   /**
    * The two NAT halves of a connection end within moments of each other, so they meet here while
-   * both are recent; candidates older than NAT_WINDOW_US behind the newest flow are let go so the
-   * map stays small on long captures.
+   * both are recent. Only unpaired halves wait in the map; it is trimmed from its oldest ISNs
+   * (a Map iterates in insertion order) when they fall NAT_WINDOW_US behind the newest flow or the
+   * map holds more than NAT_MAP_MAX halves, so each flow costs O(1) however long the capture.
+   * (A full scan whenever the map was over its cap made a 2 GB capture take minutes.)
    */
   private pairNat(flowId: number, c: ConnRecord): void {
     const me: NatCandidate = { id: flowId, origIp: c.origIp, origPort: c.origPort, respIp: c.respIp, respPort: c.respPort, respIsn: c.respIsn, startUs: c.startUs, endUs: c.endUs, paired: false };
     const list = this.byIsn.get(c.origIsn);
-    const peer = list?.find((x) => !x.paired && isNatPeer(me, x));
-    if (peer) {
+    const i = list ? list.findIndex((x) => isNatPeer(me, x)) : -1;
+    if (list && i >= 0) {
+      const peer = list[i];
       this.setPeer.run(peer.id, flowId);
       this.setPeer.run(flowId, peer.id);
-      peer.paired = me.paired = true;
       this.natLinked += 2;
+      list.splice(i, 1);
+      this.natWaiting--;
+      if (list.length === 0) this.byIsn.delete(c.origIsn);
+    } else {
+      if (list) list.push(me);
+      else this.byIsn.set(c.origIsn, [me]);
+      this.natWaiting++;
     }
-    if (list) list.push(me);
-    else this.byIsn.set(c.origIsn, [me]);
     if (c.endUs > this.latestEndUs) this.latestEndUs = c.endUs;
-    if (this.byIsn.size > NAT_MAP_MAX) {
-      const horizon = this.latestEndUs - NAT_WINDOW_US;
-      for (const [isn, l] of this.byIsn) if (l.every((x) => x.endUs < horizon)) this.byIsn.delete(isn);
+    const horizon = this.latestEndUs - NAT_WINDOW_US;
+    for (const [isn, l] of this.byIsn) {
+      if (this.natWaiting <= NAT_MAP_MAX && l.some((x) => x.endUs >= horizon)) break;
+      this.byIsn.delete(isn);
+      this.natWaiting -= l.length;
     }
+  }
+
+  /** NAT halves still waiting for their partner (bounded by NAT_MAP_MAX). */
+  get natCandidatesWaiting(): number {
+    return this.natWaiting;
   }
 
   private writeRst(sourceId: number, flowId: number, e: RstEvent, mayExist: boolean): void {
@@ -203,7 +219,7 @@ interface NatCandidate {
   paired: boolean;
 }
 
-const NAT_MAP_MAX = 100_000;
+export const NAT_MAP_MAX = 100_000;
 const NAT_WINDOW_US = 600_000_000;
 
 /** Same originator ISN (the caller's grouping), a translated tuple, and times that agree. */
