@@ -12,8 +12,8 @@ const podcap = (...args) => {
   const r = spawnSync(process.execPath, ['bin/podcap.js', ...args], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
-const npm = (script) => {
-  const r = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', script], { stdio: 'inherit' });
+const npm = (script, ...args) => {
+  const r = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', script, ...args], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
@@ -35,13 +35,12 @@ try {
 
 const interactive = process.stdout.isTTY && !process.env.CI;
 if (electron && interactive) {
-  npm('build:app');
-  spawnSync(process.execPath, ['scripts/build-electron-native.mjs'], { stdio: 'inherit' });
-  spawn(electron, ['.', CASE], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
+  // `npm start` builds the app and better-sqlite3 for Electron, then opens the case given after `--`.
+  npm('start', '--', CASE);
 } else if (interactive) {
   if (!existsSync('out/renderer/index.html')) npm('build:renderer');
   console.log('\nElectron is not installed here: serving the same UI to your browser (Ctrl+C stops it).');
   spawn(process.execPath, ['bin/podcap.js', 'serve', '--case', CASE, '--open'], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
 } else {
-  console.log(`\nTo look at it: npx podcap serve --case ${CASE} (after npm run build:renderer), or npm start where Electron is installed.`);
+  console.log(`\nTo look at it: npx podcap serve --case ${CASE} --open, or npm start -- ${CASE} where Electron is installed.`);
 }

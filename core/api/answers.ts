@@ -15,7 +15,7 @@ export const MATERIALIZED_ROWS = 1000;
 interface Answers { fanout: FanoutOut[]; ports: PortsOut[]; findings: FindingOut[] }
 
 export function readAnswer<N extends AnswerName>(db: CaseDb, name: N): Answers[N] | null {
-  // A case from before migration 8 opened read-only by an old podcap has no table: compute live.
+  // No row: nothing was stored since the last ingest (or the case was changed without ingestAndAnswer).
   const r = db.prepare(`SELECT json FROM answers WHERE name = ?`).get(name) as { json: string } | undefined;
   return r ? (JSON.parse(r.json) as Answers[N]) : null;
 }
@@ -26,8 +26,4 @@ export function writeAnswers(db: CaseDb, a: Answers): void {
   db.transaction(() => {
     for (const name of ['fanout', 'ports', 'findings'] as const) put.run(name, JSON.stringify(a[name]), now);
   })();
-}
-
-export function clearAnswers(db: CaseDb): void {
-  db.exec('DELETE FROM answers');
 }

@@ -108,12 +108,7 @@ export async function exportFlowPcap(db: CaseDb, flowId: number, signal?: AbortS
     for (const p of points) parts.push(pcapngInterface(p.linkType, p.snaplen, p.name));
     for (const h of hits) parts.push(pcapngPacket(h.point, h.tsUs, h.data, h.origLen));
   }
-  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    bytes.set(p, off);
-    off += p.length;
-  }
+  const bytes = Buffer.concat(parts);
   const format = oneLink ? 'pcap' : 'pcapng';
   const name = `flow-${flowId}-${safeName(`${flow.orig_ip}.${flow.orig_port}`)}-${safeName(`${flow.resp_ip}.${flow.resp_port}`)}.${format}`;
   return { name, format, packets: hits.length, bytes };

@@ -37,7 +37,7 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
     'flows.list': (req) => listFlowPage(db, req),
     'flows.pcap': async (req) => {
       const out = await exportFlowPcap(db, req.id);
-      return { name: out.name, format: out.format, packets: out.packets, base64: Buffer.from(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength).toString('base64') };
+      return { name: out.name, format: out.format, packets: out.packets, base64: Buffer.from(out.bytes).toString('base64') };
     },
     'rst.list': (req) => [...iterateRst(db, req)],
     'rst.summary': (req) => rstSummary(db, req),

@@ -1,14 +1,16 @@
 import type { CaseDb } from '../db/open-case.js';
 import { THRESHOLDS } from '../analysis/thresholds.js';
 import { ingestPaths, type IngestOptions, type IngestResult } from '../ingest/ingest.js';
-import { clearAnswers, MATERIALIZED_ROWS, writeAnswers } from './answers.js';
+import { MATERIALIZED_ROWS, writeAnswers } from './answers.js';
 import { computeFanout } from './fanout.js';
 import { computeFindings } from './findings.js';
 import { computePorts } from './ports.js';
 
-/** Computes the whole-case answers from the flows and stores them (see answers.ts). */
+/**
+ * Computes the whole-case answers from the flows and stores them (see answers.ts). Nothing here
+ * reads a stored answer, and afterIngest has already dropped the old ones.
+ */
 export function materializeAnswers(db: CaseDb): void {
-  clearAnswers(db);
   const fanout = computeFanout(db, { limit: MATERIALIZED_ROWS });
   const ports = computePorts(db, { limit: MATERIALIZED_ROWS });
   // The findings' own top-N lists are heads of these (same order), so nothing is scanned twice.

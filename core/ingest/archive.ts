@@ -19,9 +19,9 @@ export type { ArchiveLimits } from './archive-limits.js';
 
 export interface ArchiveOptions {
   /** podcap's working folder for the case; members are extracted under `extract/<sha256>/`. */
+  workDir: string;
   /** Least time between progress reports (throttle default when absent). */
   progressEveryMs?: number;
-  workDir: string;
   limits?: Partial<ArchiveLimits>;
   signal?: AbortSignal;
   onProgress?: ProgressFn;

@@ -40,8 +40,8 @@ async function* rawChunks(path: string, o: ChunkStreamOptions): AsyncGenerator<U
   try {
     let total = 0;
     // Read ahead one chunk so the disk read overlaps with parsing the previous chunk.
-    // A fresh buffer per chunk: readers keep views into the previous chunk until the next push.
-    // Three buffers: one being parsed, one being read ahead, one the reader may still point into.
+    // Readers keep views into the previous chunk until the next push: a fresh buffer per chunk,
+    // or a ring of three (one being parsed, one being read ahead, one the reader may still point into).
     const ring = o.reuseBuffers ? [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)] : null;
     let turn = 0;
     const readNext = () => {
