@@ -1,6 +1,8 @@
 import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
 import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
+import { openerCells, planWindow } from './cells.js';
+import { rankOpeners, summarizeOpener } from '../analysis/opener-cells.js';
 import type { FanoutOut, TimeWindow } from './contract.js';
 
 
@@ -40,44 +42,10 @@ export function computeFanout(db: CaseDb, req: TimeWindow & { limit?: number } =
 
 /** Captures: connections the originator opened with a SYN, counted once (the pre-NAT half). */
 function fromCaptures(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
-  const params: unknown[] = [];
-  // `+f.nat_side` keeps the planner off the nat_side index: an OR over it costs a full index walk per query.
-  const base = `FROM flows f WHERE f.proto = 'tcp' AND f.origin_guessed = 0 AND coalesce(+f.nat_side, 'pre') = 'pre'${windowSql('f.start_us', w, params)}`;
-  const rows = db.prepare(`SELECT coalesce(f.orig_pod, f.orig_ip) AS who, f.orig_pod IS NOT NULL AS is_pod, count(*) AS connections, count(DISTINCT f.resp_ip) AS destinations,
-      count(DISTINCT CASE WHEN ip_public(f.resp_ip) THEN f.resp_ip END) AS public_destinations
-    ${base} GROUP BY who ORDER BY connections DESC LIMIT ?`).all(...params, limit) as (Agg & { is_pod: number })[];
-  // One indexed pass over each top opener's flows (flows_orig_pod, or flows_orig for bare IPs)
-  // gives its per-minute peak, lifetimes, reuse and destinations together.
-  const ofPod = db.prepare(`SELECT f.start_us AS s, f.end_us AS e, f.requests AS rq, f.resp_ip AS ip, f.resp_port AS port ${base} AND f.orig_pod = ?`);
-  const ofIp = db.prepare(`SELECT f.start_us AS s, f.end_us AS e, f.requests AS rq, f.resp_ip AS ip, f.resp_port AS port ${base} AND f.orig_pod IS NULL AND f.orig_ip = ?`);
-  const pub = db.prepare('SELECT ip_public(?) AS p');
-  const isPublic = (ip: string) => (pub.get(ip) as { p: number }).p === 1;
-  return rows.map(({ is_pod, ...r }) => {
-    const flows = (is_pod ? ofPod : ofIp).all(...params, r.who) as { s: number; e: number; rq: number | null; ip: string; port: number }[];
-    const perMinute = new Map<number, number>();
-    const dests = new Map<string, { ip: string; port: number; connections: number }>();
-    let one = 0;
-    for (const f of flows) {
-      const m = Math.floor(f.s / 60_000_000);
-      perMinute.set(m, (perMinute.get(m) ?? 0) + 1);
-      const k = `${f.ip}|${f.port}`;
-      const d = dests.get(k);
-      if (d) d.connections++;
-      else dests.set(k, { ip: f.ip, port: f.port, connections: 1 });
-      // Carried exactly one request: opened, used once, closed (no reuse).
-      if (f.rq === 1) one++;
-    }
-    const life = flows.map((f) => (f.e - f.s) / 1e6).sort((a, b) => a - b);
-    return {
-      ...r,
-      ...describeWho(db, r.who),
-      peak_per_minute: Math.max(0, ...perMinute.values()),
-      median_lifetime_s: life.length ? life[Math.floor((life.length - 1) / 2)] : null,
-      one_request_share: flows.length ? one / flows.length : null,
-      evidence: 'pcap',
-      top_destinations: [...dests.values()].sort((a, b) => b.connections - a.connections || (a.ip < b.ip ? -1 : 1)).slice(0, 10)
-        .map((d) => ({ ...d, public: isPublic(d.ip) })),
-    };
+  const cells = openerCells(db, planWindow(db, w));
+  return rankOpeners(cells.heads, limit).map(({ who }) => {
+    const { isPod, ...r } = summarizeOpener(cells.of(who), cells.dest);
+    return { ...r, ...describeWho(db, who), evidence: 'pcap' };
   });
 }
 

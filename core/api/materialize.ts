@@ -2,6 +2,7 @@ import type { CaseDb } from '../db/open-case.js';
 import { THRESHOLDS } from '../analysis/thresholds.js';
 import { ingestPaths, type IngestOptions, type IngestResult } from '../ingest/ingest.js';
 import { MATERIALIZED_ROWS, writeAnswers } from './answers.js';
+import { storeRollups } from './cells.js';
 import { computeFanout } from './fanout.js';
 import { computeFindings } from './findings.js';
 import { computePorts } from './ports.js';
@@ -11,6 +12,8 @@ import { computePorts } from './ports.js';
  * reads a stored answer, and afterIngest has already dropped the old ones.
  */
 export function materializeAnswers(db: CaseDb): void {
+  // The rollups first: the whole-case fan-out and ports below are read from them.
+  db.transaction(() => storeRollups(db))();
   const fanout = computeFanout(db, { limit: MATERIALIZED_ROWS });
   const ports = computePorts(db, { limit: MATERIALIZED_ROWS });
   // The findings' own top-N lists are heads of these (same order), so nothing is scanned twice.

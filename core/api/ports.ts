@@ -1,4 +1,6 @@
-import { portStats, SNAT, type PortUse } from '../analysis/snat.js';
+import { SNAT } from '../analysis/snat.js';
+import { distinctPorts, summarizeSnat } from '../analysis/snat-cells.js';
+import { planWindow, snatCellSet } from './cells.js';
 import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
 import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
@@ -27,50 +29,39 @@ export function listPorts(db: CaseDb, req: TimeWindow & { allocation?: number; l
   return stored ? stored.slice(0, limit) : computePorts(db, req);
 }
 
-/** SNAT port use computed from the flows (what listPorts reads back when it was stored). */
+/** SNAT port use computed from the flows or the minute rollups (what listPorts reads back when it was stored). */
 export function computePorts(db: CaseDb, req: TimeWindow & { allocation?: number; limit?: number } = {}): PortsOut[] {
-  registerAnalysisFunctions(db);
   const allocation = req.allocation ?? SNAT.defaultAllocation;
-  const params: unknown[] = [];
-  const w = win(req, params);
-  const groups = db.prepare(`SELECT f.orig_ip AS snat_ip, f.resp_ip AS dst_ip, f.resp_port AS dst_port, count(DISTINCT f.orig_port) AS distinct_src_ports,
-      min(f.start_us) AS first_us, max(f.end_us) AS last_us
-    ${SNAT_FLOWS}${w} GROUP BY f.orig_ip, f.resp_ip, f.resp_port ORDER BY distinct_src_ports DESC, snat_ip, dst_ip, dst_port LIMIT ?`)
-    .all(...params, req.limit ?? 100) as { snat_ip: string; dst_ip: string; dst_port: number; distinct_src_ports: number; first_us: number; last_us: number }[];
-  // The top groups' flows in one pass (a query per group re-walked the SNAT flows each time).
-  type Use = { ip: string; dst: string; dport: number; port: number; s: number; e: number; rst: string | null; state: string; pod: string | null };
-  const key = (ip: string, dst: string, dport: number) => `${ip}|${dst}|${dport}`;
-  const byGroup = new Map(groups.map((g) => [key(g.snat_ip, g.dst_ip, g.dst_port), [] as Use[]]));
-  const uses = db.prepare(`SELECT f.orig_ip AS ip, f.resp_ip AS dst, f.resp_port AS dport, f.orig_port AS port, f.start_us AS s, f.end_us AS e, f.rst_by AS rst, f.state,
-      coalesce((SELECT p.orig_pod FROM flows p WHERE p.id = f.nat_peer), f.orig_pod,
-        (SELECT i.namespace || '/' || i.pod FROM conntrack_entries c JOIN identities i ON i.ip = c.orig_src AND i.kind = 'pod'
-          WHERE c.reply_dst = f.orig_ip AND c.reply_dport = f.orig_port AND c.orig_dst = f.resp_ip AND c.orig_dport = f.resp_port LIMIT 1)) AS pod
-    ${SNAT_FLOWS}${w} AND f.orig_ip IN (SELECT value FROM json_each(?))`);
-  for (const u of uses.iterate(...params, JSON.stringify([...new Set(groups.map((g) => g.snat_ip))])) as Iterable<Use>) {
-    byGroup.get(key(u.ip, u.dst, u.dport))?.push(u);
-  }
-  return groups.map((g) => {
-    const rows = byGroup.get(key(g.snat_ip, g.dst_ip, g.dst_port)) ?? [];
-    const st = portStats(rows.map((r): PortUse => ({ port: r.port, startUs: r.s, endUs: r.e, ended: r.rst ? 'rst' : ['SF', 'S2', 'S3'].includes(r.state) ? 'fin' : 'open' })));
-    const pods = new Map<string, Set<number>>();
-    for (const r of rows) if (r.pod) pods.set(r.pod, (pods.get(r.pod) ?? new Set()).add(r.port));
+  const plan = planWindow(db, req);
+  const set = snatCellSet(db, plan);
+  const ranked = set.groups.map((g) => ({ g, distinct: distinctPorts(g.cells) }))
+    .filter((x) => x.distinct > 0)
+    .sort((a, b) => b.distinct - a.distinct || cmp(a.g.snatIp, b.g.snatIp) || cmp(a.g.dstIp, b.g.dstIp) || a.g.dstPort - b.g.dstPort)
+    .slice(0, req.limit ?? 100);
+  return ranked.map(({ g }) => {
+    const st = summarizeSnat(g.cells, plan);
     return {
-      snat_ip: g.snat_ip,
-      dst_ip: g.dst_ip,
-      dst_port: g.dst_port,
-      distinct_src_ports: g.distinct_src_ports,
+      snat_ip: g.snatIp,
+      dst_ip: g.dstIp,
+      dst_port: g.dstPort,
+      distinct_src_ports: st.distinctPorts,
       peak_concurrent: st.peakConcurrent,
-      first_ts: g.first_us / 1e6,
-      last_ts: g.last_us / 1e6,
+      first_ts: st.firstUs === null ? null : st.firstUs / 1e6,
+      last_ts: st.lastUs === null ? null : st.lastUs / 1e6,
       allocation,
       utilization: st.peakHeld / allocation,
       reused_ports: st.reusedPorts,
       min_reuse_gap_s: st.minReuseGapUs === null ? null : st.minReuseGapUs / 1e6,
       time_wait_held: st.heldAfterCloseAtPeak,
-      pods: [...pods].map(([pod, ports]) => ({ pod, ports: ports.size })).sort((a, b) => b.ports - a.ports),
+      pods: [...st.podPorts].flatMap(([id, ports]) => {
+        const pod = set.pod(id);
+        return pod === null ? [] : [{ pod, ports }];
+      }).sort((a, b) => b.ports - a.ports || cmp(a.pod, b.pod)),
     };
   });
 }
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Source-port × time cells for one destination (the port-usage heatmap). */
 export function portHeatmap(db: CaseDb, req: TimeWindow & { dstIp: string; dstPort: number }): PortHeatmap {

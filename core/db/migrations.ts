@@ -1,6 +1,6 @@
 import { addedInSql, createTableSql } from './table-spec.js';
 import {
-  ANSWERS, CONNTRACK_ENTRIES, DIAGNOSTICS, IDENTITIES, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
+  ANSWERS, CONNTRACK_ENTRIES, OPENER_MINUTES, ROLLUP_DESTS, ROLLUP_PODS, SNAT_MINUTES, DIAGNOSTICS, IDENTITIES, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
 } from './schema.js';
 
 /**
@@ -60,5 +60,11 @@ UPDATE rst_events SET
     version: 8,
     name: 'whole-case answers materialized after each ingest',
     sql: createTableSql(ANSWERS),
+  },
+  {
+    version: 9,
+    name: 'minute rollups for time-windowed fan-out and SNAT ports; REJ/S0 flows by time',
+    // flows_state_start replaces flows_state: a windowed REJ or S0 query walked every such flow.
+    sql: [OPENER_MINUTES, SNAT_MINUTES, ROLLUP_DESTS, ROLLUP_PODS].map(createTableSql).join('\n') + '\n' + addedInSql(FLOWS, 9) + '\nDROP INDEX flows_state;',
   },
 ];

@@ -97,7 +97,8 @@ export const FLOWS: TableSpec = {
     { name: 'flows_start', columns: ['start_us'] },
     { name: 'flows_tuple', columns: ['orig_ip', 'orig_port', 'resp_ip', 'resp_port'] },
     { name: 'flows_isn', columns: ['orig_isn', 'resp_isn'] },
-    { name: 'flows_state', columns: ['state'] },
+    { name: 'flows_state', columns: ['state'], droppedIn: 9 },
+    { name: 'flows_state_start', columns: ['state', 'start_us'], since: 9 },
     { name: 'flows_nat_side', columns: ['nat_side', 'orig_ip'], since: 4 },
     { name: 'flows_orig_pod', columns: ['orig_pod', 'start_us'], since: 5 },
   ],
@@ -384,5 +385,60 @@ export const ANSWERS: TableSpec = {
   ],
 };
 
+export const OPENER_MINUTES: TableSpec = {
+  name: 'opener_minutes',
+  doc: 'Fan-out rollup: per opener (pod, else address) and minute, the pre-NAT TCP connections it started. Rebuilt in the index phase; time-windowed fan-out over a large case sums these instead of its flows.',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
+    { name: 'minute', type: 'INTEGER', notNull: true, doc: 'start_us / 60,000,000 of the connections.' },
+    { name: 'who', type: 'TEXT', notNull: true, doc: 'namespace/pod, or the originator address without a pod.' },
+    { name: 'is_pod', type: 'INTEGER', notNull: true, doc: '1 when who is a pod.' },
+    { name: 'connections', type: 'INTEGER', notNull: true, doc: 'Connections started.' },
+    { name: 'one_request', type: 'INTEGER', notNull: true, doc: 'Of those, how many carried exactly one request.' },
+    { name: 'dests', type: 'BLOB', notNull: true, doc: 'uint32 pairs (rollup_dests id, connections), host byte order.' },
+    { name: 'lifetimes', type: 'BLOB', notNull: true, doc: 'float64 lifetime of each connection (µs), for exact medians.' },
+  ],
+  indexes: [{ name: 'opener_minutes_minute', columns: ['minute', 'who'] }],
+};
+
+export const SNAT_MINUTES: TableSpec = {
+  name: 'snat_minutes',
+  doc: 'SNAT port rollup: per (SNAT address, destination, port) and minute, the source ports in use and the peaks (core/analysis/snat-cells.ts). Rebuilt in the index phase.',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
+    { name: 'snat_ip', type: 'TEXT', notNull: true, doc: 'Translated source address.' },
+    { name: 'dst_ip', type: 'TEXT', notNull: true, doc: 'Destination address.' },
+    { name: 'dst_port', type: 'INTEGER', notNull: true, doc: 'Destination port.' },
+    { name: 'minute', type: 'INTEGER', notNull: true, doc: 'Minute (µs / 60,000,000).' },
+    { name: 'first_us', type: 'INTEGER', doc: 'Earliest start among the connections active in the minute.' },
+    { name: 'last_us', type: 'INTEGER', doc: 'Latest end among them.' },
+    { name: 'peak_concurrent', type: 'INTEGER', notNull: true, doc: 'Most ports in use at one instant of the minute.' },
+    { name: 'peak_held', type: 'INTEGER', notNull: true, doc: 'Most ports held (in use or in the hold after close) at one instant.' },
+    { name: 'held_after_close', type: 'INTEGER', notNull: true, doc: 'Ports held only after close at the first instant of that peak.' },
+    { name: 'active', type: 'BLOB', notNull: true, doc: 'uint32 pairs (source port, rollup_pods id or 0) of the connections active in the minute.' },
+    { name: 'reuse', type: 'BLOB', notNull: true, doc: 'float64 quads (port, previous use end, start, end) of port reuses starting in the minute.' },
+  ],
+  indexes: [{ name: 'snat_minutes_minute', columns: ['minute'] }],
+};
+
+export const ROLLUP_DESTS: TableSpec = {
+  name: 'rollup_dests',
+  doc: 'Destination dictionary of opener_minutes.dests.',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Id used in the blobs.' },
+    { name: 'ip', type: 'TEXT', notNull: true, doc: 'Destination address.' },
+    { name: 'port', type: 'INTEGER', notNull: true, doc: 'Destination port.' },
+  ],
+};
+
+export const ROLLUP_PODS: TableSpec = {
+  name: 'rollup_pods',
+  doc: 'Pod dictionary of snat_minutes.active.',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Id used in the blobs (from 1).' },
+    { name: 'pod', type: 'TEXT', notNull: true, doc: 'namespace/pod.' },
+  ],
+};
+
 /** Every table, in creation order. */
-export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS, IDENTITIES, ANSWERS];
+export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS, IDENTITIES, ANSWERS, OPENER_MINUTES, SNAT_MINUTES, ROLLUP_DESTS, ROLLUP_PODS];

@@ -15,7 +15,7 @@ export interface TableSpec {
   name: string;
   doc: string;
   columns: ColumnSpec[];
-  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number }[];
+  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number; /** Migration that dropped it. */ droppedIn?: number }[];
 }
 
 function columnSql(c: ColumnSpec): string {

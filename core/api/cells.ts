@@ -1,0 +1,271 @@
+/**
+ * The cells (core/analysis/opener-cells.ts, snat-cells.ts) a fan-out or SNAT-port answer is
+ * reduced from: built from the flows of the window itself, or read from the minute rollups the
+ * index phase stored. A window holding more than EXACT_MAX_FLOWS flows is answered from the
+ * rollups and so covers whole minutes (analysisWindow says which); a smaller one, exactly.
+ */
+import { addressClass } from '../analysis/address-class.js';
+import { OpenerCellBuilder, MINUTE_US, minuteOf, type Destination, type OpenerCell, type OpenerCellHead } from '../analysis/opener-cells.js';
+import { snatCells, type SnatCell, type SnatUse, type Window } from '../analysis/snat-cells.js';
+import { SNAT } from '../analysis/snat.js';
+import type { CaseDb } from '../db/open-case.js';
+import { clusterRanges } from './analysis-functions.js';
+import type { TimeWindow } from './contract.js';
+
+/** Beyond this many flows starting in a window, windowed answers come from the minute rollups. */
+export const EXACT_MAX_FLOWS = 20_000;
+
+/** How a window is answered: `exact` over its own flows, or `minutes` from the rollups. */
+export interface WindowPlan {
+  mode: 'exact' | 'minutes';
+  /** The window the answer covers (µs, inclusive); ±Infinity where open. */
+  fromUs: number;
+  toUs: number;
+}
+
+/** Pre-NAT TCP connections whose originator is known: what fan-out counts. */
+const OPENER_FLOWS = `FROM flows f WHERE f.proto = 'tcp' AND f.origin_guessed = 0 AND coalesce(+f.nat_side, 'pre') = 'pre'`;
+
+/**
+ * The translated side of each connection: the post-NAT half of a linked pair, or a flow whose
+ * originator is a node address (captured only on the uplink). Only public destinations use SNAT
+ * (filtered in JS: ip_public per row in SQL costs a call into JS anyway).
+ */
+const SNAT_FLOWS = `FROM flows f WHERE f.proto = 'tcp' AND f.origin_guessed = 0
+    AND (f.nat_side = 'post' OR (f.nat_peer IS NULL AND f.orig_ip IN (SELECT ip FROM identities WHERE kind = 'node')))`;
+
+/** The pod a SNAT port is charged to: the pre-NAT half's, the flow's own, or conntrack's reply tuple. */
+const SNAT_POD = `coalesce((SELECT p.orig_pod FROM flows p WHERE p.id = f.nat_peer), f.orig_pod,
+    (SELECT i.namespace || '/' || i.pod FROM conntrack_entries c JOIN identities i ON i.ip = c.orig_src AND i.kind = 'pod'
+      WHERE c.reply_dst = f.orig_ip AND c.reply_dport = f.orig_port AND c.orig_dst = f.resp_ip AND c.orig_dport = f.resp_port LIMIT 1))`;
+
+function hasRollups(db: CaseDb): boolean {
+  return db.prepare(`SELECT 1 FROM answers WHERE name = 'rollups'`).get() !== undefined;
+}
+
+export function planWindow(db: CaseDb, w: TimeWindow): WindowPlan {
+  const fromUs = w.fromUs ?? -Infinity;
+  const toUs = w.toUs ?? Infinity;
+  if (!hasRollups(db)) return { mode: 'exact', fromUs, toUs };
+  if (w.fromUs === undefined && w.toUs === undefined) return { mode: 'minutes', fromUs, toUs };
+  const n = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM flows WHERE start_us >= ? AND start_us <= ? LIMIT ?)`)
+    .get(bound(fromUs), bound(toUs), EXACT_MAX_FLOWS + 1) as { n: number }).n;
+  if (n <= EXACT_MAX_FLOWS) return { mode: 'exact', fromUs, toUs };
+  return {
+    mode: 'minutes',
+    fromUs: Number.isFinite(fromUs) ? minuteOf(fromUs) * MINUTE_US : fromUs,
+    toUs: Number.isFinite(toUs) ? (minuteOf(toUs) + 1) * MINUTE_US - 1 : toUs,
+  };
+}
+
+/** SQLite takes no infinities; these bounds lie beyond any capture. */
+const bound = (us: number) => (us === Infinity ? Number.MAX_SAFE_INTEGER : us === -Infinity ? -Number.MAX_SAFE_INTEGER : us);
+const minuteBound = (us: number) => (Number.isFinite(us) ? minuteOf(us) : us > 0 ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER);
+
+/** Fan-out cells of a window, heads first (ranking needs no blob), with their destinations. */
+export interface OpenerCells {
+  heads: OpenerCellHead[];
+  /** The full cells of one opener. */
+  of(who: string): OpenerCell[];
+  dest(id: number): Destination;
+}
+
+type OpenerRow = [number, number, string | null, string, string, number, number | null];
+
+function buildOpenerCells(db: CaseDb, rows: Iterable<OpenerRow>, onCells: (c: OpenerCell[]) => void): Map<string, number> {
+  const builder = new OpenerCellBuilder();
+  const ids = new Map<string, number>();
+  let minute = -Infinity;
+  for (const [s, e, pod, ip, rip, rport, rq] of rows) {
+    const key = `${rip}|${rport}`;
+    let destId = ids.get(key);
+    if (destId === undefined) ids.set(key, (destId = ids.size + 1));
+    const m = minuteOf(s);
+    // Rows come in start order: every cell of an earlier minute is complete.
+    if (m > minute) { onCells(builder.drain(m)); minute = m; }
+    builder.add({ startUs: s, endUs: e, who: pod ?? ip, isPod: pod !== null, destId, requests: rq });
+  }
+  onCells(builder.drain());
+  return ids;
+}
+
+function openerRows(db: CaseDb, fromUs: number, toUs: number): Iterable<OpenerRow> {
+  return db.prepare(`SELECT f.start_us, f.end_us, f.orig_pod, f.orig_ip, f.resp_ip, f.resp_port, f.requests ${OPENER_FLOWS}
+    AND f.start_us >= ? AND f.start_us <= ? ORDER BY f.start_us`).raw().iterate(bound(fromUs), bound(toUs)) as Iterable<OpenerRow>;
+}
+
+function destinations(db: CaseDb): (ip: string, port: number) => Destination {
+  const ranges = clusterRanges(db);
+  return (ip, port) => ({ ip, port, public: addressClass(ip, ranges) === 'public' });
+}
+
+export function openerCells(db: CaseDb, plan: WindowPlan): OpenerCells {
+  const toDest = destinations(db);
+  if (plan.mode === 'exact') {
+    const cells: OpenerCell[] = [];
+    const ids = buildOpenerCells(db, openerRows(db, plan.fromUs, plan.toUs), (c) => cells.push(...c));
+    const byId = new Map([...ids].map(([k, id]) => { const [ip, port] = k.split('|'); return [id, toDest(ip, Number(port))]; }));
+    const byWho = groupBy(cells, (c) => c.who);
+    return { heads: cells, of: (who) => byWho.get(who) ?? [], dest: (id) => byId.get(id)! };
+  }
+  const heads = db.prepare(`SELECT id, minute, who, is_pod AS isPod, connections, one_request AS oneRequest FROM opener_minutes WHERE minute >= ? AND minute <= ?`)
+    .all(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as (OpenerCellHead & { id: number })[];
+  // SQLite hands back 0/1.
+  for (const h of heads) h.isPod = (h.isPod as unknown) === 1;
+  const byWho = groupBy(heads, (h) => h.who);
+  const blobs = db.prepare(`SELECT dests, lifetimes FROM opener_minutes WHERE id = ?`);
+  const destRow = db.prepare(`SELECT ip, port FROM rollup_dests WHERE id = ?`);
+  const seen = new Map<number, Destination>();
+  return {
+    heads,
+    of: (who) => (byWho.get(who) ?? []).map(({ id, ...h }) => {
+      const b = blobs.get(id) as { dests: Buffer; lifetimes: Buffer };
+      return { ...h, dests: new Uint32Array(new Uint8Array(b.dests).buffer), lifetimesUs: new Float64Array(new Uint8Array(b.lifetimes).buffer) };
+    }),
+    dest: (id) => {
+      let d = seen.get(id);
+      if (!d) {
+        const r = destRow.get(id) as { ip: string; port: number };
+        seen.set(id, (d = toDest(r.ip, r.port)));
+      }
+      return d;
+    },
+  };
+}
+
+function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+}
+
+/** One SNAT group's cells in a window. */
+export interface SnatGroupCells {
+  snatIp: string;
+  dstIp: string;
+  dstPort: number;
+  cells: SnatCell[];
+}
+
+export interface SnatCellSet {
+  groups: SnatGroupCells[];
+  pod(id: number): string | null;
+}
+
+type SnatRow = [string, string, number, number, number, number, string | null, string, string | null];
+
+function* snatGroups(rows: Iterable<SnatRow>, isPublic: (ip: string) => boolean, podId: (pod: string | null) => number, clamp?: Window): Generator<SnatGroupCells> {
+  let key = '';
+  let cur: { snatIp: string; dstIp: string; dstPort: number; uses: SnatUse[] } | null = null;
+  const flush = function* () {
+    if (cur && cur.uses.length) yield { snatIp: cur.snatIp, dstIp: cur.dstIp, dstPort: cur.dstPort, cells: snatCells(cur.uses, clamp) };
+  };
+  for (const [ip, dst, dport, port, s, e, rst, state, pod] of rows) {
+    if (!isPublic(dst)) continue;
+    const k = `${ip}|${dst}|${dport}`;
+    if (k !== key) {
+      yield* flush();
+      key = k;
+      cur = { snatIp: ip, dstIp: dst, dstPort: dport, uses: [] };
+    }
+    cur!.uses.push({ port, startUs: s, endUs: e, ended: rst ? 'rst' : state === 'SF' || state === 'S2' || state === 'S3' ? 'fin' : 'open', podId: podId(pod) });
+  }
+  yield* flush();
+}
+
+function snatRows(db: CaseDb, fromUs: number, toUs: number): Iterable<SnatRow> {
+  // A connection that ended up to the longest hold before the window still holds its port inside it.
+  return db.prepare(`SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, ${SNAT_POD}
+    ${SNAT_FLOWS} AND f.end_us >= ? AND f.start_us <= ? ORDER BY f.orig_ip, f.resp_ip, f.resp_port, f.start_us`)
+    .raw().iterate(bound(fromUs - SNAT.holdAfterFinUs), bound(toUs)) as Iterable<SnatRow>;
+}
+
+function publicTest(db: CaseDb): (ip: string) => boolean {
+  const ranges = clusterRanges(db);
+  const memo = new Map<string, boolean>();
+  return (ip) => {
+    let p = memo.get(ip);
+    if (p === undefined) memo.set(ip, (p = addressClass(ip, ranges) === 'public'));
+    return p;
+  };
+}
+
+export function snatCellSet(db: CaseDb, plan: WindowPlan): SnatCellSet {
+  if (plan.mode === 'exact') {
+    const pods = new Map<string, number>();
+    const podId = (p: string | null) => (p === null ? 0 : pods.get(p) ?? (pods.set(p, pods.size + 1), pods.size));
+    const groups = [...snatGroups(snatRows(db, plan.fromUs, plan.toUs), publicTest(db), podId, { fromUs: plan.fromUs, toUs: plan.toUs })];
+    const names = new Map([...pods].map(([p, id]) => [id, p]));
+    return { groups, pod: (id) => names.get(id) ?? null };
+  }
+  const rows = db.prepare(`SELECT snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, active, reuse
+    FROM snat_minutes WHERE minute >= ? AND minute <= ? ORDER BY snat_ip, dst_ip, dst_port, minute`).raw()
+    .all(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as [string, string, number, number, number | null, number | null, number, number, number, Buffer, Buffer][];
+  const groups: SnatGroupCells[] = [];
+  for (const [ip, dst, dport, minute, first, last, pc, ph, hac, active, reuse] of rows) {
+    let g = groups[groups.length - 1];
+    if (!g || g.snatIp !== ip || g.dstIp !== dst || g.dstPort !== dport) groups.push((g = { snatIp: ip, dstIp: dst, dstPort: dport, cells: [] }));
+    g.cells.push({
+      minute, firstUs: first ?? Infinity, lastUs: last ?? -Infinity, peakConcurrent: pc, peakHeld: ph, heldAfterClose: hac,
+      active: new Uint32Array(new Uint8Array(active).buffer), reuse: new Float64Array(new Uint8Array(reuse).buffer),
+    });
+  }
+  const podName = db.prepare('SELECT pod FROM rollup_pods WHERE id = ?');
+  return { groups, pod: (id) => (id === 0 ? null : (podName.get(id) as { pod: string } | undefined)?.pod ?? null) };
+}
+
+const blob = (a: Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * Rebuilds the minute rollups from the case's flows (the index phase; inside the caller's
+ * transaction), and marks them current in `answers` (dropped by afterIngest with the rest).
+ */
+export function storeRollups(db: CaseDb): void {
+  // Unsafe mode lets the rollup rows be written while the flows are still being read (other
+  // tables only), instead of holding a whole case's flows in memory between the two.
+  db.unsafeMode(true);
+  try {
+    writeRollups(db);
+  } finally {
+    db.unsafeMode(false);
+  }
+}
+
+function writeRollups(db: CaseDb): void {
+  db.exec('DELETE FROM opener_minutes; DELETE FROM snat_minutes; DELETE FROM rollup_dests; DELETE FROM rollup_pods;');
+  const putOpener = db.prepare('INSERT INTO opener_minutes (minute, who, is_pod, connections, one_request, dests, lifetimes) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const ids = buildOpenerCells(db, openerRows(db, -Infinity, Infinity), (cells) => {
+    for (const c of cells) putOpener.run(c.minute, c.who, c.isPod ? 1 : 0, c.connections, c.oneRequest, blob(c.dests), blob(c.lifetimesUs));
+  });
+  const putDest = db.prepare('INSERT INTO rollup_dests (id, ip, port) VALUES (?, ?, ?)');
+  for (const [k, id] of ids) {
+    const [ip, port] = k.split('|');
+    putDest.run(id, ip, Number(port));
+  }
+
+  const pods = new Map<string, number>();
+  const putPod = db.prepare('INSERT INTO rollup_pods (id, pod) VALUES (?, ?)');
+  const podId = (p: string | null) => {
+    if (p === null) return 0;
+    let id = pods.get(p);
+    if (id === undefined) { pods.set(p, (id = pods.size + 1)); putPod.run(id, p); }
+    return id;
+  };
+  const putSnat = db.prepare(`INSERT INTO snat_minutes (snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, active, reuse)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // Rows are read to the end before the writes of a group: the statement would otherwise see them.
+  const rows = db.prepare(`SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, ${SNAT_POD}
+    ${SNAT_FLOWS} ORDER BY f.orig_ip, f.resp_ip, f.resp_port, f.start_us`).raw().iterate() as Iterable<SnatRow>;
+  for (const g of snatGroups(rows, publicTest(db), podId)) {
+    for (const c of g.cells) {
+      putSnat.run(g.snatIp, g.dstIp, g.dstPort, c.minute, Number.isFinite(c.firstUs) ? c.firstUs : null, Number.isFinite(c.lastUs) ? c.lastUs : null,
+        c.peakConcurrent, c.peakHeld, c.heldAfterClose, blob(c.active), blob(c.reuse));
+    }
+  }
+  db.prepare(`INSERT OR REPLACE INTO answers (name, json, computed_at) VALUES ('rollups', ?, ?)`).run(JSON.stringify({ minuteUs: MINUTE_US }), Date.now() * 1000);
+}
