@@ -1,8 +1,8 @@
 /**
  * The cells (core/analysis/opener-cells.ts, snat-cells.ts) a fan-out or SNAT-port answer is
  * reduced from: built from the flows of the window itself, or read from the minute rollups the
- * index phase stored. A window holding more than EXACT_MAX_FLOWS flows is answered from the
- * rollups and so covers whole minutes (analysisWindow says which); a smaller one, exactly.
+ * index phase stored. On a case of more than EXACT_MAX_FLOWS flows, windows are answered from the
+ * rollups and so cover whole minutes (windowStepUs); on a smaller one, exactly.
  */
 import { addressClass } from '../analysis/address-class.js';
 import { OpenerCellBuilder, MINUTE_US, minuteOf, type Destination, type OpenerCell, type OpenerCellHead } from '../analysis/opener-cells.js';
@@ -12,7 +12,7 @@ import type { CaseDb } from '../db/open-case.js';
 import { clusterRanges } from './analysis-functions.js';
 import type { TimeWindow } from './contract.js';
 
-/** Beyond this many flows starting in a window, windowed answers come from the minute rollups. */
+/** Beyond this many flows in a case, windowed answers come from the minute rollups (see planWindow). */
 export const EXACT_MAX_FLOWS = 20_000;
 
 /** How a window is answered: `exact` over its own flows, or `minutes` from the rollups. */
@@ -39,23 +39,36 @@ const SNAT_POD = `coalesce((SELECT p.orig_pod FROM flows p WHERE p.id = f.nat_pe
     (SELECT i.namespace || '/' || i.pod FROM conntrack_entries c JOIN identities i ON i.ip = c.orig_src AND i.kind = 'pod'
       WHERE c.reply_dst = f.orig_ip AND c.reply_dport = f.orig_port AND c.orig_dst = f.resp_ip AND c.orig_dport = f.resp_port LIMIT 1))`;
 
-function hasRollups(db: CaseDb): boolean {
-  return db.prepare(`SELECT 1 FROM answers WHERE name = 'rollups'`).get() !== undefined;
+/** What the index phase stored with the rollups: the flows they were built from. */
+function rollupsOf(db: CaseDb): { flows: number } | null {
+  const r = db.prepare(`SELECT json FROM answers WHERE name = 'rollups'`).get() as { json: string } | undefined;
+  return r ? (JSON.parse(r.json) as { flows: number }) : null;
 }
 
-export function planWindow(db: CaseDb, w: TimeWindow): WindowPlan {
+/**
+ * A case of more than `exactMaxFlows` flows answers every window from the rollups, widened to
+ * whole minutes; a smaller one (or one without rollups) from the window's own flows. Decided per
+ * case rather than per window: a connection open for an hour belongs to every window it
+ * overlaps, so no index bounds the flows an exact SNAT answer must read in a large case.
+ * `exactMaxFlows` is for tests that take one path or the other on purpose.
+ */
+export function planWindow(db: CaseDb, w: TimeWindow, exactMaxFlows = EXACT_MAX_FLOWS): WindowPlan {
   const fromUs = w.fromUs ?? -Infinity;
   const toUs = w.toUs ?? Infinity;
-  if (!hasRollups(db)) return { mode: 'exact', fromUs, toUs };
-  if (w.fromUs === undefined && w.toUs === undefined) return { mode: 'minutes', fromUs, toUs };
-  const n = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM flows WHERE start_us >= ? AND start_us <= ? LIMIT ?)`)
-    .get(bound(fromUs), bound(toUs), EXACT_MAX_FLOWS + 1) as { n: number }).n;
-  if (n <= EXACT_MAX_FLOWS) return { mode: 'exact', fromUs, toUs };
+  const rollups = rollupsOf(db);
+  // The whole case reads the same either way, and the rollups are smaller.
+  const whole = w.fromUs === undefined && w.toUs === undefined;
+  if (!rollups || (rollups.flows <= exactMaxFlows && !(whole && exactMaxFlows !== Infinity))) return { mode: 'exact', fromUs, toUs };
   return {
     mode: 'minutes',
     fromUs: Number.isFinite(fromUs) ? minuteOf(fromUs) * MINUTE_US : fromUs,
     toUs: Number.isFinite(toUs) ? (minuteOf(toUs) + 1) * MINUTE_US - 1 : toUs,
   };
+}
+
+/** The step analysis windows are widened to on this case (null: answered exactly). */
+export function windowStepUs(db: CaseDb): number | null {
+  return planWindow(db, { fromUs: 0, toUs: 0 }).mode === 'minutes' ? MINUTE_US : null;
 }
 
 /** SQLite takes no infinities; these bounds lie beyond any capture. */
@@ -68,6 +81,12 @@ export interface OpenerCells {
   /** The full cells of one opener. */
   of(who: string): OpenerCell[];
   dest(id: number): Destination;
+  /** Connections per destination id, over every opener. */
+  destTotals(): Map<number, number>;
+}
+
+function sumDests(into: Map<number, number>, pairs: Uint32Array): void {
+  for (let i = 0; i < pairs.length; i += 2) into.set(pairs[i], (into.get(pairs[i]) ?? 0) + pairs[i + 1]);
 }
 
 type OpenerRow = [number, number, string | null, string, string, number, number | null];
@@ -106,7 +125,12 @@ export function openerCells(db: CaseDb, plan: WindowPlan): OpenerCells {
     const ids = buildOpenerCells(db, openerRows(db, plan.fromUs, plan.toUs), (c) => cells.push(...c));
     const byId = new Map([...ids].map(([k, id]) => { const [ip, port] = k.split('|'); return [id, toDest(ip, Number(port))]; }));
     const byWho = groupBy(cells, (c) => c.who);
-    return { heads: cells, of: (who) => byWho.get(who) ?? [], dest: (id) => byId.get(id)! };
+    const destTotals = () => {
+      const m = new Map<number, number>();
+      for (const c of cells) sumDests(m, c.dests);
+      return m;
+    };
+    return { heads: cells, of: (who) => byWho.get(who) ?? [], dest: (id) => byId.get(id)!, destTotals };
   }
   const heads = db.prepare(`SELECT id, minute, who, is_pod AS isPod, connections, one_request AS oneRequest FROM opener_minutes WHERE minute >= ? AND minute <= ?`)
     .all(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as (OpenerCellHead & { id: number })[];
@@ -120,8 +144,15 @@ export function openerCells(db: CaseDb, plan: WindowPlan): OpenerCells {
     heads,
     of: (who) => (byWho.get(who) ?? []).map(({ id, ...h }) => {
       const b = blobs.get(id) as { dests: Buffer; lifetimes: Buffer };
-      return { ...h, dests: new Uint32Array(new Uint8Array(b.dests).buffer), lifetimesUs: new Float64Array(new Uint8Array(b.lifetimes).buffer) };
+      return { ...h, dests: view(Uint32Array, b.dests), lifetimesUs: view(Float64Array, b.lifetimes) };
     }),
+    destTotals: () => {
+      const m = new Map<number, number>();
+      for (const [b] of db.prepare(`SELECT dests FROM opener_minutes WHERE minute >= ? AND minute <= ?`).raw().iterate(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as Iterable<[Buffer]>) {
+        sumDests(m, view(Uint32Array, b));
+      }
+      return m;
+    },
     dest: (id) => {
       let d = seen.get(id);
       if (!d) {
@@ -203,20 +234,30 @@ export function snatCellSet(db: CaseDb, plan: WindowPlan): SnatCellSet {
     const names = new Map([...pods].map(([p, id]) => [id, p]));
     return { groups, pod: (id) => names.get(id) ?? null };
   }
-  const rows = db.prepare(`SELECT snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, active, reuse
-    FROM snat_minutes WHERE minute >= ? AND minute <= ? ORDER BY snat_ip, dst_ip, dst_port, minute`).raw()
-    .all(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as [string, string, number, number, number | null, number | null, number, number, number, Buffer, Buffer][];
-  const groups: SnatGroupCells[] = [];
-  for (const [ip, dst, dport, minute, first, last, pc, ph, hac, active, reuse] of rows) {
-    let g = groups[groups.length - 1];
-    if (!g || g.snatIp !== ip || g.dstIp !== dst || g.dstPort !== dport) groups.push((g = { snatIp: ip, dstIp: dst, dstPort: dport, cells: [] }));
+  // Grouped here rather than by ORDER BY: the sort cost more than the whole read.
+  const rows = db.prepare(`SELECT snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active
+    FROM snat_minutes WHERE minute >= ? AND minute <= ?`).raw()
+    .iterate(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as Iterable<[string, string, number, number, number | null, number | null, number, number, number, Buffer, Buffer]>;
+  const byGroup = new Map<string, SnatGroupCells>();
+  for (const [ip, dst, dport, minute, first, last, pc, ph, hac, reuse, active] of rows) {
+    const k = `${ip}|${dst}|${dport}`;
+    let g = byGroup.get(k);
+    if (!g) byGroup.set(k, (g = { snatIp: ip, dstIp: dst, dstPort: dport, cells: [] }));
     g.cells.push({
       minute, firstUs: first ?? Infinity, lastUs: last ?? -Infinity, peakConcurrent: pc, peakHeld: ph, heldAfterClose: hac,
-      active: new Uint32Array(new Uint8Array(active).buffer), reuse: new Float64Array(new Uint8Array(reuse).buffer),
+      active: view(Uint32Array, active), reuse: view(Float64Array, reuse),
     });
   }
+  const groups = [...byGroup.values()];
+  for (const g of groups) g.cells.sort((a, b) => a.minute - b.minute);
   const podName = db.prepare('SELECT pod FROM rollup_pods WHERE id = ?');
   return { groups, pod: (id) => (id === 0 ? null : (podName.get(id) as { pod: string } | undefined)?.pod ?? null) };
+}
+
+/** A blob as typed values: in place when aligned (SQLite's buffers usually are), else copied. */
+function view<T extends Uint32Array | Float64Array>(Type: { new (b: ArrayBufferLike, o: number, n: number): T; new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, b: Buffer): T {
+  const n = Math.floor(b.byteLength / Type.BYTES_PER_ELEMENT);
+  return b.byteOffset % Type.BYTES_PER_ELEMENT === 0 ? new Type(b.buffer, b.byteOffset, n) : new Type(new Uint8Array(b).buffer);
 }
 
 const blob = (a: Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -256,7 +297,7 @@ function writeRollups(db: CaseDb): void {
     if (id === undefined) { pods.set(p, (id = pods.size + 1)); putPod.run(id, p); }
     return id;
   };
-  const putSnat = db.prepare(`INSERT INTO snat_minutes (snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, active, reuse)
+  const putSnat = db.prepare(`INSERT INTO snat_minutes (snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // Rows are read to the end before the writes of a group: the statement would otherwise see them.
   const rows = db.prepare(`SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, ${SNAT_POD}
@@ -264,8 +305,9 @@ function writeRollups(db: CaseDb): void {
   for (const g of snatGroups(rows, publicTest(db), podId)) {
     for (const c of g.cells) {
       putSnat.run(g.snatIp, g.dstIp, g.dstPort, c.minute, Number.isFinite(c.firstUs) ? c.firstUs : null, Number.isFinite(c.lastUs) ? c.lastUs : null,
-        c.peakConcurrent, c.peakHeld, c.heldAfterClose, blob(c.active), blob(c.reuse));
+        c.peakConcurrent, c.peakHeld, c.heldAfterClose, blob(c.reuse), blob(c.active));
     }
   }
-  db.prepare(`INSERT OR REPLACE INTO answers (name, json, computed_at) VALUES ('rollups', ?, ?)`).run(JSON.stringify({ minuteUs: MINUTE_US }), Date.now() * 1000);
+  const flows = (db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number }).n;
+  db.prepare(`INSERT OR REPLACE INTO answers (name, json, computed_at) VALUES ('rollups', ?, ?)`).run(JSON.stringify({ minuteUs: MINUTE_US, flows }), Date.now() * 1000);
 }

@@ -1,8 +1,14 @@
 import type { CaseDb } from '../db/open-case.js';
-import type { CompareRow, TimeWindow } from './contract.js';
-import { listFanout } from './fanout.js';
-import { listFindings } from './findings.js';
-import { listPorts } from './ports.js';
+import type { CompareRow, FindingOut, TimeWindow } from './contract.js';
+import { THRESHOLDS } from '../analysis/thresholds.js';
+import { rankOpeners } from '../analysis/opener-cells.js';
+import { SNAT } from '../analysis/snat.js';
+import { openerCells, planWindow, snatCellSet, type WindowPlan } from './cells.js';
+import { computeFanout } from './fanout.js';
+import { computeFindings, listFindings } from './findings.js';
+import { listPorts, portsRows, rankSnatGroups } from './ports.js';
+
+const portKey = (snat: string, dst: string, port: number) => `${snat} → ${dst}:${port}`;
 
 /** One side of a comparison: a case, optionally narrowed to a time window. */
 export interface Side {
@@ -10,11 +16,11 @@ export interface Side {
   window: TimeWindow;
 }
 
-function spanMinutes(s: Side): number {
-  const r = s.db.prepare('SELECT min(start_us) AS a, max(end_us) AS b FROM flows WHERE end_us >= ? AND start_us <= ?')
-    .get(s.window.fromUs ?? -Number.MAX_SAFE_INTEGER, s.window.toUs ?? Number.MAX_SAFE_INTEGER) as { a: number | null; b: number | null };
-  const a = s.window.fromUs ?? r.a;
-  const b = s.window.toUs ?? r.b;
+/** Minutes the side covers: its window (as answered), else the span of the case's captures. */
+function spanMinutes(s: Side, plan: WindowPlan): number {
+  const r = s.db.prepare(`SELECT min(first_ts) AS a, max(last_ts) AS b FROM sources WHERE kind IN ('pcap', 'pcapng')`).get() as { a: number | null; b: number | null };
+  const a = Number.isFinite(plan.fromUs) ? plan.fromUs : r.a;
+  const b = Number.isFinite(plan.toUs) ? plan.toUs : r.b;
   return a === null || b === null ? 1 : Math.max(1 / 60, (b - a) / 60e6);
 }
 
@@ -36,58 +42,60 @@ function row(section: CompareRow['section'], key: string, a: number | null, b: n
  */
 export function compareSides(A: Side, B: Side): CompareRow[] {
   const out: CompareRow[] = [];
-  const ma = spanMinutes(A);
-  const mb = spanMinutes(B);
-
-  const rate = (s: Side, m: number) => new Map(listFanout(s.db, { ...s.window, limit: 200 }).filter((f) => f.evidence === 'pcap').map((f) => [f.who, f.connections / m]));
-  const ra = rate(A, ma);
-  const rb = rate(B, mb);
-  for (const k of new Set([...ra.keys(), ...rb.keys()])) out.push(row('connection_rate', k, round(ra.get(k) ?? 0), round(rb.get(k) ?? 0)));
-
-  const rst = (s: Side, m: number) => {
-    const params: unknown[] = [];
-    let w = '';
-    if (s.window.fromUs !== undefined) { w += ' AND r.ts_us >= ?'; params.push(s.window.fromUs); }
-    if (s.window.toUs !== undefined) { w += ' AND r.ts_us <= ?'; params.push(s.window.toUs); }
-    const rows = s.db.prepare(`SELECT coalesce(r.verdict, 'unknown') || ' from ' || coalesce(CASE WHEN r.sender_ip = f.orig_ip THEN f.orig_pod ELSE f.resp_pod END, r.sender_ip) AS k,
-        count(*) AS n FROM rst_events r JOIN flows f ON f.id = r.flow_id WHERE 1 = 1${w} GROUP BY k`).all(...params) as { k: string; n: number }[];
-    return new Map(rows.map((r) => [r.k, r.n / m]));
+  const a = measure(A);
+  const b = measure(B);
+  const pairs = <T>(ma: Map<string, T>, mb: Map<string, T>, add: (k: string, x: T | undefined, y: T | undefined) => void) => {
+    for (const k of new Set([...ma.keys(), ...mb.keys()])) add(k, ma.get(k), mb.get(k));
   };
-  const sa = rst(A, ma);
-  const sb = rst(B, mb);
-  for (const k of new Set([...sa.keys(), ...sb.keys()])) out.push(row('rst_rate', k, round(sa.get(k) ?? 0), round(sb.get(k) ?? 0)));
-
-  const dests = (s: Side) => {
-    const params: unknown[] = [];
-    let w = '';
-    if (s.window.fromUs !== undefined) { w += ' AND end_us >= ?'; params.push(s.window.fromUs); }
-    if (s.window.toUs !== undefined) { w += ' AND start_us <= ?'; params.push(s.window.toUs); }
-    const rows = s.db.prepare(`SELECT resp_ip || ':' || resp_port AS k, count(*) AS n FROM flows WHERE proto = 'tcp' AND origin_guessed = 0
-      AND (nat_side IS NULL OR nat_side = 'pre')${w} GROUP BY k ORDER BY n DESC LIMIT 500`).all(...params) as { k: string; n: number }[];
-    return new Map(rows.map((r) => [r.k, r.n]));
-  };
-  const da = dests(A);
-  const db = dests(B);
-  for (const k of new Set([...da.keys(), ...db.keys()])) {
-    const a = da.get(k) ?? null;
-    const b = db.get(k) ?? null;
-    if (a === null || b === null) out.push(row('destinations', k, a, b));
-  }
-
-  const ports = (s: Side) => new Map(listPorts(s.db, { ...s.window, limit: 200 }).map((p) => [`${p.snat_ip} → ${p.dst_ip}:${p.dst_port}`, p.distinct_src_ports]));
-  const pa = ports(A);
-  const pb = ports(B);
-  for (const k of new Set([...pa.keys(), ...pb.keys()])) out.push(row('snat_ports', k, pa.get(k) ?? 0, pb.get(k) ?? 0));
-
-  const fa = new Map(listFindings(A.db, A.window).map((f) => [f.id, f]));
-  const fb = new Map(listFindings(B.db, B.window).map((f) => [f.id, f]));
-  for (const k of new Set([...fa.keys(), ...fb.keys()])) {
-    const a = fa.get(k);
-    const b = fb.get(k);
-    if (a && b) continue;
-    out.push({ section: 'findings', key: (a ?? b)!.title, a: a ? a.severity : null, b: b ? b.severity : null, delta: null, change: a ? 'gone' : 'new' });
-  }
+  pairs(a.rates, b.rates, (k, x, y) => out.push(row('connection_rate', k, round(x ?? 0), round(y ?? 0))));
+  pairs(a.rsts, b.rsts, (k, x, y) => out.push(row('rst_rate', k, round(x ?? 0), round(y ?? 0))));
+  pairs(a.dests, b.dests, (k, x, y) => {
+    if (x === undefined || y === undefined) out.push(row('destinations', k, x ?? null, y ?? null));
+  });
+  pairs(a.ports, b.ports, (k, x, y) => out.push(row('snat_ports', k, x ?? 0, y ?? 0)));
+  pairs(a.findings, b.findings, (k, x, y) => {
+    if (x && y) return;
+    out.push({ section: 'findings', key: (x ?? y)!.title, a: x ? x.severity : null, b: y ? y.severity : null, delta: null, change: x ? 'gone' : 'new' });
+  });
   return out;
+}
+
+/** What one side contributes, each figure computed once (the findings reuse its fan-out and ports). */
+function measure(s: Side) {
+  const plan = planWindow(s.db, s.window);
+  const minutes = spanMinutes(s, plan);
+  const cells = openerCells(s.db, plan);
+  const rates = new Map(rankOpeners(cells.heads, 200).map((o) => [o.who, o.connections / minutes]));
+
+  const params: unknown[] = [];
+  let w = '';
+  if (s.window.fromUs !== undefined) { w += ' AND ts_us >= ?'; params.push(s.window.fromUs); }
+  if (s.window.toUs !== undefined) { w += ' AND ts_us <= ?'; params.push(s.window.toUs); }
+  const rsts = new Map((s.db.prepare(`SELECT coalesce(verdict, 'unknown') || ' from ' || sender_who AS k, count(*) AS n FROM rst_events WHERE 1 = 1${w} GROUP BY k`)
+    .all(...params) as { k: string; n: number }[]).map((r) => [r.k, r.n / minutes]));
+
+  // Destinations by connections opened in the window (the 500 busiest).
+  const dests = new Map([...cells.destTotals()].sort((x, y) => y[1] - x[1]).slice(0, 500).map(([id, n]) => {
+    const d = cells.dest(id);
+    return [`${d.ip}:${d.port}`, n];
+  }));
+
+  const whole = s.window.fromUs === undefined && s.window.toUs === undefined;
+  let ports: Map<string, number>;
+  let findings: Map<string, FindingOut>;
+  if (whole) {
+    // Stored whole-case answers.
+    ports = new Map(listPorts(s.db, { limit: 200 }).map((p) => [portKey(p.snat_ip, p.dst_ip, p.dst_port), p.distinct_src_ports]));
+    findings = new Map(listFindings(s.db).map((f) => [f.id, f]));
+  } else {
+    // Distinct ports of 200 groups, and the full rows of the 20 the findings read.
+    const set = snatCellSet(s.db, plan);
+    const ranked = rankSnatGroups(set, 200);
+    ports = new Map(ranked.map((r) => [portKey(r.g.snatIp, r.g.dstIp, r.g.dstPort), r.distinct]));
+    const given = { ports: portsRows(set, ranked.slice(0, 20), plan, SNAT.defaultAllocation), fanout: computeFanout(s.db, { ...s.window, limit: 50 }) };
+    findings = new Map(computeFindings(s.db, s.window, THRESHOLDS, given).map((f) => [f.id, f]));
+  }
+  return { rates, rsts, dests, ports, findings };
 }
 
 function round(x: number): number {

@@ -24,6 +24,11 @@ export interface CaseInfo {
   firstUs: number | null;
   lastUs: number | null;
   nodes: string[];
+  /**
+   * Set on a case of many flows: fan-out, SNAT ports, findings and compare answer a time window
+   * from per-minute rollups, so the window they cover is widened to whole steps (µs). Null: exact.
+   */
+  windowStepUs: number | null;
 }
 
 export interface FlowListRequest extends TimeWindow {

@@ -1,3 +1,4 @@
+import { windowStepUs } from './cells.js';
 import type { CaseDb } from '../db/open-case.js';
 import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo } from './contract.js';
 import { listCorrelations } from './correlate.js';
@@ -28,9 +29,9 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
   return {
     'case.info': (): CaseInfo => {
       const r = db.prepare(`SELECT (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM flows) AS flows,
-        (SELECT count(*) FROM rst_events) AS rsts, (SELECT min(first_ts) FROM sources) AS firstUs, (SELECT max(last_ts) FROM sources) AS lastUs`).get() as Omit<CaseInfo, 'path' | 'nodes'>;
+        (SELECT count(*) FROM rst_events) AS rsts, (SELECT min(first_ts) FROM sources) AS firstUs, (SELECT max(last_ts) FROM sources) AS lastUs`).get() as Omit<CaseInfo, 'path' | 'nodes' | 'windowStepUs'>;
       const nodes = (db.prepare('SELECT DISTINCT node FROM sources WHERE node IS NOT NULL ORDER BY node').all() as { node: string }[]).map((n) => n.node);
-      return { path: casePath, ...r, nodes };
+      return { path: casePath, ...r, nodes, windowStepUs: windowStepUs(db) };
     },
     'sources.list': () => listSources(db),
     'diagnostics.list': (req) => listDiagnostics(db, req.sourceId),

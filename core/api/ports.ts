@@ -1,6 +1,6 @@
 import { SNAT } from '../analysis/snat.js';
 import { distinctPorts, summarizeSnat } from '../analysis/snat-cells.js';
-import { planWindow, snatCellSet } from './cells.js';
+import { planWindow, snatCellSet, type SnatCellSet, type SnatGroupCells, type WindowPlan } from './cells.js';
 import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
 import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
@@ -30,14 +30,22 @@ export function listPorts(db: CaseDb, req: TimeWindow & { allocation?: number; l
 }
 
 /** SNAT port use computed from the flows or the minute rollups (what listPorts reads back when it was stored). */
-export function computePorts(db: CaseDb, req: TimeWindow & { allocation?: number; limit?: number } = {}): PortsOut[] {
-  const allocation = req.allocation ?? SNAT.defaultAllocation;
-  const plan = planWindow(db, req);
+export function computePorts(db: CaseDb, req: TimeWindow & { allocation?: number; limit?: number } = {}, exactMaxFlows?: number): PortsOut[] {
+  const plan = planWindow(db, req, exactMaxFlows);
   const set = snatCellSet(db, plan);
-  const ranked = set.groups.map((g) => ({ g, distinct: distinctPorts(g.cells) }))
+  return portsRows(set, rankSnatGroups(set, req.limit ?? 100), plan, req.allocation ?? SNAT.defaultAllocation);
+}
+
+/** Groups by distinct source ports (most first), at most `limit`. */
+export function rankSnatGroups(set: SnatCellSet, limit: number): { g: SnatGroupCells; distinct: number }[] {
+  return set.groups.map((g) => ({ g, distinct: distinctPorts(g.cells) }))
     .filter((x) => x.distinct > 0)
     .sort((a, b) => b.distinct - a.distinct || cmp(a.g.snatIp, b.g.snatIp) || cmp(a.g.dstIp, b.g.dstIp) || a.g.dstPort - b.g.dstPort)
-    .slice(0, req.limit ?? 100);
+    .slice(0, limit);
+}
+
+/** The full rows of ranked groups. */
+export function portsRows(set: SnatCellSet, ranked: { g: SnatGroupCells }[], plan: WindowPlan, allocation: number): PortsOut[] {
   return ranked.map(({ g }) => {
     const st = summarizeSnat(g.cells, plan);
     return {

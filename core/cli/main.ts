@@ -7,6 +7,7 @@ import { listPorts } from '../api/ports.js';
 import { listFindings } from '../api/findings.js';
 import type { CompareRow, FindingOut, TimeWindow } from '../api/contract.js';
 import { compareSides } from '../api/compare.js';
+import { planWindow } from '../api/cells.js';
 import { listSources as listSourcesForReport } from '../api/sources.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { exportFlowPcap } from '../api/flow-pcap.js';
@@ -320,6 +321,10 @@ export function parseWindow(s: string): TimeWindow {
   return { fromUs: t(m[1]), toUs: t(m[2]) };
 }
 
+function fmtWindowEnd(us: number): string {
+  return Number.isFinite(us) ? new Date(Math.floor(us / 1000)).toISOString() : '';
+}
+
 function cmdCompare(args: string[]): number {
   const { values } = parseArgs({ args, options: { case: { type: 'string' }, against: { type: 'string' }, window: { type: 'string', multiple: true }, json: { type: 'boolean' } } });
   const a = openCase(needCase(values), { readonly: true });
@@ -333,6 +338,13 @@ function cmdCompare(args: string[]): number {
     } else {
       if (windows.length !== 2) fail('compare needs --against CASE, or two --window FROM..TO of the same case');
       rows = compareSides({ db: a, window: windows[0] }, { db: a, window: windows[1] });
+    }
+    // Say so when a window was widened: the answer covers whole minutes, not the times given.
+    const sides: [CaseDb, TimeWindow | undefined][] = values.against ? [[a, windows[0]], [b!, windows[1] ?? windows[0]]] : [[a, windows[0]], [a, windows[1]]];
+    for (const [db, w] of sides) {
+      if (!w || (w.fromUs === undefined && w.toUs === undefined)) continue;
+      const p = planWindow(db, w);
+      if (p.mode === 'minutes') process.stderr.write(`podcap: note: ${db.name} holds many flows; fan-out, SNAT ports and findings cover whole minutes ${fmtWindowEnd(p.fromUs)}..${fmtWindowEnd(p.toUs)}\n`);
     }
     const out = new Out();
     if (values.json) { for (const r of rows) out.json(r); out.flush(); return 0; }

@@ -65,6 +65,8 @@ UPDATE rst_events SET
     version: 9,
     name: 'minute rollups for time-windowed fan-out and SNAT ports; REJ/S0 flows by time',
     // flows_state_start replaces flows_state: a windowed REJ or S0 query walked every such flow.
-    sql: [OPENER_MINUTES, SNAT_MINUTES, ROLLUP_DESTS, ROLLUP_PODS].map(createTableSql).join('\n') + '\n' + addedInSql(FLOWS, 9) + '\nDROP INDEX flows_state;',
+    // rst_events_ts_verdict_who covers compare's RST rates by verdict and sender as well.
+    sql: [...[OPENER_MINUTES, SNAT_MINUTES, ROLLUP_DESTS, ROLLUP_PODS].map(createTableSql), addedInSql(FLOWS, 9), addedInSql(RST_EVENTS, 9),
+      'DROP INDEX flows_state;', 'DROP INDEX rst_events_ts_verdict;'].join('\n'),
   },
 ];

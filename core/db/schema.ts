@@ -156,7 +156,8 @@ export const RST_EVENTS: TableSpec = {
     { name: 'rst_events_sender_who', columns: ['sender_who', 'verdict', 'ts_us'], since: 7 },
     { name: 'rst_events_receiver_who', columns: ['receiver_who', 'verdict', 'ts_us'], since: 7 },
     { name: 'rst_events_dst_port', columns: ['dst_port', 'verdict', 'ts_us'], since: 7 },
-    { name: 'rst_events_ts_verdict', columns: ['ts_us', 'verdict'], since: 7 },
+    { name: 'rst_events_ts_verdict', columns: ['ts_us', 'verdict'], since: 7, droppedIn: 9 },
+    { name: 'rst_events_ts_verdict_who', columns: ['ts_us', 'verdict', 'sender_who'], since: 9 },
   ],
 };
 
@@ -415,8 +416,9 @@ export const SNAT_MINUTES: TableSpec = {
     { name: 'peak_concurrent', type: 'INTEGER', notNull: true, doc: 'Most ports in use at one instant of the minute.' },
     { name: 'peak_held', type: 'INTEGER', notNull: true, doc: 'Most ports held (in use or in the hold after close) at one instant.' },
     { name: 'held_after_close', type: 'INTEGER', notNull: true, doc: 'Ports held only after close at the first instant of that peak.' },
-    { name: 'active', type: 'BLOB', notNull: true, doc: 'uint32 pairs (source port, rollup_pods id or 0) of the connections active in the minute.' },
+    // The small blob first: SQLite reads a column after a large blob by walking its overflow pages.
     { name: 'reuse', type: 'BLOB', notNull: true, doc: 'float64 quads (port, previous use end, start, end) of port reuses starting in the minute.' },
+    { name: 'active', type: 'BLOB', notNull: true, doc: 'uint32 pairs (source port, rollup_pods id or 0) of the connections active in the minute.' },
   ],
   indexes: [{ name: 'snat_minutes_minute', columns: ['minute'] }],
 };

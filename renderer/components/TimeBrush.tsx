@@ -58,6 +58,7 @@ export function TimeBrush() {
     setWindow({ fromUs: f, toUs: t });
   };
   const active = window.fromUs !== undefined || window.toUs !== undefined;
+  const step = caseInfo?.windowStepUs ?? null;
   return (
     <section className="time-brush" aria-label="Time window" data-testid="time-brush">
       <Chart title="Time window" draw={draw} testId="brush-chart" />
@@ -67,6 +68,11 @@ export function TimeBrush() {
         <button type="submit">Apply</button>
         <button type="button" disabled={!active} onClick={() => setWindow({})} data-testid="brush-clear">Whole case</button>
         {active && <span className="window-note" data-testid="window-active">Showing {fmtTimeUs(window.fromUs ?? first)} – {fmtTimeUs(window.toUs ?? last)}</span>}
+        {active && step !== null && (
+          <span className="window-note" data-testid="window-step" title="This case has many flows: these views add up per-minute rollups instead of reading every flow.">
+            Fan-out, ports, findings and compare: whole minutes {fmtTimeUs(Math.floor((window.fromUs ?? first) / step) * step)} – {fmtTimeUs((Math.floor((window.toUs ?? last) / step) + 1) * step - 1)}
+          </span>
+        )}
         {bad && <span className="error" role="alert">{bad}</span>}
       </form>
     </section>

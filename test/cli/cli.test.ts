@@ -67,4 +67,29 @@ describe('podcap CLI', () => {
     expect(r.out).toMatch(/top fan-out: nginx 387 connections \(tcptracer\)/);
     expect(r.out).toMatch(/SNAT exhaustion suspect: nginx/);
   });
+
+  it('compare --case A --against B: the fan-out pod and its findings are new, the RST mix is gone', () => {
+    const d = tmp();
+    const a = join(d, 'rst.db');
+    const b = join(d, 'snat.db');
+    expect(podcap('ingest', '--case', a, 'fixtures/lab/bundles/rst-mix.tar.gz').code).toBe(0);
+    expect(podcap('ingest', '--case', b, 'fixtures/lab/bundles/snat-fanout.tar.gz').code).toBe(0);
+    const r = podcap('compare', '--case', a, '--against', b, '--json');
+    expect(r.code).toBe(0);
+    const rows = r.lines.map((l) => JSON.parse(l) as { section: string; key: string; a: number | string | null; b: number | string | null; change: string });
+    const top = (JSON.parse(podcap('fanout', '--case', b, '--json').lines[0]) as { who: string; connections: number });
+    // Both sides are whole cases: rates are per minute of each case's captures.
+    const rate = rows.find((x) => x.section === 'connection_rate' && x.key === top.who)!;
+    expect(rate.change).toBe('new');
+    expect(rate.a).toBe(0);
+    expect(Number(rate.b)).toBeGreaterThan(0);
+    expect(rows.find((x) => x.section === 'findings' && String(x.key).includes(top.who))?.change).toBe('new');
+    const findingsA = podcap('findings', '--case', a, '--json').lines.map((l) => JSON.parse(l) as { title: string });
+    for (const f of findingsA) expect(rows.find((x) => x.section === 'findings' && x.key === f.title)?.change).toBe('gone');
+    expect(rows.filter((x) => x.section === 'rst_rate' && x.change === 'gone').length).toBeGreaterThan(0);
+    // Two windows of one case.
+    const w = podcap('compare', '--case', b, '--window', '..', '--window', '..', '--json');
+    expect(w.code).toBe(0);
+    expect(w.lines.map((l) => JSON.parse(l) as { change: string }).every((x) => x.change === 'same')).toBe(true);
+  });
 });

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listCorrelations } from '../../core/api/correlate.js';
-import { listFanout } from '../../core/api/fanout.js';
+import { storeRollups } from '../../core/api/cells.js';
+import { computeFanout, listFanout } from '../../core/api/fanout.js';
 import { listFindings } from '../../core/api/findings.js';
-import { listPorts } from '../../core/api/ports.js';
+import { computePorts, listPorts } from '../../core/api/ports.js';
 import { iterateFlows } from '../../core/api/flows.js';
 import { iterateRst } from '../../core/api/rst.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
@@ -118,6 +119,18 @@ for (const b of bundles) {
       if (m.expect.rsts.some((r) => r.verdict === 'middlebox-suspect')) expect([...rules].some((r) => r === 'middlebox-rst' || r === 'idle-timeout-reset')).toBe(true);
       if (m.scenario === 'idle-reset') expect(rules).toContain('idle-timeout-reset');
       if (m.scenario === 'snat-fanout') expect(f.find((x) => x.rule === 'no-connection-reuse')?.title).toContain(m.expect.fanout_top!.pod);
+    });
+
+    it('answers the same from the minute rollups as from the flows, for the case and for whole minutes of it', () => {
+      const span = db.prepare('SELECT min(start_us) AS a, max(end_us) AS b FROM flows').get() as { a: number; b: number };
+      const m0 = Math.floor(span.a / 60e6);
+      const m1 = Math.floor(span.b / 60e6);
+      const windows = [{}, { fromUs: m0 * 60e6, toUs: (m1 + 1) * 60e6 - 1 }, { fromUs: m0 * 60e6, toUs: (m0 + 1) * 60e6 - 1 }, { fromUs: m1 * 60e6, toUs: (m1 + 1) * 60e6 - 1 }];
+      const answer = (exactMax: number) => windows.map((w) => ({ fanout: computeFanout(db, { ...w, limit: 1000 }, exactMax), ports: computePorts(db, { ...w, limit: 1000 }, exactMax) }));
+      const exact = answer(Infinity);
+      expect(exact[0].fanout.length).toBeGreaterThan(0);
+      db.transaction(() => storeRollups(db))();
+      expect(answer(0)).toEqual(exact);
     });
   });
 }
