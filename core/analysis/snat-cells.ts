@@ -23,8 +23,12 @@ export interface SnatCell {
   peakHeld: number;
   /** …and how many of those were held only after close, at the first such instant. */
   heldAfterClose: number;
-  /** Uses active in the minute: port, podId; repeated. */
-  active: Uint32Array;
+  /**
+   * Distinct source ports of the uses active in the minute, by pod: segments of [pod id low 16
+   * bits, high 16 bits, count, ports...]. Ports are 16-bit, and a group's uses come from few pods, so
+   * this is about a third of (port, pod) pairs, and the rollup is read for every group.
+   */
+  active: Uint16Array;
   /** Reuses of a port whose later use started in the minute: port, previous end, start, end (µs); repeated. */
   reuse: Float64Array;
 }
@@ -33,7 +37,31 @@ export interface Window { fromUs: number; toUs: number }
 
 const WHOLE: Window = { fromUs: -Infinity, toUs: Infinity };
 
-interface Draft { minute: number; firstUs: number; lastUs: number; peakConcurrent: number; peakHeld: number; heldAfterClose: number; active: number[]; reuse: number[] }
+interface Draft { minute: number; firstUs: number; lastUs: number; peakConcurrent: number; peakHeld: number; heldAfterClose: number; active: Map<number, Set<number>>; reuse: number[] }
+
+function encodeActive(byPod: Map<number, Set<number>>): Uint16Array {
+  const out: number[] = [];
+  for (const [pod, set] of byPod) {
+    const ports = [...set];
+    // A count is 16-bit: 65,536 distinct ports take two segments.
+    for (let i = 0; i < ports.length; i += 0xffff) {
+      const part = ports.slice(i, i + 0xffff);
+      out.push(pod & 0xffff, pod >>> 16, part.length);
+      for (const p of part) out.push(p);
+    }
+  }
+  return Uint16Array.from(out);
+}
+
+/** Calls `f(port, podId)` for every active entry of a cell. */
+export function forEachActive(active: Uint16Array, f: (port: number, podId: number) => void): void {
+  for (let i = 0; i < active.length; ) {
+    const pod = active[i] | (active[i + 1] << 16);
+    const end = i + 3 + active[i + 2];
+    for (let j = i + 3; j < end; j++) f(active[j], pod >>> 0);
+    i = end;
+  }
+}
 
 /**
  * Cells for one group's uses. With `clamp`, only what happens inside the window counts: uses
@@ -44,7 +72,7 @@ export function snatCells(uses: SnatUse[], clamp: Window = WHOLE): SnatCell[] {
   const cells = new Map<number, Draft>();
   const cell = (minute: number): Draft => {
     let c = cells.get(minute);
-    if (!c) cells.set(minute, (c = { minute, firstUs: Infinity, lastUs: -Infinity, peakConcurrent: 0, peakHeld: 0, heldAfterClose: 0, active: [], reuse: [] }));
+    if (!c) cells.set(minute, (c = { minute, firstUs: Infinity, lastUs: -Infinity, peakConcurrent: 0, peakHeld: 0, heldAfterClose: 0, active: new Map(), reuse: [] }));
     return c;
   };
   const inside = uses.filter((u) => u.endUs >= clamp.fromUs && u.startUs <= clamp.toUs);
@@ -53,7 +81,9 @@ export function snatCells(uses: SnatUse[], clamp: Window = WHOLE): SnatCell[] {
     const last = minuteOf(Math.min(u.endUs, clamp.toUs));
     for (let m = minuteOf(Math.max(u.startUs, clamp.fromUs)); m <= last; m++) {
       const c = cell(m);
-      c.active.push(u.port, u.podId);
+      const ports = c.active.get(u.podId);
+      if (ports) ports.add(u.port);
+      else c.active.set(u.podId, new Set([u.port]));
       if (u.startUs < c.firstUs) c.firstUs = u.startUs;
       if (u.endUs > c.lastUs) c.lastUs = u.endUs;
     }
@@ -107,7 +137,7 @@ export function snatCells(uses: SnatUse[], clamp: Window = WHOLE): SnatCell[] {
   }
 
   return [...cells.values()].sort((a, b) => a.minute - b.minute).map((c) => ({
-    ...c, active: Uint32Array.from(c.active), reuse: Float64Array.from(c.reuse),
+    ...c, active: encodeActive(c.active), reuse: Float64Array.from(c.reuse),
   }));
 }
 
@@ -124,9 +154,14 @@ export function distinctPorts(cells: readonly SnatCell[]): number {
   const g = nextGeneration();
   let n = 0;
   for (const c of cells) {
-    for (let i = 0; i < c.active.length; i += 2) {
-      const p = c.active[i];
-      if (stamp[p] !== g) { stamp[p] = g; n++; }
+    const a = c.active;
+    for (let i = 0; i < a.length; ) {
+      const end = i + 3 + a[i + 2];
+      for (let j = i + 3; j < end; j++) {
+        const p = a[j];
+        if (stamp[p] !== g) { stamp[p] = g; n++; }
+      }
+      i = end;
     }
   }
   return n;
@@ -156,13 +191,13 @@ export function summarizeSnat(cells: readonly SnatCell[], win: Window = WHOLE): 
     if (c.peakHeld > peakHeld) { peakHeld = c.peakHeld; afterClose = c.heldAfterClose; }
     if (c.firstUs < first) first = c.firstUs;
     if (c.lastUs > last) last = c.lastUs;
-    for (let i = 0; i < c.active.length; i += 2) {
-      const set = pods.get(c.active[i + 1]);
-      if (set) set.add(c.active[i]);
-      else pods.set(c.active[i + 1], new Set([c.active[i]]));
-    }
+    forEachActive(c.active, (port, pod) => {
+      const set = pods.get(pod);
+      if (set) set.add(port);
+      else pods.set(pod, new Set([port]));
+    });
     for (let i = 0; i < c.reuse.length; i += 4) {
-      const [port, prevEnd, start, end] = [c.reuse[i], c.reuse[i + 1], c.reuse[i + 2], c.reuse[i + 3]];
+      const port = c.reuse[i], prevEnd = c.reuse[i + 1], start = c.reuse[i + 2], end = c.reuse[i + 3];
       // Both uses must fall in the window, as when the window's own flows are swept.
       if (prevEnd < win.fromUs || start > win.toUs || end < win.fromUs) continue;
       reused.add(port);

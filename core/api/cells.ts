@@ -146,13 +146,8 @@ export function openerCells(db: CaseDb, plan: WindowPlan): OpenerCells {
       const b = blobs.get(id) as { dests: Buffer; lifetimes: Buffer };
       return { ...h, dests: view(Uint32Array, b.dests), lifetimesUs: view(Float64Array, b.lifetimes) };
     }),
-    destTotals: () => {
-      const m = new Map<number, number>();
-      for (const [b] of db.prepare(`SELECT dests FROM opener_minutes WHERE minute >= ? AND minute <= ?`).raw().iterate(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as Iterable<[Buffer]>) {
-        sumDests(m, view(Uint32Array, b));
-      }
-      return m;
-    },
+    destTotals: () => new Map((db.prepare(`SELECT dest_id, sum(connections) FROM dest_minutes WHERE minute >= ? AND minute <= ? GROUP BY dest_id`).raw()
+      .all(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as [number, number][])),
     dest: (id) => {
       let d = seen.get(id);
       if (!d) {
@@ -173,6 +168,15 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
     else m.set(k, [x]);
   }
   return m;
+}
+
+/** RSTs per verdict and sender in a window ('verdict from sender' → count). */
+export function rstCounts(db: CaseDb, plan: WindowPlan): Map<string, number> {
+  const key = `coalesce(verdict, 'unknown') || ' from ' || sender_who`;
+  const rows = plan.mode === 'minutes'
+    ? db.prepare(`SELECT ${key} AS k, sum(rsts) AS n FROM rst_minutes WHERE minute >= ? AND minute <= ? GROUP BY k`).raw().all(minuteBound(plan.fromUs), minuteBound(plan.toUs))
+    : db.prepare(`SELECT ${key} AS k, count(*) AS n FROM rst_events WHERE ts_us >= ? AND ts_us <= ? GROUP BY k`).raw().all(bound(plan.fromUs), bound(plan.toUs));
+  return new Map(rows as [string, number][]);
 }
 
 /** One SNAT group's cells in a window. */
@@ -245,22 +249,29 @@ export function snatCellSet(db: CaseDb, plan: WindowPlan): SnatCellSet {
     if (!g) byGroup.set(k, (g = { snatIp: ip, dstIp: dst, dstPort: dport, cells: [] }));
     g.cells.push({
       minute, firstUs: first ?? Infinity, lastUs: last ?? -Infinity, peakConcurrent: pc, peakHeld: ph, heldAfterClose: hac,
-      active: view(Uint32Array, active), reuse: view(Float64Array, reuse),
+      active: view(Uint16Array, active), reuse: view(Float64Array, reuse),
     });
   }
   const groups = [...byGroup.values()];
   for (const g of groups) g.cells.sort((a, b) => a.minute - b.minute);
-  const podName = db.prepare('SELECT pod FROM rollup_pods WHERE id = ?');
-  return { groups, pod: (id) => (id === 0 ? null : (podName.get(id) as { pod: string } | undefined)?.pod ?? null) };
+  const names = new Map<number, string>();
+  const podName = db.prepare('SELECT pod FROM rollup_pods WHERE id = ?').pluck();
+  const pod = (id: number): string | null => {
+    if (id === 0) return null;
+    let p = names.get(id);
+    if (p === undefined) names.set(id, (p = (podName.get(id) as string | undefined) ?? ''));
+    return p || null;
+  };
+  return { groups, pod };
 }
 
 /** A blob as typed values: in place when aligned (SQLite's buffers usually are), else copied. */
-function view<T extends Uint32Array | Float64Array>(Type: { new (b: ArrayBufferLike, o: number, n: number): T; new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, b: Buffer): T {
+function view<T extends Uint16Array | Uint32Array | Float64Array>(Type: { new (b: ArrayBufferLike, o: number, n: number): T; new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, b: Buffer): T {
   const n = Math.floor(b.byteLength / Type.BYTES_PER_ELEMENT);
   return b.byteOffset % Type.BYTES_PER_ELEMENT === 0 ? new Type(b.buffer, b.byteOffset, n) : new Type(new Uint8Array(b).buffer);
 }
 
-const blob = (a: Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const blob = (a: Uint16Array | Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 /**
  * Rebuilds the minute rollups from the case's flows (the index phase; inside the caller's
@@ -278,10 +289,20 @@ export function storeRollups(db: CaseDb): void {
 }
 
 function writeRollups(db: CaseDb): void {
-  db.exec('DELETE FROM opener_minutes; DELETE FROM snat_minutes; DELETE FROM rollup_dests; DELETE FROM rollup_pods;');
+  db.exec('DELETE FROM opener_minutes; DELETE FROM snat_minutes; DELETE FROM dest_minutes; DELETE FROM rst_minutes; DELETE FROM rollup_dests; DELETE FROM rollup_pods;');
+  db.exec(`INSERT INTO rst_minutes (minute, verdict, sender_who, rsts)
+    SELECT ts_us / ${MINUTE_US}, verdict, sender_who, count(*) FROM rst_events GROUP BY 1, 2, 3`);
   const putOpener = db.prepare('INSERT INTO opener_minutes (minute, who, is_pod, connections, one_request, dests, lifetimes) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const putDestMinute = db.prepare('INSERT INTO dest_minutes (minute, dest_id, connections) VALUES (?, ?, ?)');
   const ids = buildOpenerCells(db, openerRows(db, -Infinity, Infinity), (cells) => {
-    for (const c of cells) putOpener.run(c.minute, c.who, c.isPod ? 1 : 0, c.connections, c.oneRequest, blob(c.dests), blob(c.lifetimesUs));
+    const perDest = new Map<number, Map<number, number>>();
+    for (const c of cells) {
+      putOpener.run(c.minute, c.who, c.isPod ? 1 : 0, c.connections, c.oneRequest, blob(c.dests), blob(c.lifetimesUs));
+      let m = perDest.get(c.minute);
+      if (!m) perDest.set(c.minute, (m = new Map()));
+      sumDests(m, c.dests);
+    }
+    for (const [minute, m] of perDest) for (const [id, n] of m) putDestMinute.run(minute, id, n);
   });
   const putDest = db.prepare('INSERT INTO rollup_dests (id, ip, port) VALUES (?, ?, ?)');
   for (const [k, id] of ids) {

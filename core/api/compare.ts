@@ -3,7 +3,7 @@ import type { CompareRow, FindingOut, TimeWindow } from './contract.js';
 import { THRESHOLDS } from '../analysis/thresholds.js';
 import { rankOpeners } from '../analysis/opener-cells.js';
 import { SNAT } from '../analysis/snat.js';
-import { openerCells, planWindow, snatCellSet, type WindowPlan } from './cells.js';
+import { openerCells, planWindow, rstCounts, snatCellSet, type WindowPlan } from './cells.js';
 import { computeFanout } from './fanout.js';
 import { computeFindings, listFindings } from './findings.js';
 import { listPorts, portsRows, rankSnatGroups } from './ports.js';
@@ -67,12 +67,7 @@ function measure(s: Side) {
   const cells = openerCells(s.db, plan);
   const rates = new Map(rankOpeners(cells.heads, 200).map((o) => [o.who, o.connections / minutes]));
 
-  const params: unknown[] = [];
-  let w = '';
-  if (s.window.fromUs !== undefined) { w += ' AND ts_us >= ?'; params.push(s.window.fromUs); }
-  if (s.window.toUs !== undefined) { w += ' AND ts_us <= ?'; params.push(s.window.toUs); }
-  const rsts = new Map((s.db.prepare(`SELECT coalesce(verdict, 'unknown') || ' from ' || sender_who AS k, count(*) AS n FROM rst_events WHERE 1 = 1${w} GROUP BY k`)
-    .all(...params) as { k: string; n: number }[]).map((r) => [r.k, r.n / minutes]));
+  const rsts = new Map([...rstCounts(s.db, plan)].map(([k, n]) => [k, n / minutes]));
 
   // Destinations by connections opened in the window (the 500 busiest).
   const dests = new Map([...cells.destTotals()].sort((x, y) => y[1] - x[1]).slice(0, 500).map(([id, n]) => {
@@ -92,7 +87,7 @@ function measure(s: Side) {
     const set = snatCellSet(s.db, plan);
     const ranked = rankSnatGroups(set, 200);
     ports = new Map(ranked.map((r) => [portKey(r.g.snatIp, r.g.dstIp, r.g.dstPort), r.distinct]));
-    const given = { ports: portsRows(set, ranked.slice(0, 20), plan, SNAT.defaultAllocation), fanout: computeFanout(s.db, { ...s.window, limit: 50 }) };
+    const given = { ports: portsRows(set, ranked.slice(0, 20), plan, SNAT.defaultAllocation), fanout: computeFanout(s.db, { ...s.window, limit: 50 }, undefined, cells) };
     findings = new Map(computeFindings(s.db, s.window, THRESHOLDS, given).map((f) => [f.id, f]));
   }
   return { rates, rsts, dests, ports, findings };

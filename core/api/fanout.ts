@@ -1,7 +1,7 @@
 import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
 import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
-import { openerCells, planWindow, type WindowPlan } from './cells.js';
+import { openerCells, planWindow, type OpenerCells } from './cells.js';
 import { rankOpeners, summarizeOpener } from '../analysis/opener-cells.js';
 import type { FanoutOut, TimeWindow } from './contract.js';
 
@@ -32,17 +32,16 @@ export function listFanout(db: CaseDb, req: TimeWindow & { limit?: number } = {}
 }
 
 /** The fan-out computed from the case's tables (what listFanout reads back when it was stored). */
-export function computeFanout(db: CaseDb, req: TimeWindow & { limit?: number } = {}, exactMaxFlows?: number): FanoutOut[] {
+export function computeFanout(db: CaseDb, req: TimeWindow & { limit?: number } = {}, exactMaxFlows?: number, cells?: OpenerCells): FanoutOut[] {
   registerAnalysisFunctions(db);
   const limit = req.limit ?? 50;
-  return [...fromCaptures(db, planWindow(db, req, exactMaxFlows), limit), ...fromTcptracer(db, req, limit), ...fromConntrack(db, req, limit)]
+  return [...fromCaptures(db, cells ?? openerCells(db, planWindow(db, req, exactMaxFlows)), limit), ...fromTcptracer(db, req, limit), ...fromConntrack(db, req, limit)]
     .sort((a, b) => b.connections - a.connections || a.who.localeCompare(b.who))
     .slice(0, limit);
 }
 
 /** Captures: connections the originator opened with a SYN, counted once (the pre-NAT half). */
-function fromCaptures(db: CaseDb, plan: WindowPlan, limit: number): FanoutOut[] {
-  const cells = openerCells(db, plan);
+function fromCaptures(db: CaseDb, cells: OpenerCells, limit: number): FanoutOut[] {
   return rankOpeners(cells.heads, limit).map(({ who }) => {
     const { isPod, ...r } = summarizeOpener(cells.of(who), cells.dest);
     return { ...r, ...describeWho(db, who), evidence: 'pcap' };

@@ -3,6 +3,7 @@ import type { CaseDb } from '../db/open-case.js';
 import { conntrackTimeline } from './conntrack.js';
 import type { FanoutOut, FindingOut, PortsOut, TimeWindow } from './contract.js';
 import { readAnswer } from './answers.js';
+import { planWindow } from './cells.js';
 import { listFanout } from './fanout.js';
 import { listPorts } from './ports.js';
 
@@ -118,7 +119,7 @@ const middleboxRsts: Rule = (db, w, t) => {
 const refusedStorm: Rule = (db, w, t) => {
   const params: unknown[] = [];
   const rows = db.prepare(`SELECT f.resp_ip, f.resp_port, count(*) AS n, count(DISTINCT f.orig_ip) AS clients, group_concat(f.id) AS ids
-    FROM flows f WHERE f.state = 'REJ' AND (f.nat_side IS NULL OR f.nat_side = 'pre')${tw(w, 'f.start_us', params)}
+    FROM flows f INDEXED BY flows_refused WHERE f.state = 'REJ' AND (f.nat_side IS NULL OR f.nat_side = 'pre')${tw(w, 'f.start_us', params)}
     GROUP BY f.resp_ip, f.resp_port HAVING n >= ? ORDER BY n DESC`).all(...params, t.refusedStormMin) as { resp_ip: string; resp_port: number; n: number; clients: number; ids: string }[];
   return rows.map((r) => ({
     id: `refused:${r.resp_ip}:${r.resp_port}`, rule: 'refused-port', severity: r.n >= t.refusedStormMin * 10 ? 'high' : 'medium',
@@ -184,7 +185,10 @@ export function listFindings(db: CaseDb, w: TimeWindow = {}, t: Thresholds = THR
  * Every rule over the case's tables. `given` passes fan-out and ports already computed for the
  * same window (ranked lists; the rules read their heads).
  */
-export function computeFindings(db: CaseDb, w: TimeWindow = {}, t: Thresholds = THRESHOLDS, given: { fanout?: FanoutOut[]; ports?: PortsOut[] } = {}): FindingOut[] {
+export function computeFindings(db: CaseDb, asked: TimeWindow = {}, t: Thresholds = THRESHOLDS, given: { fanout?: FanoutOut[]; ports?: PortsOut[] } = {}): FindingOut[] {
+  // Every rule over the window as fan-out and ports answer it (whole minutes on a large case).
+  const plan = planWindow(db, asked);
+  const w: TimeWindow = { fromUs: Number.isFinite(plan.fromUs) ? plan.fromUs : undefined, toUs: Number.isFinite(plan.toUs) ? plan.toUs : undefined };
   let fanout = given.fanout;
   let ports = given.ports;
   // The top 50 openers and top 20 port groups; the rules' shorter lists are their heads (same order).

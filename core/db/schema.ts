@@ -98,7 +98,9 @@ export const FLOWS: TableSpec = {
     { name: 'flows_tuple', columns: ['orig_ip', 'orig_port', 'resp_ip', 'resp_port'] },
     { name: 'flows_isn', columns: ['orig_isn', 'resp_isn'] },
     { name: 'flows_state', columns: ['state'], droppedIn: 9 },
-    { name: 'flows_state_start', columns: ['state', 'start_us'], since: 9 },
+    { name: 'flows_state_start', columns: ['state', 'start_us', 'resp_port'], since: 9 },
+    // Refused connections (one side of a NAT pair) with all the refused-port finding reads: few rows, no table reads.
+    { name: 'flows_refused', columns: ['start_us', 'resp_ip', 'resp_port', 'orig_ip', 'state', 'nat_side'], since: 9, where: "state = 'REJ' AND (nat_side IS NULL OR nat_side = 'pre')" },
     { name: 'flows_nat_side', columns: ['nat_side', 'orig_ip'], since: 4 },
     { name: 'flows_orig_pod', columns: ['orig_pod', 'start_us'], since: 5 },
   ],
@@ -418,9 +420,34 @@ export const SNAT_MINUTES: TableSpec = {
     { name: 'held_after_close', type: 'INTEGER', notNull: true, doc: 'Ports held only after close at the first instant of that peak.' },
     // The small blob first: SQLite reads a column after a large blob by walking its overflow pages.
     { name: 'reuse', type: 'BLOB', notNull: true, doc: 'float64 quads (port, previous use end, start, end) of port reuses starting in the minute.' },
-    { name: 'active', type: 'BLOB', notNull: true, doc: 'uint32 pairs (source port, rollup_pods id or 0) of the connections active in the minute.' },
+    { name: 'active', type: 'BLOB', notNull: true, doc: 'uint16 segments [rollup_pods id (low, high 16 bits; 0 = none), count, source ports...] of the connections active in the minute.' },
   ],
   indexes: [{ name: 'snat_minutes_minute', columns: ['minute'] }],
+};
+
+export const DEST_MINUTES: TableSpec = {
+  name: 'dest_minutes',
+  doc: 'Destination rollup: per destination and minute, the pre-NAT TCP connections started to it (compare\'s destinations new and gone).',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
+    { name: 'minute', type: 'INTEGER', notNull: true, doc: 'start_us / 60,000,000 of the connections.' },
+    { name: 'dest_id', type: 'INTEGER', notNull: true, doc: 'rollup_dests id.' },
+    { name: 'connections', type: 'INTEGER', notNull: true, doc: 'Connections started.' },
+  ],
+  indexes: [{ name: 'dest_minutes_minute', columns: ['minute', 'dest_id', 'connections'] }],
+};
+
+export const RST_MINUTES: TableSpec = {
+  name: 'rst_minutes',
+  doc: 'RST rollup: per minute, verdict and sender (pod or address), the RSTs seen (compare\'s RST rates on a large case).',
+  columns: [
+    { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
+    { name: 'minute', type: 'INTEGER', notNull: true, doc: 'ts_us / 60,000,000.' },
+    { name: 'verdict', type: 'TEXT', doc: 'endpoint | middlebox-suspect | null (unknown).' },
+    { name: 'sender_who', type: 'TEXT', doc: 'rst_events.sender_who.' },
+    { name: 'rsts', type: 'INTEGER', notNull: true, doc: 'RSTs.' },
+  ],
+  indexes: [{ name: 'rst_minutes_minute', columns: ['minute', 'verdict', 'sender_who', 'rsts'] }],
 };
 
 export const ROLLUP_DESTS: TableSpec = {
@@ -443,4 +470,4 @@ export const ROLLUP_PODS: TableSpec = {
 };
 
 /** Every table, in creation order. */
-export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS, IDENTITIES, ANSWERS, OPENER_MINUTES, SNAT_MINUTES, ROLLUP_DESTS, ROLLUP_PODS];
+export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS, IDENTITIES, ANSWERS, OPENER_MINUTES, SNAT_MINUTES, DEST_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS];

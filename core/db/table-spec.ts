@@ -15,7 +15,7 @@ export interface TableSpec {
   name: string;
   doc: string;
   columns: ColumnSpec[];
-  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number; /** Migration that dropped it. */ droppedIn?: number }[];
+  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number; /** Migration that dropped it. */ droppedIn?: number; /** Partial index: only rows where this holds (SQL). */ where?: string }[];
 }
 
 function columnSql(c: ColumnSpec): string {
@@ -28,7 +28,7 @@ function columnSql(c: ColumnSpec): string {
 }
 
 function indexSql(t: TableSpec, i: NonNullable<TableSpec['indexes']>[number]): string {
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${t.name}(${i.columns.join(', ')});`;
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${i.name} ON ${t.name}(${i.columns.join(', ')})${i.where ? ` WHERE ${i.where}` : ''};`;
 }
 
 /**

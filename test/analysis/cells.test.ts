@@ -138,3 +138,13 @@ describe('opener cells', () => {
     }
   });
 });
+
+describe('SNAT cell encoding', () => {
+  it('keeps every distinct port of a pod, past 65,535 in one minute, and pod ids past 16 bits', () => {
+    const u: SnatUse[] = Array.from({ length: 65536 }, (_, port) => ({ port, startUs: T0 + port, endUs: T0 + port + 10, ended: 'rst' as const, podId: 70_000 }));
+    u.push({ port: 5, startUs: T0 + 100, endUs: T0 + 200, ended: 'fin', podId: 3 });
+    const s = summarizeSnat(snatCells(u));
+    expect(s.distinctPorts).toBe(65536);
+    expect([...s.podPorts]).toEqual([[70_000, 65536], [3, 1]]);
+  });
+});

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { planWindow, windowStepUs } from '../../core/api/cells.js';
+import { openerCells, planWindow, rstCounts, windowStepUs } from '../../core/api/cells.js';
 import { compareSides } from '../../core/api/compare.js';
 import { computeFanout } from '../../core/api/fanout.js';
 import { computeFindings } from '../../core/api/findings.js';
@@ -32,6 +32,18 @@ describe('windowed fan-out and SNAT ports over minute rollups', () => {
       expect(exact.fanout.length, `minutes ${a}-${b}`).toBeGreaterThan(10);
       expect(exact.ports.length).toBeGreaterThan(10);
       expect(rolled, `minutes ${a}-${b}`).toEqual(exact);
+      // Connections per destination (compare's destinations), from the destination rollup.
+      const totals = (exactMax: number) => {
+        const cells = openerCells(db, planWindow(db, w, exactMax));
+        return new Map([...cells.destTotals()].map(([id, n]) => [`${cells.dest(id).ip}:${cells.dest(id).port}`, n]));
+      };
+      const perDest = totals(Infinity);
+      expect(perDest.size).toBeGreaterThan(50);
+      expect(totals(0)).toEqual(perDest);
+      // RSTs by verdict and sender (compare's RST rates), from the RST rollup.
+      const rsts = rstCounts(db, planWindow(db, w, Infinity));
+      expect([...rsts.values()].reduce((x, y) => x + y, 0)).toBe((db.prepare('SELECT count(*) AS n FROM rst_events WHERE ts_us >= ? AND ts_us <= ?').get(w.fromUs, w.toUs) as { n: number }).n);
+      expect(rstCounts(db, planWindow(db, w, 0))).toEqual(rsts);
     }
   });
 
