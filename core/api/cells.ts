@@ -4,6 +4,7 @@
  * index phase stored. On a case of more than EXACT_MAX_FLOWS flows, windows are answered from the
  * rollups and so cover whole minutes (windowStepUs); on a smaller one, exactly.
  */
+import { prepared } from '../db/statements.js';
 import { addressClass } from '../analysis/address-class.js';
 import { OpenerCellBuilder, MINUTE_US, minuteOf, type Destination, type OpenerCell, type OpenerCellHead } from '../analysis/opener-cells.js';
 import { snatCells, type SnatCell, type SnatUse, type Window } from '../analysis/snat-cells.js';
@@ -41,7 +42,7 @@ const SNAT_POD = `coalesce((SELECT p.orig_pod FROM flows p WHERE p.id = f.nat_pe
 
 /** What the index phase stored with the rollups: the flows they were built from. */
 function rollupsOf(db: CaseDb): { flows: number } | null {
-  const r = db.prepare(`SELECT json FROM answers WHERE name = 'rollups'`).get() as { json: string } | undefined;
+  const r = prepared(db, `SELECT json FROM answers WHERE name = 'rollups'`).get() as { json: string } | undefined;
   return r ? (JSON.parse(r.json) as { flows: number }) : null;
 }
 
@@ -109,7 +110,7 @@ function buildOpenerCells(db: CaseDb, rows: Iterable<OpenerRow>, onCells: (c: Op
 }
 
 function openerRows(db: CaseDb, fromUs: number, toUs: number): Iterable<OpenerRow> {
-  return db.prepare(`SELECT f.start_us, f.end_us, f.orig_pod, f.orig_ip, f.resp_ip, f.resp_port, f.requests ${OPENER_FLOWS}
+  return prepared(db, `SELECT f.start_us, f.end_us, f.orig_pod, f.orig_ip, f.resp_ip, f.resp_port, f.requests ${OPENER_FLOWS}
     AND f.start_us >= ? AND f.start_us <= ? ORDER BY f.start_us`).raw().iterate(bound(fromUs), bound(toUs)) as Iterable<OpenerRow>;
 }
 
@@ -132,13 +133,13 @@ export function openerCells(db: CaseDb, plan: WindowPlan): OpenerCells {
     };
     return { heads: cells, of: (who) => byWho.get(who) ?? [], dest: (id) => byId.get(id)!, destTotals };
   }
-  const heads = db.prepare(`SELECT id, minute, who, is_pod AS isPod, connections, one_request AS oneRequest FROM opener_minutes WHERE minute >= ? AND minute <= ?`)
+  const heads = prepared(db, `SELECT id, minute, who, is_pod AS isPod, connections, one_request AS oneRequest FROM opener_minutes WHERE minute >= ? AND minute <= ?`)
     .all(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as (OpenerCellHead & { id: number })[];
   // SQLite hands back 0/1.
   for (const h of heads) h.isPod = (h.isPod as unknown) === 1;
   const byWho = groupBy(heads, (h) => h.who);
-  const blobs = db.prepare(`SELECT dests, lifetimes FROM opener_minutes WHERE id = ?`);
-  const destRow = db.prepare(`SELECT ip, port FROM rollup_dests WHERE id = ?`);
+  const blobs = prepared(db, `SELECT dests, lifetimes FROM opener_minutes WHERE id = ?`);
+  const destRow = prepared(db, `SELECT ip, port FROM rollup_dests WHERE id = ?`);
   const seen = new Map<number, Destination>();
   return {
     heads,
@@ -146,7 +147,7 @@ export function openerCells(db: CaseDb, plan: WindowPlan): OpenerCells {
       const b = blobs.get(id) as { dests: Buffer; lifetimes: Buffer };
       return { ...h, dests: view(Uint32Array, b.dests), lifetimesUs: view(Float64Array, b.lifetimes) };
     }),
-    destTotals: () => new Map((db.prepare(`SELECT dest_id, sum(connections) FROM dest_minutes WHERE minute >= ? AND minute <= ? GROUP BY dest_id`).raw()
+    destTotals: () => new Map((prepared(db, `SELECT dest_id, sum(connections) FROM dest_minutes WHERE minute >= ? AND minute <= ? GROUP BY dest_id`).raw()
       .all(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as [number, number][])),
     dest: (id) => {
       let d = seen.get(id);
@@ -174,8 +175,8 @@ function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
 export function rstCounts(db: CaseDb, plan: WindowPlan): Map<string, number> {
   const key = `coalesce(verdict, 'unknown') || ' from ' || sender_who`;
   const rows = plan.mode === 'minutes'
-    ? db.prepare(`SELECT ${key} AS k, sum(rsts) AS n FROM rst_minutes WHERE minute >= ? AND minute <= ? GROUP BY k`).raw().all(minuteBound(plan.fromUs), minuteBound(plan.toUs))
-    : db.prepare(`SELECT ${key} AS k, count(*) AS n FROM rst_events WHERE ts_us >= ? AND ts_us <= ? GROUP BY k`).raw().all(bound(plan.fromUs), bound(plan.toUs));
+    ? prepared(db, `SELECT ${key} AS k, sum(rsts) AS n FROM rst_minutes WHERE minute >= ? AND minute <= ? GROUP BY k`).raw().all(minuteBound(plan.fromUs), minuteBound(plan.toUs))
+    : prepared(db, `SELECT ${key} AS k, count(*) AS n FROM rst_events WHERE ts_us >= ? AND ts_us <= ? GROUP BY k`).raw().all(bound(plan.fromUs), bound(plan.toUs));
   return new Map(rows as [string, number][]);
 }
 
@@ -215,7 +216,7 @@ function* snatGroups(rows: Iterable<SnatRow>, isPublic: (ip: string) => boolean,
 
 function snatRows(db: CaseDb, fromUs: number, toUs: number): Iterable<SnatRow> {
   // A connection that ended up to the longest hold before the window still holds its port inside it.
-  return db.prepare(`SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, ${SNAT_POD}
+  return prepared(db, `SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, ${SNAT_POD}
     ${SNAT_FLOWS} AND f.end_us >= ? AND f.start_us <= ? ORDER BY f.orig_ip, f.resp_ip, f.resp_port, f.start_us`)
     .raw().iterate(bound(fromUs - SNAT.holdAfterFinUs), bound(toUs)) as Iterable<SnatRow>;
 }
@@ -239,9 +240,9 @@ export function snatCellSet(db: CaseDb, plan: WindowPlan): SnatCellSet {
     return { groups, pod: (id) => names.get(id) ?? null };
   }
   // Grouped here rather than by ORDER BY: the sort cost more than the whole read.
-  const rows = db.prepare(`SELECT snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active
+  const rows = prepared(db, `SELECT snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active
     FROM snat_minutes WHERE minute >= ? AND minute <= ?`).raw()
-    .iterate(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as Iterable<[string, string, number, number, number | null, number | null, number, number, number, Buffer, Buffer]>;
+    .iterate(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as Iterable<[string, string, number, number, number | null, number | null, number, number, number, Buffer | null, Buffer | null]>;
   const byGroup = new Map<string, SnatGroupCells>();
   for (const [ip, dst, dport, minute, first, last, pc, ph, hac, reuse, active] of rows) {
     const k = `${ip}|${dst}|${dport}`;
@@ -249,13 +250,13 @@ export function snatCellSet(db: CaseDb, plan: WindowPlan): SnatCellSet {
     if (!g) byGroup.set(k, (g = { snatIp: ip, dstIp: dst, dstPort: dport, cells: [] }));
     g.cells.push({
       minute, firstUs: first ?? Infinity, lastUs: last ?? -Infinity, peakConcurrent: pc, peakHeld: ph, heldAfterClose: hac,
-      active: view(Uint16Array, active), reuse: view(Float64Array, reuse),
+      active: active ? view(Uint16Array, active) : EMPTY_U16, reuse: reuse ? view(Float64Array, reuse) : EMPTY_F64,
     });
   }
   const groups = [...byGroup.values()];
   for (const g of groups) g.cells.sort((a, b) => a.minute - b.minute);
   const names = new Map<number, string>();
-  const podName = db.prepare('SELECT pod FROM rollup_pods WHERE id = ?').pluck();
+  const podName = prepared(db, 'SELECT pod FROM rollup_pods WHERE id = ?').pluck();
   const pod = (id: number): string | null => {
     if (id === 0) return null;
     let p = names.get(id);
@@ -272,6 +273,10 @@ function view<T extends Uint16Array | Uint32Array | Float64Array>(Type: { new (b
 }
 
 const blob = (a: Uint16Array | Uint32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+// Empty lists are stored as NULL: a zero-length blob still costs a Buffer per row when read.
+const blobOrNull = (a: Uint16Array | Float64Array) => (a.length ? blob(a) : null);
+const EMPTY_U16 = new Uint16Array(0);
+const EMPTY_F64 = new Float64Array(0);
 
 /**
  * Rebuilds the minute rollups from the case's flows (the index phase; inside the caller's
@@ -292,8 +297,8 @@ function writeRollups(db: CaseDb): void {
   db.exec('DELETE FROM opener_minutes; DELETE FROM snat_minutes; DELETE FROM dest_minutes; DELETE FROM rst_minutes; DELETE FROM rollup_dests; DELETE FROM rollup_pods;');
   db.exec(`INSERT INTO rst_minutes (minute, verdict, sender_who, rsts)
     SELECT ts_us / ${MINUTE_US}, verdict, sender_who, count(*) FROM rst_events GROUP BY 1, 2, 3`);
-  const putOpener = db.prepare('INSERT INTO opener_minutes (minute, who, is_pod, connections, one_request, dests, lifetimes) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const putDestMinute = db.prepare('INSERT INTO dest_minutes (minute, dest_id, connections) VALUES (?, ?, ?)');
+  const putOpener = prepared(db, 'INSERT INTO opener_minutes (minute, who, is_pod, connections, one_request, dests, lifetimes) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const putDestMinute = prepared(db, 'INSERT INTO dest_minutes (minute, dest_id, connections) VALUES (?, ?, ?)');
   const ids = buildOpenerCells(db, openerRows(db, -Infinity, Infinity), (cells) => {
     const perDest = new Map<number, Map<number, number>>();
     for (const c of cells) {
@@ -304,31 +309,33 @@ function writeRollups(db: CaseDb): void {
     }
     for (const [minute, m] of perDest) for (const [id, n] of m) putDestMinute.run(minute, id, n);
   });
-  const putDest = db.prepare('INSERT INTO rollup_dests (id, ip, port) VALUES (?, ?, ?)');
+  const putDest = prepared(db, 'INSERT INTO rollup_dests (id, ip, port) VALUES (?, ?, ?)');
   for (const [k, id] of ids) {
     const [ip, port] = k.split('|');
     putDest.run(id, ip, Number(port));
   }
 
   const pods = new Map<string, number>();
-  const putPod = db.prepare('INSERT INTO rollup_pods (id, pod) VALUES (?, ?)');
+  const putPod = prepared(db, 'INSERT INTO rollup_pods (id, pod) VALUES (?, ?)');
   const podId = (p: string | null) => {
     if (p === null) return 0;
     let id = pods.get(p);
     if (id === undefined) { pods.set(p, (id = pods.size + 1)); putPod.run(id, p); }
     return id;
   };
-  const putSnat = db.prepare(`INSERT INTO snat_minutes (snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active)
+  const putSnat = prepared(db, `INSERT INTO snat_minutes (snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // Rows are read to the end before the writes of a group: the statement would otherwise see them.
-  const rows = db.prepare(`SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, ${SNAT_POD}
+  const rows = prepared(db, `SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, ${SNAT_POD}
     ${SNAT_FLOWS} ORDER BY f.orig_ip, f.resp_ip, f.resp_port, f.start_us`).raw().iterate() as Iterable<SnatRow>;
-  for (const g of snatGroups(rows, publicTest(db), podId)) {
-    for (const c of g.cells) {
-      putSnat.run(g.snatIp, g.dstIp, g.dstPort, c.minute, Number.isFinite(c.firstUs) ? c.firstUs : null, Number.isFinite(c.lastUs) ? c.lastUs : null,
-        c.peakConcurrent, c.peakHeld, c.heldAfterClose, blob(c.reuse), blob(c.active));
-    }
+  // Written in minute order, so a window's rows sit together in the file (read in one sweep).
+  const cells: [SnatGroupCells, SnatCell][] = [];
+  for (const g of snatGroups(rows, publicTest(db), podId)) for (const c of g.cells) cells.push([g, c]);
+  cells.sort((a, b) => a[1].minute - b[1].minute);
+  for (const [g, c] of cells) {
+    putSnat.run(g.snatIp, g.dstIp, g.dstPort, c.minute, Number.isFinite(c.firstUs) ? c.firstUs : null, Number.isFinite(c.lastUs) ? c.lastUs : null,
+      c.peakConcurrent, c.peakHeld, c.heldAfterClose, blobOrNull(c.reuse), blobOrNull(c.active));
   }
-  const flows = (db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number }).n;
-  db.prepare(`INSERT OR REPLACE INTO answers (name, json, computed_at) VALUES ('rollups', ?, ?)`).run(JSON.stringify({ minuteUs: MINUTE_US, flows }), Date.now() * 1000);
+  const flows = (prepared(db, 'SELECT count(*) AS n FROM flows').get() as { n: number }).n;
+  prepared(db, `INSERT OR REPLACE INTO answers (name, json, computed_at) VALUES ('rollups', ?, ?)`).run(JSON.stringify({ minuteUs: MINUTE_US, flows }), Date.now() * 1000);
 }

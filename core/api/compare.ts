@@ -1,3 +1,4 @@
+import { prepared } from '../db/statements.js';
 import type { CaseDb } from '../db/open-case.js';
 import type { CompareRow, FindingOut, TimeWindow } from './contract.js';
 import { THRESHOLDS } from '../analysis/thresholds.js';
@@ -18,7 +19,7 @@ export interface Side {
 
 /** Minutes the side covers: its window (as answered), else the span of the case's captures. */
 function spanMinutes(s: Side, plan: WindowPlan): number {
-  const r = s.db.prepare(`SELECT min(first_ts) AS a, max(last_ts) AS b FROM sources WHERE kind IN ('pcap', 'pcapng')`).get() as { a: number | null; b: number | null };
+  const r = prepared(s.db, `SELECT min(first_ts) AS a, max(last_ts) AS b FROM sources WHERE kind IN ('pcap', 'pcapng')`).get() as { a: number | null; b: number | null };
   const a = Number.isFinite(plan.fromUs) ? plan.fromUs : r.a;
   const b = Number.isFinite(plan.toUs) ? plan.toUs : r.b;
   return a === null || b === null ? 1 : Math.max(1 / 60, (b - a) / 60e6);

@@ -1,3 +1,4 @@
+import { prepared } from '../db/statements.js';
 import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
 import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
@@ -54,16 +55,16 @@ function fromTcptracer(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
   const win = windowSql('t.ts_us', w, params).replace(/t\.ts_us/g, 'CASE WHEN t.ts_relative = 0 THEN t.ts_us END');
   // A trace and a count made from it (runbook step 3) describe the same connections: per netns,
   // take the larger of the sources' totals rather than adding them.
-  const rows = db.prepare(`SELECT netns, max(n) AS connections, max(d) AS destinations, max(pd) AS public_destinations, group_concat(DISTINCT saddrs) AS saddrs FROM (
+  const rows = prepared(db, `SELECT netns, max(n) AS connections, max(d) AS destinations, max(pd) AS public_destinations, group_concat(DISTINCT saddrs) AS saddrs FROM (
       SELECT t.netns, t.source_id, sum(t.count) AS n, count(DISTINCT t.daddr) AS d,
         count(DISTINCT CASE WHEN ip_public(t.daddr) THEN t.daddr END) AS pd, group_concat(DISTINCT t.saddr) AS saddrs
       FROM tcp_events t WHERE t.type = 'connect' AND t.netns IS NOT NULL${win} GROUP BY t.netns, t.source_id)
     GROUP BY netns ORDER BY connections DESC LIMIT ?`).all(...params, limit) as
     (Omit<Agg, 'who'> & { netns: number; saddrs: string | null })[];
-  const owner = db.prepare(`SELECT pod, namespace, node FROM identities WHERE netns_inode = ? AND kind = 'pod' LIMIT 1`);
-  const dests = db.prepare(`SELECT t.daddr AS ip, t.dport AS port, sum(t.count) AS connections, ip_public(t.daddr) AS pub FROM tcp_events t
+  const owner = prepared(db, `SELECT pod, namespace, node FROM identities WHERE netns_inode = ? AND kind = 'pod' LIMIT 1`);
+  const dests = prepared(db, `SELECT t.daddr AS ip, t.dport AS port, sum(t.count) AS connections, ip_public(t.daddr) AS pub FROM tcp_events t
     WHERE t.type = 'connect' AND t.netns = ? AND t.daddr IS NOT NULL GROUP BY t.daddr, t.dport ORDER BY connections DESC LIMIT 10`);
-  const perMinute = db.prepare(`SELECT max(n) AS peak FROM (SELECT sum(count) AS n FROM tcp_events WHERE type = 'connect' AND netns = ? AND ts_us IS NOT NULL
+  const perMinute = prepared(db, `SELECT max(n) AS peak FROM (SELECT sum(count) AS n FROM tcp_events WHERE type = 'connect' AND netns = ? AND ts_us IS NOT NULL
     GROUP BY ts_relative, ts_us / 60000000)`);
   return rows.map((r) => {
     const o = owner.get(r.netns) as { pod: string; namespace: string | null; node: string | null } | undefined;
@@ -91,7 +92,7 @@ function fromConntrack(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
   const params: unknown[] = [];
   const win = windowSql('c.ts_us', w, params);
   // A -L snapshot and -E events describe the same connections: count distinct original tuples.
-  const rows = db.prepare(`SELECT c.orig_src AS who, count(DISTINCT c.orig_src || ':' || c.orig_sport || '>' || c.orig_dst || ':' || c.orig_dport || '/' || c.proto) AS connections,
+  const rows = prepared(db, `SELECT c.orig_src AS who, count(DISTINCT c.orig_src || ':' || c.orig_sport || '>' || c.orig_dst || ':' || c.orig_dport || '/' || c.proto) AS connections,
       count(DISTINCT c.orig_dst) AS destinations, count(DISTINCT CASE WHEN ip_public(c.orig_dst) THEN c.orig_dst END) AS public_destinations
     FROM conntrack_entries c WHERE c.proto IN ('tcp', 'udp')${win} GROUP BY c.orig_src ORDER BY connections DESC LIMIT ?`).all(...params, limit) as Agg[];
   return rows.map((r) => ({
@@ -107,13 +108,13 @@ function fromConntrack(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
 }
 
 function podOf(db: CaseDb, ip: string): string | null {
-  const r = db.prepare(`SELECT pod, namespace FROM identities WHERE ip = ? AND kind = 'pod' LIMIT 1`).get(ip) as { pod: string; namespace: string | null } | undefined;
+  const r = prepared(db, `SELECT pod, namespace FROM identities WHERE ip = ? AND kind = 'pod' LIMIT 1`).get(ip) as { pod: string; namespace: string | null } | undefined;
   return r ? (r.namespace ? `${r.namespace}/${r.pod}` : r.pod) : null;
 }
 
 function describeWho(db: CaseDb, who: string): { namespace: string | null; netns: string | null; node: string | null } {
   const [ns, pod] = who.includes('/') ? who.split('/', 2) : [null, who];
-  const r = db.prepare(`SELECT netns_inode, node, namespace FROM identities WHERE (pod = ? AND (namespace IS ? OR ? IS NULL)) OR ip = ? ORDER BY kind = 'pod' DESC LIMIT 1`)
+  const r = prepared(db, `SELECT netns_inode, node, namespace FROM identities WHERE (pod = ? AND (namespace IS ? OR ? IS NULL)) OR ip = ? ORDER BY kind = 'pod' DESC LIMIT 1`)
     .get(pod, ns, ns, who) as { netns_inode: number | null; node: string | null; namespace: string | null } | undefined;
   return { namespace: ns ?? r?.namespace ?? null, netns: r?.netns_inode != null ? String(r.netns_inode) : null, node: r?.node ?? null };
 }

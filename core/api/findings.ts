@@ -1,3 +1,4 @@
+import { prepared } from '../db/statements.js';
 import { THRESHOLDS, type Thresholds } from '../analysis/thresholds.js';
 import type { CaseDb } from '../db/open-case.js';
 import { conntrackTimeline } from './conntrack.js';
@@ -18,13 +19,13 @@ function tw(w: TimeWindow, col: string, params: unknown[]): string {
   return s;
 }
 
-const flowIds = (db: CaseDb, sql: string, params: unknown[]) => (db.prepare(sql).all(...params) as { id: number }[]).map((r) => r.id);
+const flowIds = (db: CaseDb, sql: string, params: unknown[]) => (prepared(db, sql).all(...params) as { id: number }[]).map((r) => r.id);
 
 /** Runbook §4: "nf_conntrack: table full, dropping packet", or entries near nf_conntrack_max. */
 const conntrackFull: Rule = (db, w, t) => {
   const tl = conntrackTimeline(db, w);
   const out: FindingOut[] = [];
-  const lines = db.prepare(`SELECT s.path, k.line FROM kernel_events k JOIN sources s ON s.id = k.source_id WHERE k.event = 'conntrack_table_full' ORDER BY k.id LIMIT 50`).all() as { path: string; line: number }[];
+  const lines = prepared(db, `SELECT s.path, k.line FROM kernel_events k JOIN sources s ON s.id = k.source_id WHERE k.event = 'conntrack_table_full' ORDER BY k.id LIMIT 50`).all() as { path: string; line: number }[];
   if (tl.tableFull.length > 0) {
     const drops = tl.tableFull.reduce((a, f) => a + f.count, 0);
     out.push({
@@ -96,7 +97,7 @@ const noReuse: Rule = (db, w, t, shared) => shared.fanout().slice(0, 50)
 
 const middleboxRsts: Rule = (db, w, t) => {
   const params: unknown[] = [];
-  const rows = db.prepare(`SELECT r.sender_ip, count(*) AS n, group_concat(r.flow_id) AS flows, max(r.quiet_before_us) AS quiet, min(r.reason) AS reason
+  const rows = prepared(db, `SELECT r.sender_ip, count(*) AS n, group_concat(r.flow_id) AS flows, max(r.quiet_before_us) AS quiet, min(r.reason) AS reason
     FROM rst_events r WHERE r.verdict = 'middlebox-suspect'${tw(w, 'r.ts_us', params)} GROUP BY r.sender_ip ORDER BY n DESC`).all(...params) as { sender_ip: string; n: number; flows: string; quiet: number | null; reason: string }[];
   const out: FindingOut[] = [];
   for (const r of rows) {
@@ -118,7 +119,7 @@ const middleboxRsts: Rule = (db, w, t) => {
 
 const refusedStorm: Rule = (db, w, t) => {
   const params: unknown[] = [];
-  const rows = db.prepare(`SELECT f.resp_ip, f.resp_port, count(*) AS n, count(DISTINCT f.orig_ip) AS clients, group_concat(f.id) AS ids
+  const rows = prepared(db, `SELECT f.resp_ip, f.resp_port, count(*) AS n, count(DISTINCT f.orig_ip) AS clients, group_concat(f.id) AS ids
     FROM flows f INDEXED BY flows_refused WHERE f.state = 'REJ' AND (f.nat_side IS NULL OR f.nat_side = 'pre')${tw(w, 'f.start_us', params)}
     GROUP BY f.resp_ip, f.resp_port HAVING n >= ? ORDER BY n DESC`).all(...params, t.refusedStormMin) as { resp_ip: string; resp_port: number; n: number; clients: number; ids: string }[];
   return rows.map((r) => ({
@@ -133,13 +134,13 @@ const refusedStorm: Rule = (db, w, t) => {
 /** Runbook §2: the control plane cannot reach the kubelet on 10250. */
 const kubeletBlocked: Rule = (db, w, t) => {
   const port = t.kubeletPort;
-  const rules = db.prepare(`SELECT s.path, r.line, json_extract(r.data, '$.text') AS text FROM records r JOIN sources s ON s.id = r.source_id
+  const rules = prepared(db, `SELECT s.path, r.line, json_extract(r.data, '$.text') AS text FROM records r JOIN sources s ON s.id = r.source_id
     WHERE r.kind = 'iptables' AND json_extract(r.data, '$.type') = 'rule' AND json_extract(r.data, '$.target') IN ('DROP', 'REJECT')
       AND EXISTS (SELECT 1 FROM json_each(json_extract(r.data, '$.dportNumbers')) WHERE value = ?)`).all(port) as { path: string; line: number; text: string }[];
-  const ufw = db.prepare(`SELECT s.path, r.line, r.data FROM records r JOIN sources s ON s.id = r.source_id WHERE r.kind = 'ufw'`).all() as { path: string; line: number; data: string }[];
+  const ufw = prepared(db, `SELECT s.path, r.line, r.data FROM records r JOIN sources s ON s.id = r.source_id WHERE r.kind = 'ufw'`).all() as { path: string; line: number; data: string }[];
   const ufwDeny = ufw.filter((u) => /"action":"(DENY|REJECT)/i.test(u.data) && u.data.includes(String(port)));
   const params: unknown[] = [];
-  const syns = db.prepare(`SELECT f.orig_ip, count(*) AS n, group_concat(f.id) AS ids, min(f.orig_pod) AS pod FROM flows f
+  const syns = prepared(db, `SELECT f.orig_ip, count(*) AS n, group_concat(f.id) AS ids, min(f.orig_pod) AS pod FROM flows f
     WHERE f.proto = 'tcp' AND f.resp_port = ? AND f.state = 'S0'${tw(w, 'f.start_us', params)} GROUP BY f.orig_ip ORDER BY n DESC`).all(port, ...params) as { orig_ip: string; n: number; ids: string; pod: string | null }[];
   if (rules.length === 0 && ufwDeny.length === 0 && syns.length === 0) return [];
   const parts: string[] = [];
@@ -160,7 +161,7 @@ const kubeletBlocked: Rule = (db, w, t) => {
 };
 
 const podIpReused: Rule = (db) => {
-  const rows = db.prepare(`SELECT ip, group_concat(coalesce(namespace || '/', '') || pod, ', ') AS pods, count(*) AS n FROM identities WHERE kind = 'pod' AND ip IS NOT NULL
+  const rows = prepared(db, `SELECT ip, group_concat(coalesce(namespace || '/', '') || pod, ', ') AS pods, count(*) AS n FROM identities WHERE kind = 'pod' AND ip IS NOT NULL
     GROUP BY ip HAVING count(DISTINCT pod) > 1`).all() as { ip: string; pods: string; n: number }[];
   return rows.map((r) => ({
     id: `ip-reused:${r.ip}`, rule: 'pod-ip-reused', severity: 'medium',
@@ -212,9 +213,9 @@ function evidenceForWho(db: CaseDb, who: string, netns: string | null, kind: str
     return [{ source: 'flows', flows: ids }];
   }
   if (kind === 'tcptracer' && netns) {
-    return groupLines(db.prepare(`SELECT s.path, t.line FROM tcp_events t JOIN sources s ON s.id = t.source_id WHERE t.netns = ? ORDER BY t.id LIMIT 50`).all(Number(netns)) as { path: string; line: number }[]);
+    return groupLines(prepared(db, `SELECT s.path, t.line FROM tcp_events t JOIN sources s ON s.id = t.source_id WHERE t.netns = ? ORDER BY t.id LIMIT 50`).all(Number(netns)) as { path: string; line: number }[]);
   }
-  const ev = db.prepare(`SELECT evidence FROM identities WHERE (pod = ? OR ip = ? OR netns_inode = ?) LIMIT 1`).get(who.split('/').pop(), who, netns === null ? null : Number(netns)) as { evidence: string } | undefined;
+  const ev = prepared(db, `SELECT evidence FROM identities WHERE (pod = ? OR ip = ? OR netns_inode = ?) LIMIT 1`).get(who.split('/').pop(), who, netns === null ? null : Number(netns)) as { evidence: string } | undefined;
   if (!ev) return [];
   const links = JSON.parse(ev.evidence) as { source: string; line: number | null }[];
   return groupLines(links.filter((e) => e.line !== null).map((e) => ({ path: e.source, line: e.line as number })));

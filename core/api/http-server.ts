@@ -98,7 +98,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const casePath = resolve(opts.casePath);
-  const db: CaseDb = openCase(casePath);
+  const db: CaseDb = openCase(casePath, { mmap: true });
   const handlers: QueryHandlers = createQueryHandlers(db, casePath);
   const jobs = new JobManager(casePath, opts.runner ?? inProcessRunner);
   const maxUpload = opts.maxUploadBytes ?? 8 * 1024 ** 3;

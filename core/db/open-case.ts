@@ -4,11 +4,14 @@ import { MIGRATIONS } from './migrations.js';
 
 export type CaseDb = Database.Database;
 
+/** Address space mapped for reading a case (pages are the OS file cache's, not the heap). */
+const MMAP_BYTES = 1 << 30;
+
 /**
  * Opens (creating if needed) a case file and brings its schema up to date. WAL keeps readers
  * (the UI) unblocked while an ingest writes.
  */
-export function openCase(path: string, opts: { readonly?: boolean } = {}): CaseDb {
+export function openCase(path: string, opts: { readonly?: boolean; mmap?: boolean } = {}): CaseDb {
   // Electron needs better-sqlite3 built for its own ABI; the desktop shell points here at that
   // build (scripts/build-electron-native.mjs) so node_modules keeps the Node build for the CLI and tests.
   const nativeBinding = process.env.PODCAP_SQLITE_BINDING || undefined;
@@ -20,6 +23,10 @@ export function openCase(path: string, opts: { readonly?: boolean } = {}): CaseD
   db.pragma('foreign_keys = ON');
   // 32 MiB of page cache: enough for the flow indexes' working set, and part of the memory budget.
   db.pragma('cache_size = -32768');
+  // Connections that answer queries read the case through a memory map: the rollups and indexes
+  // they read are scattered over the file, and each page-cache miss was a read() call (compare on
+  // 1M flows: 83 -> 65 ms). Ingest connections do not: mapped pages would count in their RSS.
+  if (opts.mmap ?? opts.readonly ?? false) db.pragma(`mmap_size = ${MMAP_BYTES}`);
   if (!opts.readonly) migrate(db);
   else {
     const v = db.pragma('user_version', { simple: true }) as number;

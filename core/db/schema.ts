@@ -419,8 +419,8 @@ export const SNAT_MINUTES: TableSpec = {
     { name: 'peak_held', type: 'INTEGER', notNull: true, doc: 'Most ports held (in use or in the hold after close) at one instant.' },
     { name: 'held_after_close', type: 'INTEGER', notNull: true, doc: 'Ports held only after close at the first instant of that peak.' },
     // The small blob first: SQLite reads a column after a large blob by walking its overflow pages.
-    { name: 'reuse', type: 'BLOB', notNull: true, doc: 'float64 quads (port, previous use end, start, end) of port reuses starting in the minute.' },
-    { name: 'active', type: 'BLOB', notNull: true, doc: 'uint16 segments [rollup_pods id (low, high 16 bits; 0 = none), count, source ports...] of the connections active in the minute.' },
+    { name: 'reuse', type: 'BLOB', doc: 'float64 quads (port, previous use end, start, end) of port reuses starting in the minute; null when none.' },
+    { name: 'active', type: 'BLOB', doc: 'uint16 segments [rollup_pods id (low, high 16 bits; 0 = none), count, source ports...] of the connections active in the minute; null when none (ports only held).' },
   ],
   indexes: [{ name: 'snat_minutes_minute', columns: ['minute'] }],
 };

@@ -18,7 +18,7 @@ export class CaseSession {
   }
 
   open(path: string): void {
-    const db = openCase(path);
+    const db = openCase(path, { mmap: true });
     this.close();
     this.current = { path, db, handlers: createQueryHandlers(db, path), jobs: new JobManager(path, this.runner, this.onJobFinished) };
   }
