@@ -138,15 +138,20 @@ export function openerCells(db: CaseDb, plan: WindowPlan): OpenerCells {
   // SQLite hands back 0/1.
   for (const h of heads) h.isPod = (h.isPod as unknown) === 1;
   const byWho = groupBy(heads, (h) => h.who);
-  const blobs = prepared(db, `SELECT dests, lifetimes FROM opener_minutes WHERE id = ?`);
+  // One statement per opener, not per cell: the top openers' cells are hundreds of rows.
+  const blobs = prepared(db, `SELECT id, dests, lifetimes FROM opener_minutes WHERE id IN (SELECT value FROM json_each(?))`).raw();
   const destRow = prepared(db, `SELECT ip, port FROM rollup_dests WHERE id = ?`);
   const seen = new Map<number, Destination>();
   return {
     heads,
-    of: (who) => (byWho.get(who) ?? []).map(({ id, ...h }) => {
-      const b = blobs.get(id) as { dests: Buffer; lifetimes: Buffer };
-      return { ...h, dests: view(Uint32Array, b.dests), lifetimesUs: view(Float64Array, b.lifetimes) };
-    }),
+    of: (who) => {
+      const mine = byWho.get(who) ?? [];
+      const b = new Map((blobs.all(JSON.stringify(mine.map((h) => h.id))) as [number, Buffer, Buffer][]).map(([id, d, l]) => [id, [d, l] as const]));
+      return mine.map(({ id, ...h }) => {
+        const [d, l] = b.get(id)!;
+        return { ...h, dests: view(Uint32Array, d), lifetimesUs: view(Float64Array, l) };
+      });
+    },
     destTotals: () => new Map((prepared(db, `SELECT dest_id, sum(connections) FROM dest_minutes WHERE minute >= ? AND minute <= ? GROUP BY dest_id`).raw()
       .all(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as [number, number][])),
     dest: (id) => {
@@ -239,18 +244,22 @@ export function snatCellSet(db: CaseDb, plan: WindowPlan): SnatCellSet {
     const names = new Map([...pods].map(([p, id]) => [id, p]));
     return { groups, pod: (id) => names.get(id) ?? null };
   }
+  const lo = minuteBound(plan.fromUs);
+  const hi = minuteBound(plan.toUs);
+  const active = new Map((prepared(db, `SELECT minute, ports FROM snat_active WHERE minute >= ? AND minute <= ?`).raw().all(lo, hi) as [number, Buffer][])
+    .map(([m, b]) => [m, view(Uint16Array, b)]));
   // Grouped here rather than by ORDER BY: the sort cost more than the whole read.
-  const rows = prepared(db, `SELECT snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active
+  const rows = prepared(db, `SELECT snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active_at, active_len
     FROM snat_minutes WHERE minute >= ? AND minute <= ?`).raw()
-    .iterate(minuteBound(plan.fromUs), minuteBound(plan.toUs)) as Iterable<[string, string, number, number, number | null, number | null, number, number, number, Buffer | null, Buffer | null]>;
+    .iterate(lo, hi) as Iterable<[string, string, number, number, number | null, number | null, number, number, number, Buffer | null, number, number]>;
   const byGroup = new Map<string, SnatGroupCells>();
-  for (const [ip, dst, dport, minute, first, last, pc, ph, hac, reuse, active] of rows) {
+  for (const [ip, dst, dport, minute, first, last, pc, ph, hac, reuse, at, len] of rows) {
     const k = `${ip}|${dst}|${dport}`;
     let g = byGroup.get(k);
     if (!g) byGroup.set(k, (g = { snatIp: ip, dstIp: dst, dstPort: dport, cells: [] }));
     g.cells.push({
       minute, firstUs: first ?? Infinity, lastUs: last ?? -Infinity, peakConcurrent: pc, peakHeld: ph, heldAfterClose: hac,
-      active: active ? view(Uint16Array, active) : EMPTY_U16, reuse: reuse ? view(Float64Array, reuse) : EMPTY_F64,
+      active: len ? active.get(minute)!.subarray(at, at + len) : EMPTY_U16, reuse: reuse ? view(Float64Array, reuse) : EMPTY_F64,
     });
   }
   const groups = [...byGroup.values()];
@@ -294,7 +303,7 @@ export function storeRollups(db: CaseDb): void {
 }
 
 function writeRollups(db: CaseDb): void {
-  db.exec('DELETE FROM opener_minutes; DELETE FROM snat_minutes; DELETE FROM dest_minutes; DELETE FROM rst_minutes; DELETE FROM rollup_dests; DELETE FROM rollup_pods;');
+  db.exec('DELETE FROM opener_minutes; DELETE FROM snat_minutes; DELETE FROM snat_active; DELETE FROM dest_minutes; DELETE FROM rst_minutes; DELETE FROM rollup_dests; DELETE FROM rollup_pods;');
   db.exec(`INSERT INTO rst_minutes (minute, verdict, sender_who, rsts)
     SELECT ts_us / ${MINUTE_US}, verdict, sender_who, count(*) FROM rst_events GROUP BY 1, 2, 3`);
   const putOpener = prepared(db, 'INSERT INTO opener_minutes (minute, who, is_pod, connections, one_request, dests, lifetimes) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -323,18 +332,30 @@ function writeRollups(db: CaseDb): void {
     if (id === undefined) { pods.set(p, (id = pods.size + 1)); putPod.run(id, p); }
     return id;
   };
-  const putSnat = prepared(db, `INSERT INTO snat_minutes (snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  // Rows are read to the end before the writes of a group: the statement would otherwise see them.
+  const putSnat = prepared(db, `INSERT INTO snat_minutes (snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active_at, active_len)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const putActive = prepared(db, 'INSERT INTO snat_active (minute, ports) VALUES (?, ?)');
   const rows = prepared(db, `SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, ${SNAT_POD}
     ${SNAT_FLOWS} ORDER BY f.orig_ip, f.resp_ip, f.resp_port, f.start_us`).raw().iterate() as Iterable<SnatRow>;
   // Written in minute order, so a window's rows sit together in the file (read in one sweep).
   const cells: [SnatGroupCells, SnatCell][] = [];
   for (const g of snatGroups(rows, publicTest(db), podId)) for (const c of g.cells) cells.push([g, c]);
   cells.sort((a, b) => a[1].minute - b[1].minute);
-  for (const [g, c] of cells) {
-    putSnat.run(g.snatIp, g.dstIp, g.dstPort, c.minute, Number.isFinite(c.firstUs) ? c.firstUs : null, Number.isFinite(c.lastUs) ? c.lastUs : null,
-      c.peakConcurrent, c.peakHeld, c.heldAfterClose, blobOrNull(c.reuse), blobOrNull(c.active));
+  for (let i = 0; i < cells.length; ) {
+    const minute = cells[i][1].minute;
+    let j = i;
+    let size = 0;
+    for (; j < cells.length && cells[j][1].minute === minute; j++) size += cells[j][1].active.length;
+    const ports = new Uint16Array(size);
+    let at = 0;
+    for (; i < j; i++) {
+      const [g, c] = cells[i];
+      ports.set(c.active, at);
+      putSnat.run(g.snatIp, g.dstIp, g.dstPort, c.minute, Number.isFinite(c.firstUs) ? c.firstUs : null, Number.isFinite(c.lastUs) ? c.lastUs : null,
+        c.peakConcurrent, c.peakHeld, c.heldAfterClose, blobOrNull(c.reuse), at, c.active.length);
+      at += c.active.length;
+    }
+    putActive.run(minute, blob(ports));
   }
   const flows = (prepared(db, 'SELECT count(*) AS n FROM flows').get() as { n: number }).n;
   prepared(db, `INSERT OR REPLACE INTO answers (name, json, computed_at) VALUES ('rollups', ?, ?)`).run(JSON.stringify({ minuteUs: MINUTE_US, flows }), Date.now() * 1000);

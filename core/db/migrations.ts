@@ -1,6 +1,6 @@
 import { addedInSql, createTableSql } from './table-spec.js';
 import {
-  ANSWERS, CONNTRACK_ENTRIES, DEST_MINUTES, OPENER_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS, SNAT_MINUTES, DIAGNOSTICS, IDENTITIES, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
+  ANSWERS, CONNTRACK_ENTRIES, DEST_MINUTES, OPENER_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS, SNAT_ACTIVE, SNAT_MINUTES, DIAGNOSTICS, IDENTITIES, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
 } from './schema.js';
 
 /**
@@ -66,7 +66,7 @@ UPDATE rst_events SET
     name: 'minute rollups for time-windowed fan-out and SNAT ports; REJ/S0 flows by time',
     // flows_state_start replaces flows_state: a windowed REJ or S0 query walked every such flow.
     // rst_events_ts_verdict_who covers compare's RST rates by verdict and sender as well.
-    sql: [...[OPENER_MINUTES, SNAT_MINUTES, DEST_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS].map(createTableSql), addedInSql(FLOWS, 9), addedInSql(RST_EVENTS, 9),
+    sql: [...[OPENER_MINUTES, SNAT_MINUTES, SNAT_ACTIVE, DEST_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS].map(createTableSql), addedInSql(FLOWS, 9), addedInSql(RST_EVENTS, 9),
       'DROP INDEX flows_state;', 'DROP INDEX rst_events_ts_verdict;'].join('\n'),
   },
 ];

@@ -418,11 +418,20 @@ export const SNAT_MINUTES: TableSpec = {
     { name: 'peak_concurrent', type: 'INTEGER', notNull: true, doc: 'Most ports in use at one instant of the minute.' },
     { name: 'peak_held', type: 'INTEGER', notNull: true, doc: 'Most ports held (in use or in the hold after close) at one instant.' },
     { name: 'held_after_close', type: 'INTEGER', notNull: true, doc: 'Ports held only after close at the first instant of that peak.' },
-    // The small blob first: SQLite reads a column after a large blob by walking its overflow pages.
     { name: 'reuse', type: 'BLOB', doc: 'float64 quads (port, previous use end, start, end) of port reuses starting in the minute; null when none.' },
-    { name: 'active', type: 'BLOB', doc: 'uint16 segments [rollup_pods id (low, high 16 bits; 0 = none), count, source ports...] of the connections active in the minute; null when none (ports only held).' },
+    { name: 'active_at', type: 'INTEGER', notNull: true, doc: 'Where this group\'s active ports start in snat_active.ports of the minute (uint16 units).' },
+    { name: 'active_len', type: 'INTEGER', notNull: true, doc: 'How many uint16 they take (0: ports only held).' },
   ],
   indexes: [{ name: 'snat_minutes_minute', columns: ['minute'] }],
+};
+
+export const SNAT_ACTIVE: TableSpec = {
+  name: 'snat_active',
+  doc: 'The source ports in use of every SNAT group in one minute, in one blob: a window reads one row per minute instead of one per group and minute.',
+  columns: [
+    { name: 'minute', type: 'INTEGER', primaryKey: true, doc: 'Minute (µs / 60,000,000).' },
+    { name: 'ports', type: 'BLOB', notNull: true, doc: 'Per group (snat_minutes.active_at/active_len), uint16 segments [rollup_pods id (low, high 16 bits; 0 = none), count, distinct source ports...].' },
+  ],
 };
 
 export const DEST_MINUTES: TableSpec = {
@@ -470,4 +479,4 @@ export const ROLLUP_PODS: TableSpec = {
 };
 
 /** Every table, in creation order. */
-export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS, IDENTITIES, ANSWERS, OPENER_MINUTES, SNAT_MINUTES, DEST_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS];
+export const SCHEMA: TableSpec[] = [SOURCES, INTERFACES, DIAGNOSTICS, FLOWS, FLOW_SIGHTINGS, RST_EVENTS, RST_SIGHTINGS, RECORDS, TCP_EVENTS, CONNTRACK_ENTRIES, KERNEL_EVENTS, IDENTITIES, ANSWERS, OPENER_MINUTES, SNAT_MINUTES, SNAT_ACTIVE, DEST_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS];
