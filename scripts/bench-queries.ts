@@ -20,6 +20,8 @@ function calls(db: CaseDb): [string, Call][] {
     ['flows.list (first page, by start)', ['flows.list', { limit: 200 }]],
     ['flows.list (page 2,000, by start)', ['flows.list', { offset: 400_000, limit: 200 }]],
     ['flows.list sorted by resp_bytes desc', ['flows.list', { sort: { column: 'resp_bytes', desc: true }, limit: 200 }]],
+    ['flows.list sorted by duration desc', ['flows.list', { sort: { column: 'duration', desc: true }, limit: 200 }]],
+    ['flows.list sorted by orig_port', ['flows.list', { sort: { column: 'orig_port' }, limit: 200 }]],
     ['flows.list filter state == REJ', ['flows.list', { filter: 'state == REJ', limit: 200 }]],
     ['flows.list filter ip.addr && rst', ['flows.list', { filter: `ip.addr == ${podIp(0)} && tcp.flags.reset == 1`, limit: 200 }]],
     ['flows.list 10-min window', ['flows.list', { ...win, limit: 200 }]],

@@ -1,4 +1,6 @@
 import type { CaseDb } from '../db/open-case.js';
+import { FLOWS } from '../db/schema.js';
+import { indexPhaseSql } from '../db/table-spec.js';
 import { THRESHOLDS } from '../analysis/thresholds.js';
 import { ingestPaths, type IngestOptions, type IngestResult } from '../ingest/ingest.js';
 import { MATERIALIZED_ROWS, writeAnswers } from './answers.js';
@@ -12,6 +14,7 @@ import { computePorts } from './ports.js';
  * reads a stored answer, and afterIngest has already dropped the old ones.
  */
 export function materializeAnswers(db: CaseDb): void {
+  for (const sql of indexPhaseSql(FLOWS)) db.exec(sql);
   // The rollups first: the whole-case fan-out and ports below are read from them.
   db.transaction(() => storeRollups(db))();
   const fanout = computeFanout(db, { limit: MATERIALIZED_ROWS });

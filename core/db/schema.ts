@@ -100,6 +100,12 @@ export const FLOWS: TableSpec = {
     { name: 'flows_state', columns: ['state'], droppedIn: 9 },
     { name: 'flows_state_start', columns: ['state', 'start_us', 'resp_port'], since: 9 },
     // Refused connections (one side of a NAT pair) with all the refused-port finding reads: few rows, no table reads.
+    // The flows table's heavy-hitter sorts (bytes, packets, duration): without them a sorted page read every flow.
+    { name: 'flows_orig_bytes', columns: ['orig_bytes'], indexPhase: true },
+    { name: 'flows_resp_bytes', columns: ['resp_bytes'], indexPhase: true },
+    { name: 'flows_orig_pkts', columns: ['orig_pkts'], indexPhase: true },
+    { name: 'flows_resp_pkts', columns: ['resp_pkts'], indexPhase: true },
+    { name: 'flows_duration', columns: ['(end_us - start_us)'], indexPhase: true },
     { name: 'flows_refused', columns: ['start_us', 'resp_ip', 'resp_port', 'orig_ip', 'state', 'nat_side'], since: 9, where: "state = 'REJ' AND (nat_side IS NULL OR nat_side = 'pre')" },
     { name: 'flows_nat_side', columns: ['nat_side', 'orig_ip'], since: 4 },
     { name: 'flows_orig_pod', columns: ['orig_pod', 'start_us'], since: 5 },

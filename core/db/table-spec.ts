@@ -15,7 +15,7 @@ export interface TableSpec {
   name: string;
   doc: string;
   columns: ColumnSpec[];
-  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number; /** Migration that dropped it. */ droppedIn?: number; /** Partial index: only rows where this holds (SQL). */ where?: string }[];
+  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number; /** Migration that dropped it. */ droppedIn?: number; /** Partial index: only rows where this holds (SQL). */ where?: string; /** Built by the index phase after an ingest (ensureIndexPhaseIndexes), not by a migration. */ indexPhase?: boolean }[];
 }
 
 function columnSql(c: ColumnSpec): string {
@@ -37,7 +37,7 @@ function indexSql(t: TableSpec, i: NonNullable<TableSpec['indexes']>[number]): s
  */
 export function createTableSql(t: TableSpec): string {
   const cols = t.columns.filter((c) => c.since === undefined).map(columnSql);
-  const idx = (t.indexes ?? []).filter((i) => i.since === undefined).map((i) => indexSql(t, i));
+  const idx = (t.indexes ?? []).filter((i) => i.since === undefined && !i.indexPhase).map((i) => indexSql(t, i));
   return [`CREATE TABLE ${t.name} (\n  ${cols.join(',\n  ')}\n);`, ...idx].join('\n');
 }
 
@@ -46,4 +46,13 @@ export function addedInSql(t: TableSpec, version: number): string {
   const cols = t.columns.filter((c) => c.since === version).map((c) => `ALTER TABLE ${t.name} ADD COLUMN ${columnSql(c)};`);
   const idx = (t.indexes ?? []).filter((i) => i.since === version).map((i) => indexSql(t, i));
   return [...cols, ...idx].join('\n');
+}
+
+/**
+ * Indexes the index phase builds once the rows are in (IF NOT EXISTS: later ingests maintain them).
+ * Building an index over a million rows at once is cheaper than keeping it up to date row by row
+ * through a first ingest.
+ */
+export function indexPhaseSql(t: TableSpec): string[] {
+  return (t.indexes ?? []).filter((i) => i.indexPhase).map((i) => indexSql(t, i).replace('CREATE INDEX ', 'CREATE INDEX IF NOT EXISTS '));
 }
