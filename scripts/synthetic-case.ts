@@ -20,7 +20,7 @@ export const T0_US = Date.UTC(2026, 10, 21, 14, 0, 0) * 1000;
 const SPAN_US = 3600e6;
 
 /** A small deterministic generator, so two runs build the same case. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -5,7 +5,7 @@
  * gives for the same uses when the window is the whole case.
  */
 import { MINUTE_US, minuteOf } from './opener-cells.js';
-import { holdEnd, type PortUse } from './snat.js';
+import { holdEnd, type PortStats, type PortUse } from './snat.js';
 
 export interface SnatUse extends PortUse {
   /** Pod charged with the port (id in the set's pod dictionary); 0 when unknown. */
@@ -167,13 +167,8 @@ export function distinctPorts(cells: readonly SnatCell[]): number {
   return n;
 }
 
-export interface SnatSummary {
-  distinctPorts: number;
-  peakConcurrent: number;
-  peakHeld: number;
-  heldAfterCloseAtPeak: number;
-  reusedPorts: number;
-  minReuseGapUs: number | null;
+/** portStats' figures (without the held-reuse count, which the ports answer does not show), plus: */
+export interface SnatSummary extends Omit<PortStats, 'reusedWhileHeld'> {
   firstUs: number | null;
   lastUs: number | null;
   /** Distinct ports per pod id (0 = unknown pod). */

@@ -3,18 +3,7 @@ import { nthSmallest } from '../../core/analysis/nth-smallest.js';
 import { MINUTE_US, OpenerCellBuilder, rankOpeners, summarizeOpener, type OpenerFlow } from '../../core/analysis/opener-cells.js';
 import { snatCells, summarizeSnat, type SnatUse } from '../../core/analysis/snat-cells.js';
 import { portStats } from '../../core/analysis/snat.js';
-
-/** Deterministic generator (mulberry32), so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../scripts/synthetic-case.js';
 
 const T0 = 1_764_000_000_000_000 - (1_764_000_000_000_000 % MINUTE_US);
 
