@@ -1,18 +1,18 @@
 /**
  * Whole-case answers materialized after each ingest. Fan-out, SNAT ports and findings over a
- * whole case each scan every flow (seconds on a million flows); the views open on the whole case
+ * whole case read every minute's rollup, the RST summary every RST; the views open on the whole case
  * and the CLI answers for it, so they are computed once, when the case changes, and read after
  * that. A request with a time window (or non-default parameters) is computed live.
  */
 import type { CaseDb } from '../db/open-case.js';
-import type { FanoutOut, FindingOut, PortsOut } from './contract.js';
+import type { FanoutOut, FindingOut, PortsOut, RstSummary } from './contract.js';
 
-export type AnswerName = 'fanout' | 'ports' | 'findings';
+export type AnswerName = 'fanout' | 'ports' | 'findings' | 'rst-summary';
 
 /** How many rows of each ranked answer are kept; requests ask for at most this many. */
 export const MATERIALIZED_ROWS = 1000;
 
-interface Answers { fanout: FanoutOut[]; ports: PortsOut[]; findings: FindingOut[] }
+interface Answers { fanout: FanoutOut[]; ports: PortsOut[]; findings: FindingOut[]; 'rst-summary': RstSummary }
 
 export function readAnswer<N extends AnswerName>(db: CaseDb, name: N): Answers[N] | null {
   // No row: nothing was stored since the last ingest (or the case was changed without ingestAndAnswer).
@@ -24,6 +24,6 @@ export function writeAnswers(db: CaseDb, a: Answers): void {
   const put = db.prepare('INSERT OR REPLACE INTO answers (name, json, computed_at) VALUES (?, ?, ?)');
   const now = Date.now() * 1000;
   db.transaction(() => {
-    for (const name of ['fanout', 'ports', 'findings'] as const) put.run(name, JSON.stringify(a[name]), now);
+    for (const name of ['fanout', 'ports', 'findings', 'rst-summary'] as const) put.run(name, JSON.stringify(a[name]), now);
   })();
 }

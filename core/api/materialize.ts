@@ -8,6 +8,7 @@ import { storeRollups } from './cells.js';
 import { computeFanout } from './fanout.js';
 import { computeFindings } from './findings.js';
 import { computePorts } from './ports.js';
+import { computeRstSummary } from './rst-summary.js';
 
 /**
  * Computes the whole-case answers from the flows and stores them (see answers.ts). Nothing here
@@ -21,7 +22,7 @@ export function materializeAnswers(db: CaseDb): void {
   const ports = computePorts(db, { limit: MATERIALIZED_ROWS });
   // The findings' own top-N lists are heads of these (same order), so nothing is scanned twice.
   const findings = computeFindings(db, {}, THRESHOLDS, { fanout, ports });
-  writeAnswers(db, { fanout, ports, findings });
+  writeAnswers(db, { fanout, ports, findings, 'rst-summary': computeRstSummary(db) });
 }
 
 /**

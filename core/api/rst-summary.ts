@@ -1,5 +1,6 @@
 import type { CaseDb } from '../db/open-case.js';
 import type { CountBy, RstSummary, TimeWindow } from './contract.js';
+import { readAnswer } from './answers.js';
 import { rstWhere } from './rst.js';
 
 /**
@@ -8,6 +9,13 @@ import { rstWhere } from './rst.js';
  * so no RST is joined to its flow (a random read into a table of a million flows).
  */
 export function rstSummary(db: CaseDb, req: TimeWindow & { bucketSeconds?: number } = {}): RstSummary {
+  // The RST view opens on the whole case: that one is stored by the index phase.
+  const usual = req.fromUs === undefined && req.toUs === undefined && req.bucketSeconds === undefined;
+  return (usual ? readAnswer(db, 'rst-summary') : null) ?? computeRstSummary(db, req);
+}
+
+/** The summary computed from rst_events (what rstSummary reads back when it was stored). */
+export function computeRstSummary(db: CaseDb, req: TimeWindow & { bucketSeconds?: number } = {}): RstSummary {
   const { sql, params } = rstWhere(req);
   const verdictCols = `count(*) AS count, sum(r.verdict = 'endpoint') AS endpoint, sum(r.verdict = 'middlebox-suspect') AS middlebox, sum(coalesce(r.verdict, 'unknown') = 'unknown') AS unknown`;
   const by = (keyExpr: string) => db.prepare(`SELECT ${keyExpr} AS key, ${verdictCols} FROM rst_events r ${sql}

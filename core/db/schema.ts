@@ -388,7 +388,7 @@ export const ANSWERS: TableSpec = {
   name: 'answers',
   doc: 'Whole-case answers (fan-out, SNAT ports, findings) computed once after each ingest, so the views and commands without a time window read them instead of scanning every flow.',
   columns: [
-    { name: 'name', type: 'TEXT', primaryKey: true, doc: 'What was computed: fanout | ports | findings.' },
+    { name: 'name', type: 'TEXT', primaryKey: true, doc: 'What was computed: fanout | ports | findings | rst-summary, or rollups (the minute rollups are current; JSON {minuteUs, flows}).' },
     { name: 'json', type: 'TEXT', notNull: true, doc: 'The answer as the api returns it (JSON array).' },
     { name: 'computed_at', type: 'INTEGER', notNull: true, doc: 'When it was computed (µs).' },
   ],

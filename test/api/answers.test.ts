@@ -11,6 +11,7 @@ import { computeFanout, listFanout } from '../../core/api/fanout.js';
 import { computeFindings, listFindings } from '../../core/api/findings.js';
 import { ingestAndAnswer } from '../../core/api/materialize.js';
 import { computePorts, listPorts } from '../../core/api/ports.js';
+import { computeRstSummary, rstSummary } from '../../core/api/rst-summary.js';
 import { openCase } from '../../core/db/open-case.js';
 
 const BUNDLES = readdirSync('fixtures/lab/bundles').filter((f) => f.endsWith('.tar.gz'));
@@ -28,6 +29,8 @@ describe('materialized whole-case answers', () => {
       expect(listFanout(db, { limit: 3 })).toEqual(computeFanout(db, { limit: 3 }));
       expect(listPorts(db)).toEqual(computePorts(db));
       expect(listFindings(db)).toEqual(computeFindings(db));
+      expect(readAnswer(db, 'rst-summary')).not.toBeNull();
+      expect(rstSummary(db)).toEqual(computeRstSummary(db));
       expect(listFindings(db).length).toBeGreaterThan(0);
       db.close();
     });
@@ -41,6 +44,8 @@ describe('materialized whole-case answers', () => {
     const after = listFanout(db);
     expect(after).not.toEqual(before);
     expect(after).toEqual(computeFanout(db));
+    expect(rstSummary(db)).toEqual(computeRstSummary(db));
+    expect(rstSummary(db).total).toBe((db.prepare('SELECT count(*) AS n FROM rst_events').get() as { n: number }).n);
     const first = (db.prepare('SELECT min(start_us) AS a FROM flows').get() as { a: number }).a;
     const w = { fromUs: first, toUs: first + 2_000_000 };
     expect(listFanout(db, w)).toEqual(computeFanout(db, w));
