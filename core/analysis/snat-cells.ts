@@ -10,6 +10,8 @@ import { holdEnd, type PortStats, type PortUse } from './snat.js';
 export interface SnatUse extends PortUse {
   /** Pod charged with the port (id in the set's pod dictionary); 0 when unknown. */
   podId: number;
+  /** The attempt met the peer's stale ACK and was reset (stale-ack.ts): the port was reused while the peer still held it. */
+  staleAck?: boolean;
 }
 
 export interface SnatCell {
@@ -31,13 +33,15 @@ export interface SnatCell {
   active: Uint16Array;
   /** Reuses of a port whose later use started in the minute: port, previous end, start, end (µs); repeated. */
   reuse: Float64Array;
+  /** Attempts starting in the minute that met a stale ACK (reused while the peer still held the port). */
+  staleAcks: number;
 }
 
 export interface Window { fromUs: number; toUs: number }
 
 const WHOLE: Window = { fromUs: -Infinity, toUs: Infinity };
 
-interface Draft { minute: number; firstUs: number; lastUs: number; peakConcurrent: number; peakHeld: number; heldAfterClose: number; active: Map<number, Set<number>>; reuse: number[] }
+interface Draft { minute: number; firstUs: number; lastUs: number; peakConcurrent: number; peakHeld: number; heldAfterClose: number; active: Map<number, Set<number>>; reuse: number[]; staleAcks: number }
 
 function encodeActive(byPod: Map<number, Set<number>>): Uint16Array {
   const out: number[] = [];
@@ -72,12 +76,13 @@ export function snatCells(uses: SnatUse[], clamp: Window = WHOLE): SnatCell[] {
   const cells = new Map<number, Draft>();
   const cell = (minute: number): Draft => {
     let c = cells.get(minute);
-    if (!c) cells.set(minute, (c = { minute, firstUs: Infinity, lastUs: -Infinity, peakConcurrent: 0, peakHeld: 0, heldAfterClose: 0, active: new Map(), reuse: [] }));
+    if (!c) cells.set(minute, (c = { minute, firstUs: Infinity, lastUs: -Infinity, peakConcurrent: 0, peakHeld: 0, heldAfterClose: 0, active: new Map(), reuse: [], staleAcks: 0 }));
     return c;
   };
   const inside = uses.filter((u) => u.endUs >= clamp.fromUs && u.startUs <= clamp.toUs);
 
   for (const u of inside) {
+    if (u.staleAck && u.startUs >= clamp.fromUs) cell(minuteOf(u.startUs)).staleAcks++;
     const last = minuteOf(Math.min(u.endUs, clamp.toUs));
     for (let m = minuteOf(Math.max(u.startUs, clamp.fromUs)); m <= last; m++) {
       const c = cell(m);
@@ -173,6 +178,8 @@ export interface SnatSummary extends Omit<PortStats, 'reusedWhileHeld'> {
   lastUs: number | null;
   /** Distinct ports per pod id (0 = unknown pod). */
   podPorts: Map<number, number>;
+  /** Attempts that met a stale ACK: the port was reused while the peer still held it. */
+  staleAcks: number;
 }
 
 /** One group's figures over cells of consecutive minutes (given in minute order) within `win`. */
@@ -181,7 +188,9 @@ export function summarizeSnat(cells: readonly SnatCell[], win: Window = WHOLE): 
   const pods = new Map<number, Set<number>>();
   const reused = new Set<number>();
   let minGap: number | null = null;
+  let staleAcks = 0;
   for (const c of cells) {
+    staleAcks += c.staleAcks;
     if (c.peakConcurrent > peak) peak = c.peakConcurrent;
     if (c.peakHeld > peakHeld) { peakHeld = c.peakHeld; afterClose = c.heldAfterClose; }
     if (c.firstUs < first) first = c.firstUs;
@@ -210,5 +219,6 @@ export function summarizeSnat(cells: readonly SnatCell[], win: Window = WHOLE): 
     firstUs: Number.isFinite(first) ? first : null,
     lastUs: Number.isFinite(last) ? last : null,
     podPorts: new Map([...pods].map(([id, ports]) => [id, ports.size])),
+    staleAcks,
   };
 }

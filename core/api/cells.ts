@@ -9,6 +9,7 @@ import { addressClass } from '../analysis/address-class.js';
 import { OpenerCellBuilder, MINUTE_US, minuteOf, type Destination, type OpenerCell, type OpenerCellHead } from '../analysis/opener-cells.js';
 import { snatCells, type SnatCell, type SnatUse, type Window } from '../analysis/snat-cells.js';
 import { SNAT } from '../analysis/snat.js';
+import { isStaleAckReset } from '../analysis/stale-ack.js';
 import type { CaseDb } from '../db/open-case.js';
 import { clusterRanges } from './analysis-functions.js';
 import type { TimeWindow } from './contract.js';
@@ -198,7 +199,7 @@ export interface SnatCellSet {
   pod(id: number): string | null;
 }
 
-type SnatRow = [string, string, number, number, number, number, string | null, string, string | null];
+type SnatRow = [string, string, number, number, number, number, string | null, string, string, string | null];
 
 function* snatGroups(rows: Iterable<SnatRow>, isPublic: (ip: string) => boolean, podId: (pod: string | null) => number, clamp?: Window): Generator<SnatGroupCells> {
   let key = '';
@@ -206,7 +207,7 @@ function* snatGroups(rows: Iterable<SnatRow>, isPublic: (ip: string) => boolean,
   const flush = function* () {
     if (cur && cur.uses.length) yield { snatIp: cur.snatIp, dstIp: cur.dstIp, dstPort: cur.dstPort, cells: snatCells(cur.uses, clamp) };
   };
-  for (const [ip, dst, dport, port, s, e, rst, state, pod] of rows) {
+  for (const [ip, dst, dport, port, s, e, rst, state, history, pod] of rows) {
     if (!isPublic(dst)) continue;
     const k = `${ip}|${dst}|${dport}`;
     if (k !== key) {
@@ -214,14 +215,16 @@ function* snatGroups(rows: Iterable<SnatRow>, isPublic: (ip: string) => boolean,
       key = k;
       cur = { snatIp: ip, dstIp: dst, dstPort: dport, uses: [] };
     }
-    cur!.uses.push({ port, startUs: s, endUs: e, ended: rst ? 'rst' : state === 'SF' || state === 'S2' || state === 'S3' ? 'fin' : 'open', podId: podId(pod) });
+    cur!.uses.push({
+      port, startUs: s, endUs: e, ended: rst ? 'rst' : state === 'SF' || state === 'S2' || state === 'S3' ? 'fin' : 'open', podId: podId(pod), staleAck: isStaleAckReset(state, history),
+    });
   }
   yield* flush();
 }
 
 function snatRows(db: CaseDb, fromUs: number, toUs: number): Iterable<SnatRow> {
   // A connection that ended up to the longest hold before the window still holds its port inside it.
-  return prepared(db, `SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, ${SNAT_POD}
+  return prepared(db, `SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, f.history, ${SNAT_POD}
     ${SNAT_FLOWS} AND f.end_us >= ? AND f.start_us <= ? ORDER BY f.orig_ip, f.resp_ip, f.resp_port, f.start_us`)
     .raw().iterate(bound(fromUs - SNAT.holdAfterFinUs), bound(toUs)) as Iterable<SnatRow>;
 }
@@ -249,17 +252,17 @@ export function snatCellSet(db: CaseDb, plan: WindowPlan): SnatCellSet {
   const active = new Map((prepared(db, `SELECT minute, ports FROM snat_active WHERE minute >= ? AND minute <= ?`).raw().all(lo, hi) as [number, Buffer][])
     .map(([m, b]) => [m, view(Uint16Array, b)]));
   // Grouped here rather than by ORDER BY: the sort cost more than the whole read.
-  const rows = prepared(db, `SELECT snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active_at, active_len
+  const rows = prepared(db, `SELECT snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active_at, active_len, stale_acks
     FROM snat_minutes WHERE minute >= ? AND minute <= ?`).raw()
-    .iterate(lo, hi) as Iterable<[string, string, number, number, number | null, number | null, number, number, number, Buffer | null, number, number]>;
+    .iterate(lo, hi) as Iterable<[string, string, number, number, number | null, number | null, number, number, number, Buffer | null, number, number, number]>;
   const byGroup = new Map<string, SnatGroupCells>();
-  for (const [ip, dst, dport, minute, first, last, pc, ph, hac, reuse, at, len] of rows) {
+  for (const [ip, dst, dport, minute, first, last, pc, ph, hac, reuse, at, len, staleAcks] of rows) {
     const k = `${ip}|${dst}|${dport}`;
     let g = byGroup.get(k);
     if (!g) byGroup.set(k, (g = { snatIp: ip, dstIp: dst, dstPort: dport, cells: [] }));
     g.cells.push({
       minute, firstUs: first ?? Infinity, lastUs: last ?? -Infinity, peakConcurrent: pc, peakHeld: ph, heldAfterClose: hac,
-      active: len ? active.get(minute)!.subarray(at, at + len) : EMPTY_U16, reuse: reuse ? view(Float64Array, reuse) : EMPTY_F64,
+      active: len ? active.get(minute)!.subarray(at, at + len) : EMPTY_U16, reuse: reuse ? view(Float64Array, reuse) : EMPTY_F64, staleAcks,
     });
   }
   const groups = [...byGroup.values()];
@@ -332,10 +335,10 @@ function writeRollups(db: CaseDb): void {
     if (id === undefined) { pods.set(p, (id = pods.size + 1)); putPod.run(id, p); }
     return id;
   };
-  const putSnat = prepared(db, `INSERT INTO snat_minutes (snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active_at, active_len)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const putSnat = prepared(db, `INSERT INTO snat_minutes (snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active_at, active_len, stale_acks)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const putActive = prepared(db, 'INSERT INTO snat_active (minute, ports) VALUES (?, ?)');
-  const rows = prepared(db, `SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, ${SNAT_POD}
+  const rows = prepared(db, `SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, f.history, ${SNAT_POD}
     ${SNAT_FLOWS} ORDER BY f.orig_ip, f.resp_ip, f.resp_port, f.start_us`).raw().iterate() as Iterable<SnatRow>;
   // Written in minute order, so a window's rows sit together in the file (read in one sweep).
   const cells: [SnatGroupCells, SnatCell][] = [];
@@ -352,7 +355,7 @@ function writeRollups(db: CaseDb): void {
       const [g, c] = cells[i];
       ports.set(c.active, at);
       putSnat.run(g.snatIp, g.dstIp, g.dstPort, c.minute, Number.isFinite(c.firstUs) ? c.firstUs : null, Number.isFinite(c.lastUs) ? c.lastUs : null,
-        c.peakConcurrent, c.peakHeld, c.heldAfterClose, blobOrNull(c.reuse), at, c.active.length);
+        c.peakConcurrent, c.peakHeld, c.heldAfterClose, blobOrNull(c.reuse), at, c.active.length, c.staleAcks);
       at += c.active.length;
     }
     putActive.run(minute, blob(ports));

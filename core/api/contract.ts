@@ -99,6 +99,8 @@ export interface PortsOut {
   reused_ports: number;
   min_reuse_gap_s: number | null;
   time_wait_held: number;
+  /** Attempts answered by a stale ACK then reset: a port reused while the peer still held its old connection. */
+  stale_ack_resets: number;
   pods: { pod: string; ports: number }[];
 }
 

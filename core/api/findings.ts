@@ -1,4 +1,5 @@
 import { prepared } from '../db/statements.js';
+import { staleAckResetSql } from '../analysis/stale-ack.js';
 import { THRESHOLDS, type Thresholds } from '../analysis/thresholds.js';
 import type { CaseDb } from '../db/open-case.js';
 import { conntrackTimeline } from './conntrack.js';
@@ -131,6 +132,28 @@ const refusedStorm: Rule = (db, w, t) => {
   }));
 };
 
+/**
+ * Runbook §1: a reused port whose old connection the peer (or a NAT on the way) still held —
+ * SYN, a stale ACK, a RST. Each connection counted once: the pre-NAT half only when its
+ * post-NAT half does not show the signature too.
+ */
+const staleAckReuse: Rule = (db, w) => {
+  const params: unknown[] = [];
+  // Charged to the pod (or the pod-side address) behind the SNAT port when the pre-NAT half is known.
+  const rows = prepared(db, `SELECT coalesce(f.orig_pod, p.orig_pod, CASE WHEN f.nat_side = 'post' THEN p.orig_ip END, f.orig_ip) AS who, f.orig_ip, f.resp_ip, f.resp_port,
+      count(*) AS n, group_concat(f.id) AS ids, group_concat(DISTINCT f.orig_port) AS ports
+    FROM flows f LEFT JOIN flows p ON p.id = f.nat_peer WHERE ${staleAckResetSql('f')}${tw(w, 'f.start_us', params)}
+      AND NOT (f.nat_side = 'pre' AND p.id IS NOT NULL AND ${staleAckResetSql('p')})
+    GROUP BY f.orig_ip, f.resp_ip, f.resp_port ORDER BY n DESC`).all(...params) as { who: string; orig_ip: string; resp_ip: string; resp_port: number; n: number; ids: string; ports: string }[];
+  return rows.map((r) => ({
+    id: `stale-ack:${r.orig_ip}:${r.resp_ip}:${r.resp_port}`, rule: 'port-reused-while-held', severity: 'high',
+    title: `Port reused while ${r.resp_ip}:${r.resp_port} still held the old connection`,
+    detail: `${r.n} connection attempt(s) from ${r.who}${r.who !== r.orig_ip ? ` (as ${r.orig_ip})` : ''}, source port(s) ${r.ports}, were answered with a stale ACK (the previous connection's sequence numbers) and reset: SYN, ACK, RST. The port was reused while the peer, or a NAT on the way, still held the connection that last used it.`,
+    evidence: [{ source: 'flows', flows: r.ids.split(',').map(Number).slice(0, 20) }],
+    next_step: 'Ports are recycled faster than peers release them: reuse connections (pooling/keep-alive) in the pod, or give the node more SNAT ports / outbound IPs; the retried SYN usually succeeds a second later, so look for latency spikes rather than errors.',
+  }));
+};
+
 /** Runbook §2: the control plane cannot reach the kubelet on 10250. */
 const kubeletBlocked: Rule = (db, w, t) => {
   const port = t.kubeletPort;
@@ -172,7 +195,7 @@ const podIpReused: Rule = (db) => {
   }));
 };
 
-const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, refusedStorm, kubeletBlocked, podIpReused];
+const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, refusedStorm, staleAckReuse, kubeletBlocked, podIpReused];
 
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
 

@@ -62,6 +62,7 @@ export function portsRows(set: SnatCellSet, ranked: { g: SnatGroupCells }[], pla
       reused_ports: st.reusedPorts,
       min_reuse_gap_s: st.minReuseGapUs === null ? null : st.minReuseGapUs / 1e6,
       time_wait_held: st.heldAfterCloseAtPeak,
+      stale_ack_resets: st.staleAcks,
       pods: [...st.podPorts].flatMap(([id, ports]) => {
         const pod = set.pod(id);
         return pod === null ? [] : [{ pod, ports }];

@@ -272,6 +272,7 @@ function cmdPorts(args: string[]): number {
       { title: 'HELD %', get: (r) => (r.utilization * 100).toFixed(1), right: true },
       { title: 'REUSED', get: (r) => r.reused_ports, right: true },
       { title: 'MIN REUSE GAP s', get: (r) => (r.min_reuse_gap_s === null ? null : r.min_reuse_gap_s.toFixed(3)), right: true },
+      { title: 'STALE ACK', get: (r) => r.stale_ack_resets, right: true },
       { title: 'PODS', get: (r) => r.pods.map((p) => `${p.pod} (${p.ports})`).join(', ') },
     ]);
     return 0;

@@ -427,6 +427,7 @@ export const SNAT_MINUTES: TableSpec = {
     { name: 'reuse', type: 'BLOB', doc: 'float64 quads (port, previous use end, start, end) of port reuses starting in the minute; null when none.' },
     { name: 'active_at', type: 'INTEGER', notNull: true, doc: 'Where this group\'s active ports start in snat_active.ports of the minute (uint16 units).' },
     { name: 'active_len', type: 'INTEGER', notNull: true, doc: 'How many uint16 they take (0: ports only held).' },
+    { name: 'stale_acks', type: 'INTEGER', notNull: true, doc: 'Attempts starting in the minute answered by a stale ACK and reset (port reused while the peer still held it).' },
   ],
   indexes: [{ name: 'snat_minutes_minute', columns: ['minute'] }],
 };

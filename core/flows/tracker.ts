@@ -58,6 +58,8 @@ interface PendingRst {
   ev: RstEvent;
   conn: Conn;
   due: number;
+  /** Already given out with its connection (which ended before the wait was over). */
+  done?: boolean;
 }
 
 /**
@@ -358,13 +360,24 @@ export class ConnTracker {
     this.pending.push({ ev, conn: c, due: t + this.windowUs });
   }
 
+  private releaseRstsOf(c: Conn): void {
+    const q = this.pending;
+    for (let i = this.pendHead; i < q.length; i++) {
+      if (q[i].conn === c && !q[i].done) {
+        q[i].done = true;
+        this.onRst(q[i].ev);
+      }
+    }
+    c.pendingRst = null;
+  }
+
   private releaseRsts(t: number): void {
     const q = this.pending;
     let h = this.pendHead;
     while (h < q.length && q[h].due < t) {
-      const { ev, conn } = q[h];
+      const { ev, conn, done } = q[h];
       if (conn.pendingRst === ev) conn.pendingRst = null;
-      this.onRst(ev);
+      if (!done) this.onRst(ev);
       h++;
     }
     if (h === q.length) {
@@ -393,6 +406,10 @@ export class ConnTracker {
   }
 
   private emit(c: Conn): void {
+    // A RST still waiting for copies from other capture points goes out before its connection:
+    // the writer stores RSTs with their connection, and a connection can end inside the wait
+    // (a SYN retried right after the RST starts a new one).
+    if (c.pendingRst !== null) this.releaseRstsOf(c);
     this.st.connsEnded++;
     this.onConn(this.record(c));
   }

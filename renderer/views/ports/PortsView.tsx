@@ -18,6 +18,7 @@ const COLUMNS: TableColumn<PortsOut>[] = [
   { key: 'utilization', title: 'Utilization', get: (r) => r.utilization, render: (r) => `${(r.utilization * 100).toFixed(1)} %`, numeric: true },
   { key: 'reused_ports', title: 'Reused ports', get: (r) => r.reused_ports, numeric: true },
   { key: 'min_reuse_gap_s', title: 'Min reuse gap (s)', get: (r) => r.min_reuse_gap_s, numeric: true },
+  { key: 'stale_ack_resets', title: 'Stale-ACK resets', get: (r) => r.stale_ack_resets, numeric: true },
   { key: 'first_ts', title: 'First (UTC)', get: (r) => r.first_ts, render: (r) => fmtTime(r.first_ts) },
   { key: 'last_ts', title: 'Last (UTC)', get: (r) => r.last_ts, render: (r) => fmtTime(r.last_ts) },
 ];
