@@ -33,7 +33,7 @@ const OPENER_FLOWS = `FROM flows f WHERE f.proto = 'tcp' AND f.origin_guessed = 
  * originator is a node address (captured only on the uplink). Only public destinations use SNAT
  * (filtered in JS: ip_public per row in SQL costs a call into JS anyway).
  */
-const SNAT_FLOWS = `FROM flows f WHERE f.proto = 'tcp' AND f.origin_guessed = 0
+export const SNAT_FLOWS = `FROM flows f WHERE f.proto = 'tcp' AND f.origin_guessed = 0
     AND (f.nat_side = 'post' OR (f.nat_peer IS NULL AND f.orig_ip IN (SELECT ip FROM identities WHERE kind = 'node')))`;
 
 /** The pod a SNAT port is charged to: the pre-NAT half's, the flow's own, or conntrack's reply tuple. */

@@ -1,19 +1,14 @@
 import { prepared } from '../db/statements.js';
 import { SNAT } from '../analysis/snat.js';
 import { distinctPorts, summarizeSnat } from '../analysis/snat-cells.js';
-import { planWindow, snatCellSet, type SnatCellSet, type SnatGroupCells, type WindowPlan } from './cells.js';
+import { planWindow, SNAT_FLOWS, snatCellSet, type SnatCellSet, type SnatGroupCells, type WindowPlan } from './cells.js';
 import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
 import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
 import type { PortHeatmap, PortsOut, TimeWindow } from './contract.js';
 
-/**
- * The translated side of each connection: the post-NAT half of a linked pair, or a flow whose
- * originator is a node address (captured only on the uplink). Only public destinations use SNAT.
- */
-const SNAT_FLOWS = `FROM flows f
-  WHERE f.proto = 'tcp' AND f.origin_guessed = 0 AND ip_public(f.resp_ip)
-    AND (f.nat_side = 'post' OR (f.nat_peer IS NULL AND f.orig_ip IN (SELECT ip FROM identities WHERE kind = 'node')))`;
+/** SNAT flows (cells.ts) to public destinations, for the per-destination heatmap. */
+const PUBLIC_SNAT_FLOWS = `${SNAT_FLOWS} AND ip_public(f.resp_ip)`;
 
 function win(w: TimeWindow, params: unknown[]): string {
   let s = '';
@@ -78,11 +73,11 @@ export function portHeatmap(db: CaseDb, req: TimeWindow & { dstIp: string; dstPo
   registerAnalysisFunctions(db);
   const params: unknown[] = [];
   const w = win(req, params);
-  const span = prepared(db, `SELECT min(f.start_us) AS a, max(f.end_us) AS b ${SNAT_FLOWS}${w} AND f.resp_ip = ? AND f.resp_port = ?`).get(...params, req.dstIp, req.dstPort) as { a: number | null; b: number | null };
+  const span = prepared(db, `SELECT min(f.start_us) AS a, max(f.end_us) AS b ${PUBLIC_SNAT_FLOWS}${w} AND f.resp_ip = ? AND f.resp_port = ?`).get(...params, req.dstIp, req.dstPort) as { a: number | null; b: number | null };
   const seconds = span.a === null || span.b === null ? 1 : Math.max(1, Math.ceil((span.b - span.a) / 1e6 / 120));
   const portBucket = 256;
   // Integer buckets: better-sqlite3 binds JS numbers as REAL, which would make `/` a plain division.
-  const cells = prepared(db, `SELECT (f.start_us / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS t, (f.orig_port / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS port, count(*) AS count ${SNAT_FLOWS}${w} AND f.resp_ip = ? AND f.resp_port = ?
+  const cells = prepared(db, `SELECT (f.start_us / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS t, (f.orig_port / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS port, count(*) AS count ${PUBLIC_SNAT_FLOWS}${w} AND f.resp_ip = ? AND f.resp_port = ?
     GROUP BY t, port ORDER BY t, port`).all(seconds * 1e6, seconds * 1e6, portBucket, portBucket, ...params, req.dstIp, req.dstPort) as { t: number; port: number; count: number }[];
   return { dst_ip: req.dstIp, dst_port: req.dstPort, bucketSeconds: seconds, portBucket, cells: cells.map((c) => ({ ts: c.t / 1e6, port: c.port, count: c.count })) };
 }
