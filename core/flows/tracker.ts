@@ -392,10 +392,16 @@ export class ConnTracker {
 
   private sweep(t: number): void {
     this.nextSweepUs = t + this.sweepUs;
+    const quiet = t - this.windowUs;
     this.conns.forEach((c) => {
       if (c.proto === P_TCP ? tcpExpired(c, t, this.tm)
         : c.lastTime + (c.proto === P_UDP ? this.tm.udpInactivityUs : this.tm.icmpInactivityUs) <= t) {
         this.end(c);
+      } else if (c.ring !== null && c.lastPktUs < quiet && c.pendingRst === null) {
+        // Copies come within the dedup window: a connection quiet for longer needs no ring (the
+        // next packet starts a new one). Closed connections linger ~11 s for Zeek's timers, and at
+        // thousands of connections a second their rings were a fifth of the live heap.
+        c.ring = null;
       }
     });
   }
