@@ -36,6 +36,18 @@ describe('-i any dedup', () => {
     expect(c.origTtl).toBe(64);
   });
 
+  it('still counts copies once after a quiet spell longer than the sweep (the ring is dropped, then rebuilt)', () => {
+    const k = new TcpTalk();
+    const hs = [k.c('S'), k.s('SA'), k.c('A'), k.c('PA', 100), k.s('A')];
+    // 30 s of quiet: several sweeps (every 5 s of packet time) pass while the connection is open.
+    k.t += 30 * S;
+    const later = [k.c('PA', 50), k.s('A'), k.c('FA'), k.s('FA'), k.c('A')];
+    const single = only(run([...hs, ...later]));
+    const c = only(run(twice([...hs, ...later])));
+    expect([c.origPkts, c.respPkts, c.origBytes, c.history]).toEqual([single.origPkts, single.respPkts, 150, single.history]);
+    expect(c.duplicatePkts).toBe(hs.length + later.length);
+  });
+
   it('a genuine retransmission (new IP ID) on the other interface still counts and makes a T', () => {
     const k = new TcpTalk();
     const hs = [k.c('S'), k.s('SA'), k.c('A')];
