@@ -8,6 +8,7 @@ import { createQueryHandlers, type QueryChannel } from '../core/api/handlers.js'
 import type { ApiRequest } from '../core/api/contract.js';
 import { openCase, type CaseDb } from '../core/db/open-case.js';
 import { buildSyntheticCase, NODE_IPS, podIp, T0_US } from './synthetic-case.js';
+import { EXACT_MAX_FLOWS } from '../core/api/cells.js';
 
 type Call = { [C in QueryChannel]: [C, ApiRequest<C>] }[QueryChannel];
 
@@ -43,7 +44,7 @@ function calls(db: CaseDb): [string, Call][] {
 
 const pct = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
-export async function benchQueries(dir: string, flows: number, runs: number, match?: RegExp): Promise<string> {
+async function caseAt(dir: string, flows: number): Promise<{ path: string; built: number }> {
   const path = join(dir, `queries-${flows}.case.db`);
   let built = 0;
   if (!existsSync(path)) {
@@ -52,12 +53,13 @@ export async function benchQueries(dir: string, flows: number, runs: number, mat
     await buildSyntheticCase(path, flows);
     built = (performance.now() - t0) / 1000;
   }
+  return { path, built };
+}
+
+async function timeCalls(path: string, list: [string, Call][], runs: number, rows: string[][]): Promise<void> {
   const db = openCase(path, { readonly: true });
-  const n = (db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number }).n;
-  const rsts = (db.prepare('SELECT count(*) AS n FROM rst_events').get() as { n: number }).n;
   const h = createQueryHandlers(db, path);
-  const rows: string[][] = [];
-  for (const [label, [channel, req]] of calls(db).filter(([l]) => !match || match.test(l))) {
+  for (const [label, [channel, req]] of list) {
     const fn = h[channel] as (r: unknown) => unknown;
     let size = 0;
     const times: number[] = [];
@@ -74,6 +76,28 @@ export async function benchQueries(dir: string, flows: number, runs: number, mat
     process.stderr.write(`  ${label}: p95 ${p95.toFixed(1)} ms\n`);
   }
   db.close();
+}
+
+export async function benchQueries(dir: string, flows: number, runs: number, match?: RegExp): Promise<string> {
+  const { path, built } = await caseAt(dir, flows);
+  const db = openCase(path, { readonly: true });
+  const n = (db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number }).n;
+  const rsts = (db.prepare('SELECT count(*) AS n FROM rst_events').get() as { n: number }).n;
+  const list = calls(db).filter(([l]) => !match || match.test(l));
+  db.close();
+  const rows: string[][] = [];
+  await timeCalls(path, list, runs, rows);
+  // The other path: a case at the most flows still answered exactly (no rollups), windows over all of it.
+  const small = await caseAt(dir, EXACT_MAX_FLOWS);
+  const whole = { fromUs: T0_US, toUs: T0_US + 15 * 60e6 };
+  const rest = { fromUs: T0_US + 15 * 60e6, toUs: T0_US + 60 * 60e6 };
+  const exact: [string, Call][] = ([
+    ['fanout.list window', ['fanout.list', whole]],
+    ['ports.list window', ['ports.list', whole]],
+    ['findings.list window', ['findings.list', whole]],
+    ['compare.run (two windows)', ['compare.run', { windows: { a: whole, b: rest } }]],
+  ] as [string, Call][]).map(([l, c]) => [`${l}, ${EXACT_MAX_FLOWS.toLocaleString('en-US')}-flow case (exact)`, c] as [string, Call]).filter(([l]) => !match || match.test(l));
+  await timeCalls(small.path, exact, runs, rows);
   const header = ['query', 'p50 ms', 'p95 ms', 'rows', '< 100 ms p95'];
   const widths = header.map((x, i) => Math.max(x.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');

@@ -15,7 +15,7 @@ import { clusterRanges } from './analysis-functions.js';
 import type { TimeWindow } from './contract.js';
 
 /** Beyond this many flows in a case, windowed answers come from the minute rollups (see planWindow). */
-export const EXACT_MAX_FLOWS = 20_000;
+export const EXACT_MAX_FLOWS = 10_000;
 
 /** How a window is answered: `exact` over its own flows, or `minutes` from the rollups. */
 export interface WindowPlan {
