@@ -2,7 +2,8 @@ import { prepared } from '../db/statements.js';
 import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
 import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
-import { openerCells, planWindow, type OpenerCells } from './cells.js';
+import { openerCells, type OpenerCells } from './cells.js';
+import { planWindow } from './window-plan.js';
 import { rankOpeners, summarizeOpener } from '../analysis/opener-cells.js';
 import type { FanoutOut, TimeWindow } from './contract.js';
 

@@ -5,7 +5,7 @@ import type { CaseDb } from '../db/open-case.js';
 import { conntrackTimeline } from './conntrack.js';
 import type { FanoutOut, FindingOut, PortsOut, TimeWindow } from './contract.js';
 import { readAnswer } from './answers.js';
-import { planWindow } from './cells.js';
+import { planWindow } from './window-plan.js';
 import { listFanout } from './fanout.js';
 import { listPorts } from './ports.js';
 

@@ -1,4 +1,4 @@
-import { windowStepUs } from './cells.js';
+import { windowStepUs } from './window-plan.js';
 import type { CaseDb } from '../db/open-case.js';
 import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo } from './contract.js';
 import { listCorrelations } from './correlate.js';

@@ -4,7 +4,7 @@ import { indexPhaseSql } from '../db/table-spec.js';
 import { THRESHOLDS } from '../analysis/thresholds.js';
 import { ingestPaths, type IngestOptions, type IngestResult } from '../ingest/ingest.js';
 import { MATERIALIZED_ROWS, writeAnswers } from './answers.js';
-import { storeRollups } from './cells.js';
+import { storeRollups } from './rollups.js';
 import { computeFanout } from './fanout.js';
 import { computeFindings } from './findings.js';
 import { computePorts } from './ports.js';

@@ -1,7 +1,9 @@
 import { prepared } from '../db/statements.js';
 import { SNAT } from '../analysis/snat.js';
 import { distinctPorts, summarizeSnat } from '../analysis/snat-cells.js';
-import { planWindow, SNAT_FLOWS, snatCellSet, type SnatCellSet, type SnatGroupCells, type WindowPlan } from './cells.js';
+import { snatCellSet, type SnatCellSet } from './cells.js';
+import { SNAT_FLOWS, type SnatGroupCells } from './cell-sources.js';
+import { planWindow, type WindowPlan } from './window-plan.js';
 import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
 import { MATERIALIZED_ROWS, readAnswer } from './answers.js';

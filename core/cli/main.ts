@@ -7,7 +7,7 @@ import { listPorts } from '../api/ports.js';
 import { listFindings } from '../api/findings.js';
 import type { CompareRow, FindingOut, TimeWindow } from '../api/contract.js';
 import { compareSides } from '../api/compare.js';
-import { planWindow } from '../api/cells.js';
+import { planWindow } from '../api/window-plan.js';
 import { listSources as listSourcesForReport } from '../api/sources.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { exportFlowPcap } from '../api/flow-pcap.js';

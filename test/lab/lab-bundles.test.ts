@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listCorrelations } from '../../core/api/correlate.js';
-import { storeRollups } from '../../core/api/cells.js';
+import { storeRollups } from '../../core/api/rollups.js';
 import { computeFanout, listFanout } from '../../core/api/fanout.js';
 import { listFindings } from '../../core/api/findings.js';
 import { computePorts, listPorts } from '../../core/api/ports.js';
