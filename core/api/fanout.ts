@@ -3,7 +3,7 @@ import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
 import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
 import { openerCells, type OpenerCells } from './cells.js';
-import { planWindow } from './window-plan.js';
+import { answeredWindow, planWindow } from './window-plan.js';
 import { rankOpeners, summarizeOpener } from '../analysis/opener-cells.js';
 import type { FanoutOut, TimeWindow } from './contract.js';
 
@@ -37,7 +37,10 @@ export function listFanout(db: CaseDb, req: TimeWindow & { limit?: number } = {}
 export function computeFanout(db: CaseDb, req: TimeWindow & { limit?: number } = {}, exactMaxFlows?: number, cells?: OpenerCells): FanoutOut[] {
   registerAnalysisFunctions(db);
   const limit = req.limit ?? 50;
-  return [...fromCaptures(db, cells ?? openerCells(db, planWindow(db, req, exactMaxFlows)), limit), ...fromTcptracer(db, req, limit), ...fromConntrack(db, req, limit)]
+  const plan = planWindow(db, req, exactMaxFlows);
+  // Every kind of evidence over the window as the captures' fan-out answers it (whole minutes on a large case).
+  const w = answeredWindow(plan);
+  return [...fromCaptures(db, cells ?? openerCells(db, plan), limit), ...fromTcptracer(db, w, limit), ...fromConntrack(db, w, limit)]
     .sort((a, b) => b.connections - a.connections || a.who.localeCompare(b.who))
     .slice(0, limit);
 }

@@ -5,7 +5,7 @@ import type { CaseDb } from '../db/open-case.js';
 import { conntrackTimeline } from './conntrack.js';
 import type { FanoutOut, FindingOut, PortsOut, TimeWindow } from './contract.js';
 import { readAnswer } from './answers.js';
-import { planWindow } from './window-plan.js';
+import { answeredWindow, planWindow } from './window-plan.js';
 import { listFanout } from './fanout.js';
 import { listPorts } from './ports.js';
 
@@ -211,8 +211,7 @@ export function listFindings(db: CaseDb, w: TimeWindow = {}, t: Thresholds = THR
  */
 export function computeFindings(db: CaseDb, asked: TimeWindow = {}, t: Thresholds = THRESHOLDS, given: { fanout?: FanoutOut[]; ports?: PortsOut[] } = {}): FindingOut[] {
   // Every rule over the window as fan-out and ports answer it (whole minutes on a large case).
-  const plan = planWindow(db, asked);
-  const w: TimeWindow = { fromUs: Number.isFinite(plan.fromUs) ? plan.fromUs : undefined, toUs: Number.isFinite(plan.toUs) ? plan.toUs : undefined };
+  const w = answeredWindow(planWindow(db, asked));
   let fanout = given.fanout;
   let ports = given.ports;
   // The top 50 openers and top 20 port groups; the rules' shorter lists are their heads (same order).

@@ -45,6 +45,11 @@ export function planWindow(db: CaseDb, w: TimeWindow, exactMaxFlows = EXACT_MAX_
   };
 }
 
+/** The window a plan answers, as a request window (open sides stay open). */
+export function answeredWindow(plan: WindowPlan): TimeWindow {
+  return { fromUs: Number.isFinite(plan.fromUs) ? plan.fromUs : undefined, toUs: Number.isFinite(plan.toUs) ? plan.toUs : undefined };
+}
+
 /** The step analysis windows are widened to on this case (null: answered exactly). */
 export function windowStepUs(db: CaseDb): number | null {
   return planWindow(db, { fromUs: 0, toUs: 0 }).mode === 'minutes' ? MINUTE_US : null;
