@@ -13,7 +13,7 @@ import { clusterRanges } from './analysis-functions.js';
 import { bound } from './window-plan.js';
 
 /** Pre-NAT TCP connections whose originator is known: what fan-out counts. */
-export const OPENER_FLOWS = `FROM flows f WHERE f.proto = 'tcp' AND f.origin_guessed = 0 AND coalesce(+f.nat_side, 'pre') = 'pre'`;
+const OPENER_FLOWS = `FROM flows f WHERE f.proto = 'tcp' AND f.origin_guessed = 0 AND coalesce(+f.nat_side, 'pre') = 'pre'`;
 
 /**
  * The translated side of each connection: the post-NAT half of a linked pair, or a flow whose
@@ -24,7 +24,7 @@ export const SNAT_FLOWS = `FROM flows f WHERE f.proto = 'tcp' AND f.origin_guess
     AND (f.nat_side = 'post' OR (f.nat_peer IS NULL AND f.orig_ip IN (SELECT ip FROM identities WHERE kind = 'node')))`;
 
 /** The pod a SNAT port is charged to: the pre-NAT half's, the flow's own, or conntrack's reply tuple. */
-export const SNAT_POD = `coalesce((SELECT p.orig_pod FROM flows p WHERE p.id = f.nat_peer), f.orig_pod,
+const SNAT_POD = `coalesce((SELECT p.orig_pod FROM flows p WHERE p.id = f.nat_peer), f.orig_pod,
     (SELECT i.namespace || '/' || i.pod FROM conntrack_entries c JOIN identities i ON i.ip = c.orig_src AND i.kind = 'pod'
       WHERE c.reply_dst = f.orig_ip AND c.reply_dport = f.orig_port AND c.orig_dst = f.resp_ip AND c.orig_dport = f.resp_port LIMIT 1))`;
 

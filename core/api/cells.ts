@@ -4,12 +4,10 @@
  * index phase stored. On a case of more than EXACT_MAX_FLOWS flows, windows are answered from the
  * rollups and so cover whole minutes (windowStepUs); on a smaller one, exactly.
  */
-import { addressClass } from '../analysis/address-class.js';
 import type { Destination, OpenerCell, OpenerCellHead } from '../analysis/opener-cells.js';
 import type { CaseDb } from '../db/open-case.js';
 import { prepared } from '../db/statements.js';
 import { EMPTY_F64, EMPTY_U16, view } from '../db/typed-blobs.js';
-import { clusterRanges } from './analysis-functions.js';
 import { buildOpenerCells, openerRows, publicTest, snatGroups, snatRows, type SnatGroupCells } from './cell-sources.js';
 import { bound, minuteBound, type WindowPlan } from './window-plan.js';
 
@@ -28,8 +26,8 @@ export function sumDests(into: Map<number, number>, pairs: Uint32Array): void {
 }
 
 function destinations(db: CaseDb): (ip: string, port: number) => Destination {
-  const ranges = clusterRanges(db);
-  return (ip, port) => ({ ip, port, public: addressClass(ip, ranges) === 'public' });
+  const isPublic = publicTest(db);
+  return (ip, port) => ({ ip, port, public: isPublic(ip) });
 }
 
 export function openerCells(db: CaseDb, plan: WindowPlan): OpenerCells {

@@ -8,7 +8,7 @@ import type { CaseDb } from '../db/open-case.js';
 import { prepared } from '../db/statements.js';
 import { blob, blobOrNull } from '../db/typed-blobs.js';
 import { sumDests } from './cells.js';
-import { buildOpenerCells, openerRows, publicTest, SNAT_FLOWS, SNAT_POD, snatGroups, type SnatGroupCells, type SnatRow } from './cell-sources.js';
+import { buildOpenerCells, openerRows, publicTest, snatGroups, snatRows, type SnatGroupCells } from './cell-sources.js';
 
 /**
  * Rebuilds the minute rollups from the case's flows (the index phase; inside the caller's
@@ -58,8 +58,7 @@ function writeRollups(db: CaseDb): void {
   const putSnat = prepared(db, `INSERT INTO snat_minutes (snat_ip, dst_ip, dst_port, minute, first_us, last_us, peak_concurrent, peak_held, held_after_close, reuse, active_at, active_len, stale_acks)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const putActive = prepared(db, 'INSERT INTO snat_active (minute, ports) VALUES (?, ?)');
-  const rows = prepared(db, `SELECT f.orig_ip, f.resp_ip, f.resp_port, f.orig_port, f.start_us, f.end_us, f.rst_by, f.state, f.history, ${SNAT_POD}
-    ${SNAT_FLOWS} ORDER BY f.orig_ip, f.resp_ip, f.resp_port, f.start_us`).raw().iterate() as Iterable<SnatRow>;
+  const rows = snatRows(db, -Infinity, Infinity);
   // Written in minute order, so a window's rows sit together in the file (read in one sweep).
   const cells: [SnatGroupCells, SnatCell][] = [];
   for (const g of snatGroups(rows, publicTest(db), podId)) for (const c of g.cells) cells.push([g, c]);
