@@ -16,6 +16,7 @@ import { SECURITY_HEADERS } from './csp.js';
 import { HostError, toApiError, type ApiErrorBody } from './api-error.js';
 import { createQueryHandlers, type QueryChannel, type QueryHandlers } from './handlers.js';
 import { JobManager, type JobRunner, inProcessRunner } from './ingest-jobs.js';
+import { ensureAnswers } from './materialize.js';
 import { batchDir, isInsideUploads, receiveUpload, UploadError } from './uploads.js';
 import { validateRequest } from './validate.js';
 
@@ -99,6 +100,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const casePath = resolve(opts.casePath);
   const db: CaseDb = openCase(casePath, { mmap: true });
+  ensureAnswers(db);
   const handlers: QueryHandlers = createQueryHandlers(db, casePath);
   const jobs = new JobManager(casePath, opts.runner ?? inProcessRunner);
   const maxUpload = opts.maxUploadBytes ?? 8 * 1024 ** 3;

@@ -26,6 +26,19 @@ export function materializeAnswers(db: CaseDb): void {
 }
 
 /**
+ * A case written before the rollups existed (or changed without the index phase) has flows but
+ * no current rollups: its windows would be answered by scanning flows. Hosts that keep a case
+ * open (podcap serve, the app) run the index phase once when they open it. Returns whether it ran.
+ */
+export function ensureAnswers(db: CaseDb): boolean {
+  const current = db.prepare(`SELECT 1 FROM answers WHERE name = 'rollups'`).get() !== undefined;
+  const hasFlows = db.prepare('SELECT 1 FROM flows LIMIT 1').get() !== undefined;
+  if (current || !hasFlows) return false;
+  materializeAnswers(db);
+  return true;
+}
+
+/**
  * ingestPaths, then the answers for the new state of the case (the last step of the 'index'
  * phase). Every host that ingests (CLI, serve and Electron jobs) goes through here.
  */

@@ -2,6 +2,7 @@ import { HostError } from '../../core/api/api-error.js';
 import type { ApiChannel, IngestJob } from '../../core/api/contract.js';
 import { createQueryHandlers, type QueryChannel, type QueryHandlers } from '../../core/api/handlers.js';
 import { JobManager, type JobRunner } from '../../core/api/ingest-jobs.js';
+import { ensureAnswers } from '../../core/api/materialize.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
 
 /**
@@ -19,6 +20,7 @@ export class CaseSession {
 
   open(path: string): void {
     const db = openCase(path, { mmap: true });
+    ensureAnswers(db);
     this.close();
     this.current = { path, db, handlers: createQueryHandlers(db, path), jobs: new JobManager(path, this.runner, this.onJobFinished) };
   }

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { readAnswer } from '../../core/api/answers.js';
 import { computeFanout, listFanout } from '../../core/api/fanout.js';
 import { computeFindings, listFindings } from '../../core/api/findings.js';
-import { ingestAndAnswer } from '../../core/api/materialize.js';
+import { ensureAnswers, ingestAndAnswer } from '../../core/api/materialize.js';
+import { ingestPaths } from '../../core/ingest/ingest.js';
 import { computePorts, listPorts } from '../../core/api/ports.js';
 import { computeRstSummary, rstSummary } from '../../core/api/rst-summary.js';
 import { openCase } from '../../core/db/open-case.js';
@@ -50,6 +51,18 @@ describe('materialized whole-case answers', () => {
     const w = { fromUs: first, toUs: first + 2_000_000 };
     expect(listFanout(db, w)).toEqual(computeFanout(db, w));
     expect(listFanout(db, w)).not.toEqual(after);
+    db.close();
+  });
+
+  it('a case without current rollups (older podcap, or changed without the index phase) gets them once when a host opens it', async () => {
+    const db = newCase();
+    expect(ensureAnswers(db)).toBe(false); // nothing to index yet
+    await ingestPaths(db, ['fixtures/lab/bundles/snat-fanout.tar.gz']);
+    expect(readAnswer(db, 'fanout')).toBeNull();
+    expect(ensureAnswers(db)).toBe(true);
+    expect(readAnswer(db, 'fanout')).toEqual(computeFanout(db, { limit: 1000 }));
+    expect((db.prepare('SELECT count(*) AS n FROM opener_minutes').get() as { n: number }).n).toBeGreaterThan(0);
+    expect(ensureAnswers(db)).toBe(false);
     db.close();
   });
 });
