@@ -29,7 +29,7 @@ export interface PortStats {
   reusedWhileHeld: number;
 }
 
-export function holdEnd(u: Pick<PortUse, "endUs" | "ended">): number {
+export function holdEnd(u: Pick<PortUse, 'endUs' | 'ended'>): number {
   return u.endUs + (u.ended === 'rst' ? SNAT.holdAfterRstUs : SNAT.holdAfterFinUs);
 }
 
