@@ -3,7 +3,7 @@ import type { CaseDb } from '../db/open-case.js';
 import { registerAnalysisFunctions } from './analysis-functions.js';
 import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
 import { openerCells, type OpenerCells } from './cells.js';
-import { answeredWindow, planWindow } from './window-plan.js';
+import { answeredWindow, planWindow, windowSql } from './window-plan.js';
 import { rankOpeners, summarizeOpener } from '../analysis/opener-cells.js';
 import type { FanoutOut, TimeWindow } from './contract.js';
 
@@ -13,13 +13,6 @@ interface Agg {
   connections: number;
   destinations: number;
   public_destinations: number;
-}
-
-function windowSql(col: string, w: TimeWindow, params: unknown[]): string {
-  let s = '';
-  if (w.fromUs !== undefined) { s += ` AND ${col} >= ?`; params.push(w.fromUs); }
-  if (w.toUs !== undefined) { s += ` AND ${col} <= ?`; params.push(w.toUs); }
-  return s;
 }
 
 /**

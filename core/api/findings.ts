@@ -5,20 +5,13 @@ import type { CaseDb } from '../db/open-case.js';
 import { conntrackTimeline } from './conntrack.js';
 import type { FanoutOut, FindingOut, PortsOut, TimeWindow } from './contract.js';
 import { readAnswer } from './answers.js';
-import { answeredWindow, planWindow } from './window-plan.js';
+import { answeredWindow, planWindow, windowSql } from './window-plan.js';
 import { listFanout } from './fanout.js';
 import { listPorts } from './ports.js';
 
 /** Analyses several rules share, computed once per listFindings call. */
 interface Shared { fanout(): FanoutOut[]; ports(): PortsOut[] }
 type Rule = (db: CaseDb, w: TimeWindow, t: Thresholds, shared: Shared) => FindingOut[];
-
-function tw(w: TimeWindow, col: string, params: unknown[]): string {
-  let s = '';
-  if (w.fromUs !== undefined) { s += ` AND ${col} >= ?`; params.push(w.fromUs); }
-  if (w.toUs !== undefined) { s += ` AND ${col} <= ?`; params.push(w.toUs); }
-  return s;
-}
 
 const flowIds = (db: CaseDb, sql: string, params: unknown[]) => (prepared(db, sql).all(...params) as { id: number }[]).map((r) => r.id);
 
@@ -99,7 +92,7 @@ const noReuse: Rule = (db, w, t, shared) => shared.fanout().slice(0, 50)
 const middleboxRsts: Rule = (db, w, t) => {
   const params: unknown[] = [];
   const rows = prepared(db, `SELECT r.sender_ip, count(*) AS n, group_concat(r.flow_id) AS flows, max(r.quiet_before_us) AS quiet, min(r.reason) AS reason
-    FROM rst_events r WHERE r.verdict = 'middlebox-suspect'${tw(w, 'r.ts_us', params)} GROUP BY r.sender_ip ORDER BY n DESC`).all(...params) as { sender_ip: string; n: number; flows: string; quiet: number | null; reason: string }[];
+    FROM rst_events r WHERE r.verdict = 'middlebox-suspect'${windowSql('r.ts_us', w, params)} GROUP BY r.sender_ip ORDER BY n DESC`).all(...params) as { sender_ip: string; n: number; flows: string; quiet: number | null; reason: string }[];
   const out: FindingOut[] = [];
   for (const r of rows) {
     const idle = (r.quiet ?? -1) >= t.idleResetMinSeconds * 1e6;
@@ -121,7 +114,7 @@ const middleboxRsts: Rule = (db, w, t) => {
 const refusedStorm: Rule = (db, w, t) => {
   const params: unknown[] = [];
   const rows = prepared(db, `SELECT f.resp_ip, f.resp_port, count(*) AS n, count(DISTINCT f.orig_ip) AS clients, group_concat(f.id) AS ids
-    FROM flows f INDEXED BY flows_refused WHERE f.state = 'REJ' AND (f.nat_side IS NULL OR f.nat_side = 'pre')${tw(w, 'f.start_us', params)}
+    FROM flows f INDEXED BY flows_refused WHERE f.state = 'REJ' AND (f.nat_side IS NULL OR f.nat_side = 'pre')${windowSql('f.start_us', w, params)}
     GROUP BY f.resp_ip, f.resp_port HAVING n >= ? ORDER BY n DESC`).all(...params, t.refusedStormMin) as { resp_ip: string; resp_port: number; n: number; clients: number; ids: string }[];
   return rows.map((r) => ({
     id: `refused:${r.resp_ip}:${r.resp_port}`, rule: 'refused-port', severity: r.n >= t.refusedStormMin * 10 ? 'high' : 'medium',
@@ -142,7 +135,7 @@ const staleAckReuse: Rule = (db, w) => {
   // Charged to the pod (or the pod-side address) behind the SNAT port when the pre-NAT half is known.
   const rows = prepared(db, `SELECT coalesce(f.orig_pod, p.orig_pod, CASE WHEN f.nat_side = 'post' THEN p.orig_ip END, f.orig_ip) AS who, f.orig_ip, f.resp_ip, f.resp_port,
       count(*) AS n, group_concat(f.id) AS ids, group_concat(DISTINCT f.orig_port) AS ports
-    FROM flows f LEFT JOIN flows p ON p.id = f.nat_peer WHERE ${staleAckResetSql('f')}${tw(w, 'f.start_us', params)}
+    FROM flows f LEFT JOIN flows p ON p.id = f.nat_peer WHERE ${staleAckResetSql('f')}${windowSql('f.start_us', w, params)}
       AND NOT (f.nat_side = 'pre' AND p.id IS NOT NULL AND ${staleAckResetSql('p')})
     GROUP BY f.orig_ip, f.resp_ip, f.resp_port ORDER BY n DESC`).all(...params) as { who: string; orig_ip: string; resp_ip: string; resp_port: number; n: number; ids: string; ports: string }[];
   return rows.map((r) => ({
@@ -164,7 +157,7 @@ const kubeletBlocked: Rule = (db, w, t) => {
   const ufwDeny = ufw.filter((u) => /"action":"(DENY|REJECT)/i.test(u.data) && u.data.includes(String(port)));
   const params: unknown[] = [];
   const syns = prepared(db, `SELECT f.orig_ip, count(*) AS n, group_concat(f.id) AS ids, min(f.orig_pod) AS pod FROM flows f
-    WHERE f.proto = 'tcp' AND f.resp_port = ? AND f.state = 'S0'${tw(w, 'f.start_us', params)} GROUP BY f.orig_ip ORDER BY n DESC`).all(port, ...params) as { orig_ip: string; n: number; ids: string; pod: string | null }[];
+    WHERE f.proto = 'tcp' AND f.resp_port = ? AND f.state = 'S0'${windowSql('f.start_us', w, params)} GROUP BY f.orig_ip ORDER BY n DESC`).all(port, ...params) as { orig_ip: string; n: number; ids: string; pod: string | null }[];
   if (rules.length === 0 && ufwDeny.length === 0 && syns.length === 0) return [];
   const parts: string[] = [];
   if (rules.length) parts.push(`iptables ${rules.map((r) => `"${r.text}"`).join(', ')}`);

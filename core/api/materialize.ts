@@ -5,6 +5,7 @@ import { THRESHOLDS } from '../analysis/thresholds.js';
 import { ingestPaths, type IngestOptions, type IngestResult } from '../ingest/ingest.js';
 import { MATERIALIZED_ROWS, writeAnswers } from './answers.js';
 import { storeRollups } from './rollups.js';
+import { hasCurrentRollups } from './window-plan.js';
 import { computeFanout } from './fanout.js';
 import { computeFindings } from './findings.js';
 import { computePorts } from './ports.js';
@@ -31,9 +32,8 @@ export function materializeAnswers(db: CaseDb): void {
  * open (podcap serve, the app) run the index phase once when they open it. Returns whether it ran.
  */
 export function ensureAnswers(db: CaseDb): boolean {
-  const current = db.prepare(`SELECT 1 FROM answers WHERE name = 'rollups'`).get() !== undefined;
   const hasFlows = db.prepare('SELECT 1 FROM flows LIMIT 1').get() !== undefined;
-  if (current || !hasFlows) return false;
+  if (hasCurrentRollups(db) || !hasFlows) return false;
   materializeAnswers(db);
   return true;
 }

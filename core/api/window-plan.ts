@@ -18,6 +18,19 @@ export interface WindowPlan {
   toUs: number;
 }
 
+/** ` AND col >= ? AND col <= ?` for the window's closed sides, with their values pushed to `params`. */
+export function windowSql(col: string, w: TimeWindow, params: unknown[]): string {
+  let s = '';
+  if (w.fromUs !== undefined) { s += ` AND ${col} >= ?`; params.push(w.fromUs); }
+  if (w.toUs !== undefined) { s += ` AND ${col} <= ?`; params.push(w.toUs); }
+  return s;
+}
+
+/** Whether the index phase's rollups are current (afterIngest drops the marker with the answers). */
+export function hasCurrentRollups(db: CaseDb): boolean {
+  return rollupsOf(db) !== null;
+}
+
 /** What the index phase stored with the rollups: the flows they were built from. */
 function rollupsOf(db: CaseDb): { flows: number } | null {
   const r = prepared(db, `SELECT json FROM answers WHERE name = 'rollups'`).get() as { json: string } | undefined;

@@ -15,7 +15,7 @@ export interface TableSpec {
   name: string;
   doc: string;
   columns: ColumnSpec[];
-  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number; /** Migration that dropped it. */ droppedIn?: number; /** Partial index: only rows where this holds (SQL). */ where?: string; /** Built by the index phase after an ingest (ensureIndexPhaseIndexes), not by a migration. */ indexPhase?: boolean }[];
+  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number; /** Migration that dropped it. */ droppedIn?: number; /** Partial index: only rows where this holds (SQL). */ where?: string; /** Built by the index phase after an ingest (indexPhaseSql), not by a migration. */ indexPhase?: boolean }[];
 }
 
 function columnSql(c: ColumnSpec): string {
