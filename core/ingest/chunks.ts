@@ -78,9 +78,12 @@ export async function* contentChunks(path: string, gz: boolean, o: ChunkStreamOp
     try {
       // zlib keeps written chunks queued: they must not be reused buffers.
       for await (const c of rawChunks(path, { ...o, reuseBuffers: false })) {
-        if (!gunzip.write(c)) await new Promise<void>((r) => gunzip.once('drain', () => r()));
+        // The consumer may stop early (sniffing reads only the first chunk): its for-await then
+        // destroys the stream, and a 'drain' will never come, so waiting must also end on 'close'.
+        if (gunzip.destroyed) return;
+        if (!gunzip.write(c)) await drainedOrClosed(gunzip);
       }
-      gunzip.end();
+      if (!gunzip.destroyed) gunzip.end();
     } catch (e) {
       gunzip.destroy(e as Error);
     }
@@ -90,8 +93,21 @@ export async function* contentChunks(path: string, gz: boolean, o: ChunkStreamOp
   } catch (e) {
     throw new GzipError((e as Error).message);
   } finally {
+    if (!gunzip.destroyed) gunzip.destroy();
     await feed;
   }
+}
+
+function drainedOrClosed(s: NodeJS.WritableStream & NodeJS.EventEmitter): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      s.off('drain', done);
+      s.off('close', done);
+      resolve();
+    };
+    s.once('drain', done);
+    s.once('close', done);
+  });
 }
 
 export class GzipError extends Error {}

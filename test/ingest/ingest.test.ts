@@ -1,4 +1,5 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomFillSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -6,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { iterateFlows } from '../../core/api/flows.js';
 import { openCase } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
+import { pcapFileHeader, pcapRecord } from '../../core/formats/pcap/writer.js';
 
-const samples = '../shared/samples/captures/tcpdump';
+const samples = 'fixtures/samples/captures/tcpdump';
 const tmp = () => mkdtempSync(join(tmpdir(), 'podcap-ingest-'));
 const flowsOf = (db: ReturnType<typeof openCase>) => [...iterateFlows(db)].map(({ id: _i, source: _s, nat_peer: _n, ...f }) => f);
 
@@ -62,6 +64,23 @@ describe('ingest', () => {
     expect(flowsOf(b)).toEqual(flowsOf(a));
   });
 
+  it('reads a gzipped capture of several MiB (incompressible payloads) and every input after it', async () => {
+    // Before: the sniff read one decompressed chunk and left the feeder waiting for a 'drain'
+    // that never came; the process ended with Node's exit 13 and nothing after it was read.
+    const d = tmp();
+    const big = join(d, 'big.pcap');
+    writeFileSync(big, randomPayloadCapture(2500, 1400));
+    writeFileSync(join(d, 'big.pcap.gz'), gzipSync(readFileSync(big)));
+    expect(readFileSync(join(d, 'big.pcap.gz')).length).toBeGreaterThan(3 << 20);
+    const plain = openCase(join(d, 'plain.db'));
+    await ingestPaths(plain, [big]);
+    const zipped = openCase(join(d, 'gz.db'));
+    const res = await ingestPaths(zipped, [join(d, 'big.pcap.gz'), join(samples, 'dns_tcp.pcap')]);
+    expect(res.map((r) => [r.status, r.records > 0])).toEqual([['ingested', true], ['ingested', true]]);
+    expect(res[0].records).toBe(2500);
+    expect(flowsOf(zipped).filter((f) => f.resp_port === 8080)).toEqual(flowsOf(plain));
+  });
+
   it('a damaged gzip keeps the packets before the damage', async () => {
     const d = tmp();
     const gz = gzipSync(readFileSync(join(samples, 'dns_tcp.pcap')));
@@ -88,3 +107,27 @@ describe('ingest', () => {
     expect(db.inTransaction).toBe(false);
   });
 });
+
+/** A classic pcap (LINKTYPE_RAW) of `n` IPv4/TCP segments with random payloads, over 10 connections. */
+function randomPayloadCapture(n: number, payload: number): Buffer {
+  const parts: Uint8Array[] = [pcapFileHeader(101, 65535)];
+  for (let i = 0; i < n; i++) {
+    const conn = i % 10;
+    const ip = Buffer.alloc(40 + payload);
+    ip[0] = 0x45;
+    ip.writeUInt16BE(ip.length, 2);
+    ip[8] = 64;
+    ip[9] = 6;
+    Buffer.from([10, 0, 0, 1]).copy(ip, 12);
+    Buffer.from([10, 0, 0, 2]).copy(ip, 16);
+    ip.writeUInt16BE(40000 + conn, 20);
+    ip.writeUInt16BE(8080, 22);
+    ip.writeUInt32BE((1000 + Math.floor(i / 10) * payload) >>> 0, 24);
+    ip[32] = 0x50;
+    ip[33] = 0x18; // PSH ACK: mid-stream data, no handshake
+    ip.writeUInt16BE(65535, 34);
+    randomFillSync(ip, 40);
+    parts.push(pcapRecord(1_700_000_000_000_000 + i * 1000, ip, ip.length));
+  }
+  return Buffer.concat(parts);
+}
