@@ -11,7 +11,7 @@ import { openCase } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 import { api, http } from './http-helpers.js';
 
-const SAMPLES = '/work/shared/samples/captures/tcpdump';
+const SAMPLES = 'fixtures/samples/captures/tcpdump';
 const PPTP = join(SAMPLES, 'pptp.pcap');
 const MPTCP = join(SAMPLES, 'mptcp-v1.pcap');
 

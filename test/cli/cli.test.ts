@@ -53,7 +53,7 @@ describe('podcap CLI', () => {
 
   it('the AKS runbook chain: tcptracer NETNS -> lsns -> pstree shim -id -> crictl POD ID -> pod nginx', () => {
     const c = join(tmp(), 'c.db');
-    podcap('ingest', '../shared/samples/node-tools/aks-snat-runbook', '--case', c);
+    podcap('ingest', 'fixtures/samples/node-tools/aks-snat-runbook', '--case', c);
     const rows = podcap('correlate', '--case', c, '--json').lines.map((l) => JSON.parse(l) as { pod: string | null; ip: string; netns_inode: number; evidence: { source: string }[] });
     const nginx = rows.find((r) => r.pod === 'nginx');
     expect(nginx).toMatchObject({ ip: '1.2.3.4', netns_inode: 4026532785 });
@@ -62,7 +62,7 @@ describe('podcap CLI', () => {
   });
 
   it('report on the AKS runbook sample names nginx as the top fan-out source', () => {
-    const r = podcap('report', '../shared/samples/node-tools/aks-snat-runbook');
+    const r = podcap('report', 'fixtures/samples/node-tools/aks-snat-runbook');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/top fan-out: nginx 387 connections \(tcptracer\)/);
     expect(r.out).toMatch(/SNAT exhaustion suspect: nginx/);

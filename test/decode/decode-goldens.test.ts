@@ -12,7 +12,7 @@ import { sniffPcapng } from '../../core/formats/pcapng/sniff.js';
  * Decodes the real tcpdump test captures and compares every packet with tshark's view
  * (fixtures/goldens/make-goldens.sh recorded it).
  */
-const samples = '../shared/samples/captures/tcpdump';
+const samples = 'fixtures/samples/captures/tcpdump';
 const goldens = 'fixtures/goldens/tcpdump-samples';
 
 interface Row { [k: string]: string }

@@ -10,7 +10,7 @@ import { tcptracerCountFormat, tcptracerFormat } from '../../core/formats/tcptra
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Real tool outputs shared by the project (read-only). */
-export const SAMPLES = join(here, '../../../shared/samples/node-tools');
+export const SAMPLES = join(here, '../../fixtures/samples/node-tools');
 /** Our own lab captures (see fixtures/node-tools/lab/README.md). */
 export const LAB = join(here, '../../fixtures/node-tools/lab');
 

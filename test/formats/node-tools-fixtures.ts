@@ -7,7 +7,7 @@ import type { TextFormat, TextParseContext, TextParseResult } from '../../core/f
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Real tool outputs shared by the project (read-only). */
-export const SAMPLES = join(here, '../../../shared/samples/node-tools');
+export const SAMPLES = join(here, '../../fixtures/samples/node-tools');
 /** Real outputs made in network/PID namespaces (fixtures/node-tools/lab/netns-tools/README.md). */
 export const LAB = join(here, '../../fixtures/node-tools/lab/netns-tools');
 /** Hand-written content laid out by the real clients or their printing code (…/handwritten/README.md). */

@@ -79,7 +79,7 @@ describe('classic pcap reader', () => {
 });
 
 describe('classic pcap reader against pcap-parser on the real samples', () => {
-  const dir = '../shared/samples/captures/tcpdump';
+  const dir = 'fixtures/samples/captures/tcpdump';
   const files = readdirSync(dir).filter((f) => f.endsWith('.pcap'));
   it('has samples', () => expect(files.length).toBeGreaterThan(5));
   for (const name of files) {

@@ -95,10 +95,10 @@ describe('pcapng reader', () => {
   });
 
   it('reads the real icmp-length-zero.pcapng sample', () => {
-    const bytes = readFileSync('../shared/samples/captures/tcpdump/icmp-length-zero.pcapng');
+    const bytes = readFileSync('fixtures/samples/captures/tcpdump/icmp-length-zero.pcapng');
     const r = new PcapngReader('s');
     const frames = readAll(r, bytes, 100, snap) as Snap[];
-    const expected = readFileSync('../shared/samples/captures/tcpdump/icmp-length-zero.out', 'utf8').trim().split('\n').filter((l) => /^\d/.test(l));
+    const expected = readFileSync('fixtures/samples/captures/tcpdump/icmp-length-zero.out', 'utf8').trim().split('\n').filter((l) => /^\d/.test(l));
     expect(frames.length).toBe(expected.length);
     expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
   });

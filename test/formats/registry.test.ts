@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { detectTextFormat } from '../../core/formats/registry.js';
 
 /**
- * Every real sample in shared/samples/node-tools, detected by content through the same registry
+ * Every real sample in fixtures/samples/node-tools, detected by content through the same registry
  * ingest uses. Documentation pages (man pages, READMEs, *_example.txt with prose around the
  * output) are not evidence and stay 'unknown'; a new sample fails here until it is classified.
  */
-const root = '../shared/samples/node-tools';
+const root = 'fixtures/samples/node-tools';
 const EXPECTED: Record<string, string> = {
   'aks-snat-runbook/01_tcptracer_-t4v.txt': 'tcptracer',
   'aks-snat-runbook/02_tcptracer_count_by_saddr_netns.txt': 'tcptracer-count',

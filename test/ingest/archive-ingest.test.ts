@@ -12,8 +12,8 @@ import { ingestPaths } from '../../core/ingest/ingest.js';
 import { buildZip } from '../helpers/zip.js';
 import { tarBytes } from './archive-fixtures.js';
 
-const PCAP = '../shared/samples/captures/tcpdump/dns_tcp.pcap';
-const LSNS = '../shared/samples/node-tools/aks-snat-runbook/03_lsns_-t_net.txt';
+const PCAP = 'fixtures/samples/captures/tcpdump/dns_tcp.pcap';
+const LSNS = 'fixtures/samples/node-tools/aks-snat-runbook/03_lsns_-t_net.txt';
 const LAB = 'fixtures/lab/bundles';
 
 const roots: string[] = [];

@@ -14,8 +14,8 @@ import { walkInputs, type WalkResult } from '../../core/ingest/walk.js';
 import { buildZip } from '../helpers/zip.js';
 import { TAR_MTIME, tarBytes, writeGzipBomb } from './archive-fixtures.js';
 
-const PCAP = '../shared/samples/captures/tcpdump/dns_tcp.pcap';
-const LSNS = '../shared/samples/node-tools/aks-snat-runbook/03_lsns_-t_net.txt';
+const PCAP = 'fixtures/samples/captures/tcpdump/dns_tcp.pcap';
+const LSNS = 'fixtures/samples/node-tools/aks-snat-runbook/03_lsns_-t_net.txt';
 
 const roots: string[] = [];
 afterAll(() => { for (const r of roots) rmSync(r, { recursive: true, force: true }); });
