@@ -94,3 +94,13 @@ describe('readable labels and cells', () => {
     ])).toBe('tcpdump-any.pcap (eth0, cali0ba5b84d8aa) · veth-api.pcap');
   });
 });
+
+describe('flow ends', () => {
+  it('shows ICMP type and code as such, not as a port glued to the address', async () => {
+    const { flowEnd } = await import('../../renderer/views/flows/flow-columns.js');
+    const icmp = { proto: 'icmp', orig_ip: 'fe80::c37:2dff:fed8:6879', orig_port: 143, resp_ip: 'ff02::16', resp_port: 0 };
+    expect(flowEnd(icmp, 'orig')).toBe('fe80::c37:2dff:fed8:6879 (type 143)');
+    expect(flowEnd(icmp, 'resp')).toBe('ff02::16 (code 0)');
+    expect(flowEnd({ ...icmp, proto: 'tcp' }, 'orig')).toBe('[fe80::c37:2dff:fed8:6879]:143');
+  });
+});
