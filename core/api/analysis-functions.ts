@@ -1,4 +1,4 @@
-import { addressClass, parseV4Cidr, type ClusterRanges } from '../analysis/address-class.js';
+import { addressClass, parseV4Cidr, type ClusterRanges } from '../net/address-class.js';
 import type { CaseDb } from '../db/open-case.js';
 
 const registered = new WeakSet<CaseDb>();

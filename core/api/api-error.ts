@@ -1,7 +1,6 @@
 /** How a failed call is reported to the UI, over HTTP (JSON body) and IPC (envelope) alike. */
 import { PodcapError } from '../errors.js';
 import { DisplayFilterError } from './display-filter.js';
-import { NotImplementedError } from './handlers.js';
 import { ValidationError } from './validate.js';
 
 export type ApiErrorCode = 'BAD_REQUEST' | 'FILTER' | 'NOT_IMPLEMENTED' | 'NOT_FOUND' | 'FORBIDDEN' | 'CASE' | 'NO_CASE' | 'INTERNAL';
@@ -15,6 +14,12 @@ export interface ApiError {
 }
 
 export interface ApiErrorBody { error: ApiError }
+
+export class NotImplementedError extends Error {
+  constructor(channel: string) {
+    super(`${channel} is not implemented yet`);
+  }
+}
 
 /** An error a host raises on purpose, with its HTTP status. */
 export class HostError extends Error {

@@ -2,7 +2,7 @@
  * Flows into cells: the SQL that selects what fan-out and SNAT ports count, and the passes that
  * turn those rows into opener and SNAT cells. Used for an exact window and to build the rollups.
  */
-import { addressClass } from '../analysis/address-class.js';
+import { addressClass } from '../net/address-class.js';
 import { OpenerCellBuilder, minuteOf, type OpenerCell } from '../analysis/opener-cells.js';
 import { snatCells, type SnatCell, type SnatUse, type Window } from '../analysis/snat-cells.js';
 import { SNAT } from '../analysis/snat.js';

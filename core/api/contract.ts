@@ -3,12 +3,75 @@
  * Channel names are `domain.verb`. The renderer imports only types from here (and the request
  * validator, which is pure). Response row shapes are the CLI's JSON Lines shapes (DESIGN.md).
  */
+import type { RstVerdict } from '../analysis/rst-verdict.js';
 import type { DiagnosticRow } from '../db/schema.js';
-import type { FlowOut } from './flows.js';
-import type { RstOut } from './rst.js';
-import type { SourceOut } from './sources.js';
 
-export type { DiagnosticRow, FlowOut, RstOut, SourceOut };
+export type { DiagnosticRow };
+
+export interface FlowTuple {
+  proto: string;
+  orig_ip: string;
+  orig_port: number;
+  resp_ip: string;
+  resp_port: number;
+}
+
+/** `podcap flows` row (DESIGN.md CLI contract); times in epoch seconds. */
+export interface FlowOut extends FlowTuple {
+  id: number;
+  start: number;
+  end: number;
+  duration: number;
+  state: string;
+  history: string;
+  orig_pkts: number;
+  resp_pkts: number;
+  orig_bytes: number;
+  resp_bytes: number;
+  rst_by: 'orig' | 'resp' | 'both' | null;
+  source: string;
+  orig_pod: string | null;
+  resp_pod: string | null;
+  nat_peer: FlowTuple | null;
+  origin_guessed: boolean;
+}
+
+/** `podcap rst` row (DESIGN.md CLI contract). */
+export interface RstOut {
+  id: number;
+  ts: number;
+  sender_ip: string;
+  sender_port: number;
+  receiver_ip: string;
+  receiver_port: number;
+  sender_role: 'orig' | 'resp' | 'unknown';
+  ttl: number;
+  ttl_baseline: number | null;
+  ip_id: number | null;
+  idle_before_s: number | null;
+  answers_syn: boolean;
+  verdict: RstVerdict;
+  reason: string;
+  sender_pod: string | null;
+  sender_node: string | null;
+  receiver_pod: string | null;
+  seen_at: { source: string; interface: string | null }[];
+  flow: FlowTuple & { state: string; id: number };
+}
+
+/** `podcap sources` row (DESIGN.md CLI contract). */
+export interface SourceOut {
+  id: number;
+  path: string;
+  kind: string;
+  node: string | null;
+  sha256: string;
+  bytes: number;
+  first_ts: number | null;
+  last_ts: number | null;
+  records: number;
+  diagnostics: number;
+}
 
 /** A time window in epoch microseconds (the shared time brush). */
 export interface TimeWindow {

@@ -11,7 +11,7 @@
  * matches when either does, and `a != v` is `!(a == v)` (Wireshark 3.6+). `&&` binds tighter
  * than `||`. A bare field tests presence (`tcp`, `tcp.flags.reset`).
  */
-import { ipText, ipv4TextPrefix, parseCidr } from './ip-cidr.js';
+import { ipText, ipv4TextPrefix, parseCidr } from '../net/ip-cidr.js';
 
 export class DisplayFilterError extends Error {
   /** 1-based column of the offending token, and its length, for the UI to underline. */

@@ -1,5 +1,6 @@
 import type { CaseDb } from '../db/open-case.js';
 import type { FlowRow } from '../db/schema.js';
+import type { FlowOut } from './contract.js';
 import { usToSeconds } from './time.js';
 
 export interface FlowQuery {
@@ -15,34 +16,6 @@ export interface FlowQuery {
   toUs?: number;
   limit?: number;
   offset?: number;
-}
-
-export interface FlowTuple {
-  proto: string;
-  orig_ip: string;
-  orig_port: number;
-  resp_ip: string;
-  resp_port: number;
-}
-
-/** `podcap flows` row (DESIGN.md CLI contract); times in epoch seconds. */
-export interface FlowOut extends FlowTuple {
-  id: number;
-  start: number;
-  end: number;
-  duration: number;
-  state: string;
-  history: string;
-  orig_pkts: number;
-  resp_pkts: number;
-  orig_bytes: number;
-  resp_bytes: number;
-  rst_by: 'orig' | 'resp' | 'both' | null;
-  source: string;
-  orig_pod: string | null;
-  resp_pod: string | null;
-  nat_peer: FlowTuple | null;
-  origin_guessed: boolean;
 }
 
 export type FlowJoined = FlowRow & { source_path: string; p_proto: string | null; p_orig_ip: string | null; p_orig_port: number | null; p_resp_ip: string | null; p_resp_port: number | null };

@@ -18,13 +18,6 @@ import { listDiagnostics, listSources } from './sources.js';
 export type QueryChannel = Exclude<ApiChannel, 'ingest.start' | 'ingest.status' | 'ingest.cancel'>;
 export type QueryHandlers = { [C in QueryChannel]: (req: ApiRequest<C>) => ApiResponse<C> | Promise<ApiResponse<C>> };
 
-export class NotImplementedError extends Error {
-  constructor(channel: string) {
-    super(`${channel} is not implemented yet`);
-  }
-}
-
-
 export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers {
   return {
     'case.info': (): CaseInfo => {

@@ -1,8 +1,8 @@
 import type { RstVerdict } from '../analysis/rst-verdict.js';
 import type { CaseDb } from '../db/open-case.js';
 import type { RstEventRow } from '../db/schema.js';
-import { nodeOfSql, podAtSql } from './correlate.js';
-import type { FlowTuple } from './flows.js';
+import { nodeOfSql, podAtSql } from '../db/identity-sql.js';
+import type { FlowTuple, RstOut } from './contract.js';
 
 export interface RstQuery {
   senderIp?: string;
@@ -10,29 +10,6 @@ export interface RstQuery {
   fromUs?: number;
   toUs?: number;
   limit?: number;
-}
-
-/** `podcap rst` row (DESIGN.md CLI contract). */
-export interface RstOut {
-  id: number;
-  ts: number;
-  sender_ip: string;
-  sender_port: number;
-  receiver_ip: string;
-  receiver_port: number;
-  sender_role: 'orig' | 'resp' | 'unknown';
-  ttl: number;
-  ttl_baseline: number | null;
-  ip_id: number | null;
-  idle_before_s: number | null;
-  answers_syn: boolean;
-  verdict: RstVerdict;
-  reason: string;
-  sender_pod: string | null;
-  sender_node: string | null;
-  receiver_pod: string | null;
-  seen_at: { source: string; interface: string | null }[];
-  flow: FlowTuple & { state: string; id: number };
 }
 
 type Joined = RstEventRow & FlowTuple & { state: string; sightings: string | null; sender_pod: string | null; sender_node: string | null; receiver_pod: string | null };

@@ -1,5 +1,5 @@
 import type { CaseDb } from '../db/open-case.js';
-import { cidrContains, parseCidr, parseIp, type Cidr } from './ip-cidr.js';
+import { cidrContains, parseCidr, parseIp, type Cidr } from '../net/ip-cidr.js';
 
 const registered = new WeakSet<CaseDb>();
 

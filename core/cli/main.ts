@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { iterateFlows, type FlowOut } from '../api/flows.js';
-import { iterateRst, type RstOut } from '../api/rst.js';
+import type { FlowOut, RstOut, SourceOut } from '../api/contract.js';
+import { iterateFlows } from '../api/flows.js';
+import { iterateRst } from '../api/rst.js';
 import { listCorrelations } from '../api/correlate.js';
 import { listFanout } from '../api/fanout.js';
 import { listPorts } from '../api/ports.js';
@@ -13,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { exportFlowPcap } from '../api/flow-pcap.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listDiagnostics, listSources, type SourceOut } from '../api/sources.js';
+import { listDiagnostics, listSources } from '../api/sources.js';
 import { cmdServe, SERVE_USAGE } from '../api/serve-command.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
 import { ingestAndAnswer } from '../api/materialize.js';

@@ -1,5 +1,6 @@
 import { rstVerdict } from '../analysis/rst-verdict.js';
 import { CaseWriter } from './case-writer.js';
+import { podAtSql } from './identity-sql.js';
 import { rebuildIdentities } from './identity-store.js';
 import type { CaseDb } from './open-case.js';
 
@@ -29,12 +30,9 @@ export function afterIngest(db: CaseDb, newSourceIds: number[]): void {
  * that held it then). Only flows touching a pod address are visited.
  */
 export function assignFlowPods(db: CaseDb): void {
-  const podAt = (ip: string, ts: string) => `(SELECT CASE WHEN i.namespace IS NOT NULL THEN i.namespace || '/' || i.pod ELSE i.pod END FROM identities i
-    WHERE i.ip = ${ip} AND i.kind = 'pod' AND (i.first_us IS NULL OR i.first_us <= ${ts}) AND (i.last_us IS NULL OR ${ts} < i.last_us)
-    ORDER BY i.first_us DESC LIMIT 1)`;
   db.exec('UPDATE flows SET orig_pod = NULL, resp_pod = NULL WHERE orig_pod IS NOT NULL OR resp_pod IS NOT NULL');
-  db.exec(`UPDATE flows SET orig_pod = ${podAt('flows.orig_ip', 'flows.start_us')} WHERE orig_ip IN (SELECT ip FROM identities WHERE kind = 'pod')`);
-  db.exec(`UPDATE flows SET resp_pod = ${podAt('flows.resp_ip', 'flows.start_us')} WHERE resp_ip IN (SELECT ip FROM identities WHERE kind = 'pod')`);
+  db.exec(`UPDATE flows SET orig_pod = ${podAtSql('flows.orig_ip', 'flows.start_us')} WHERE orig_ip IN (SELECT ip FROM identities WHERE kind = 'pod')`);
+  db.exec(`UPDATE flows SET resp_pod = ${podAtSql('flows.resp_ip', 'flows.start_us')} WHERE resp_ip IN (SELECT ip FROM identities WHERE kind = 'pod')`);
 }
 
 /**

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportFlowPcap } from '../../core/api/flow-pcap.js';
-import { iterateFlows, type FlowOut } from '../../core/api/flows.js';
+import type { FlowOut } from '../../core/api/contract.js';
+import { iterateFlows } from '../../core/api/flows.js';
 import { openCase } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 

@@ -5,7 +5,7 @@ import { menuTemplate, MENU_VIEWS, type MenuActions } from '../../electron/main/
 import { guardContents, guardSession, isAppUrl, type GuardableContents } from '../../electron/main/navigation.js';
 import { secureWebPreferences } from '../../electron/main/web-preferences.js';
 import { API_CHANNELS } from '../../core/api/contract.js';
-import { NotImplementedError } from '../../core/api/handlers.js';
+import { NotImplementedError } from '../../core/api/api-error.js';
 
 const APP = 'file:///opt/podcap/resources/app.asar/out/renderer/index.html';
 

@@ -1,7 +1,7 @@
 /**
  * IP address and CIDR parsing for the display filter and the `ip_in_cidr` SQL function. Pure
  * (no Node imports): the renderer uses it to check a filter as it is typed. Addresses come out in
- * the text form the case stores (dotted quad; RFC 5952 for IPv6, as core/decode/ip-text.ts prints).
+ * the text form the case stores (dotted quad; RFC 5952 for IPv6, as core/net/ip-text.ts prints).
  */
 
 export interface Cidr {

@@ -1,4 +1,4 @@
-import { parseIpv4 } from '../decode/ip-text.js';
+import { parseIpv4 } from './ip-text.js';
 
 /**
  * Address classes as the SNAT runbook needs them: only traffic to public addresses uses the
