@@ -10,7 +10,7 @@ import { listFindings } from './findings.js';
 import { listPorts, portHeatmap } from './ports.js';
 import { rstSummary } from './rst-summary.js';
 import { listFlowPage } from './flow-page.js';
-import { exportFlowPcap } from './flow-pcap.js';
+import { exportFlowPcap } from '../export/flow-pcap.js';
 import { iterateRst } from './rst.js';
 import { listDiagnostics, listSources } from './sources.js';
 

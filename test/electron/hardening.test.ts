@@ -113,7 +113,7 @@ describe('IPC validation wrapper', () => {
   });
 
   it('reports filter errors with their column', async () => {
-    const { DisplayFilterError } = await import('../../core/api/display-filter.js');
+    const { DisplayFilterError } = await import('../../core/filter/display-filter.js');
     const r = await handleIpcCall(() => APP, () => { throw new DisplayFilterError('bad', 7, 3); }, 'flows.list', top, { filter: 'x' });
     expect(!r.ok && r.error).toEqual({ code: 'FILTER', message: 'bad', column: 7, length: 3 });
   });

@@ -21,7 +21,7 @@ function imports(file: string): { typeOnly: boolean; what: string; from: string 
 }
 
 // Pure, browser-safe modules of core/api the renderer may run (no Node imports inside them).
-const RUNTIME_OK = new Set(['core/api/contract', 'core/api/display-filter', 'core/net/ip-cidr', 'core/api/validate']);
+const RUNTIME_OK = new Set(['core/api/contract', 'core/filter/display-filter', 'core/net/ip-cidr', 'core/api/validate']);
 // ...and what those pull in (contract.ts holds only types, the channel list and the view list).
 const PURE = new Set([...RUNTIME_OK, 'core/api/contract']);
 

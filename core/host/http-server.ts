@@ -11,14 +11,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import { openCase, type CaseDb } from '../db/open-case.js';
-import type { ApiChannel } from './contract.js';
+import type { ApiChannel } from '../api/contract.js';
 import { SECURITY_HEADERS } from './csp.js';
-import { HostError, toApiError, type ApiErrorBody } from './api-error.js';
-import { createQueryHandlers, type QueryChannel, type QueryHandlers } from './handlers.js';
+import { HostError, toApiError, type ApiErrorBody } from '../api/api-error.js';
+import { createQueryHandlers, type QueryChannel, type QueryHandlers } from '../api/handlers.js';
 import { JobManager, type JobRunner, inProcessRunner } from './ingest-jobs.js';
-import { ensureAnswers } from './materialize.js';
+import { ensureAnswers } from '../api/materialize.js';
 import { batchDir, isInsideUploads, receiveUpload, UploadError } from './uploads.js';
-import { validateRequest } from './validate.js';
+import { validateRequest } from '../api/validate.js';
 
 export interface ServeOptions {
   casePath: string;

@@ -7,14 +7,14 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startServer } from './http-server.js';
-import { runIngestWorkerIfAsked, workerThreadRunner } from './ingest-jobs.js';
+import { startServer } from '../../host/http-server.js';
+import { runIngestWorkerIfAsked, workerThreadRunner } from '../../host/ingest-jobs.js';
 
 export const SERVE_USAGE = '  serve --case FILE            the UI in a browser on 127.0.0.1 (--port N, --open); prints its URL';
 
 /** The built renderer, beside the bundled CLI (dist/cli.js → out/renderer). */
 function defaultUiDir(): string | null {
-  for (const rel of ['../out/renderer', '../../out/renderer']) {
+  for (const rel of ['../out/renderer', '../../../out/renderer']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(`${dir}/index.html`)) return dir;
   }

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { IngestJob } from './contract.js';
+import type { IngestJob } from '../api/contract.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
 import type { IngestResult } from '../ingest/ingest.js';
-import { ingestAndAnswer } from './materialize.js';
+import { ingestAndAnswer } from '../api/materialize.js';
 import { uploadShownName } from './uploads.js';
 import type { IngestProgress } from '../ingest/progress.js';
 

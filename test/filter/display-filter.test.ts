@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkDisplayFilter, compileDisplayFilter, DisplayFilterError, flowDisplayFilter } from '../../core/api/display-filter.js';
+import { checkDisplayFilter, compileDisplayFilter, DisplayFilterError, flowDisplayFilter } from '../../core/filter/display-filter.js';
 import { cidrContains, ipText, parseCidr, parseIp } from '../../core/net/ip-cidr.js';
 import { listFlowPage } from '../../core/api/flow-page.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';

@@ -6,6 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { CaseDb } from '../db/open-case.js';
+import { PodcapError } from '../errors.js';
 import { DecodeStatus, decodeFrame } from '../decode/decode.js';
 import { L4, newPacket, type Packet } from '../decode/packet.js';
 import type { CaptureReader } from '../formats/capture-reader.js';
@@ -14,7 +15,6 @@ import { pcapFileHeader, pcapRecord } from '../formats/pcap/writer.js';
 import { PcapngReader } from '../formats/pcapng/reader.js';
 import { pcapngInterface, pcapngPacket, pcapngSectionHeader } from '../formats/pcapng/writer.js';
 import { contentChunks } from '../ingest/chunks.js';
-import { HostError } from './api-error.js';
 
 export interface FlowPcap {
   /** Suggested file name (safe on every OS). */
@@ -53,7 +53,7 @@ const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-');
 
 export async function exportFlowPcap(db: CaseDb, flowId: number, signal?: AbortSignal): Promise<FlowPcap> {
   const flow = db.prepare('SELECT proto, orig_ip, orig_port, resp_ip, resp_port, start_us, end_us FROM flows WHERE id = ?').get(flowId) as FlowKey | undefined;
-  if (!flow) throw new HostError(404, 'NOT_FOUND', `no flow ${flowId} in this case`);
+  if (!flow) throw new PodcapError('NOT_FOUND', `no flow ${flowId} in this case`);
   const sources = db.prepare(`SELECT id, path, kind, detail FROM sources WHERE id IN
       (SELECT source_id FROM flows WHERE id = ? UNION SELECT source_id FROM flow_sightings WHERE flow_id = ?) ORDER BY id`).all(flowId, flowId) as SourceRef[];
 
@@ -67,7 +67,7 @@ export async function exportFlowPcap(db: CaseDb, flowId: number, signal?: AbortS
     try {
       await stat(file);
     } catch {
-      throw new HostError(404, 'NOT_FOUND', `the capture ${src.path} is no longer at ${file}: keep the case's .work folder and the original files to export packets`);
+      throw new PodcapError('NOT_FOUND', `the capture ${src.path} is no longer at ${file}: keep the case's .work folder and the original files to export packets`);
     }
     const reader: CaptureReader = src.kind === 'pcapng' ? new PcapngReader(src.path) : new PcapReader(src.path);
     const pointOf = new Map<number, number>();
@@ -84,7 +84,7 @@ export async function exportFlowPcap(db: CaseDb, flowId: number, signal?: AbortS
           pointOf.set(fr.iface, point);
         }
         total += fr.capLen;
-        if (total > FLOW_PCAP_MAX_BYTES) throw new HostError(413, 'BAD_REQUEST', `flow ${flowId} has more than ${FLOW_PCAP_MAX_BYTES >> 20} MiB of packets: export it with tshark or editcap instead`);
+        if (total > FLOW_PCAP_MAX_BYTES) throw new PodcapError('TOO_LARGE', `flow ${flowId} has more than ${FLOW_PCAP_MAX_BYTES >> 20} MiB of packets: export it with tshark or editcap instead`);
         hits.push({ tsUs: fr.tsUs, seq: hits.length, point, data: fr.buf.slice(fr.dataOffset, fr.dataOffset + fr.capLen), origLen: fr.origLen });
       }
     };
