@@ -3,10 +3,18 @@
  * Channel names are `domain.verb`. The renderer imports only types from here (and the request
  * validator, which is pure). Response row shapes are the CLI's JSON Lines shapes (DESIGN.md).
  */
-import type { RstVerdict } from '../analysis/rst-verdict.js';
+import type { CompareRow } from '../analysis/compare/compare.js';
+import type { ConntrackTimeline } from '../analysis/conntrack/timeline.js';
+import type { FanoutOut } from '../analysis/fanout/fanout.js';
+import type { FindingOut } from '../analysis/findings/findings.js';
+import type { TimeWindow } from '../analysis/rollups/window-plan.js';
+import type { CountBy, RstSummary } from '../analysis/rst/summary.js';
+import type { RstVerdict } from '../analysis/rst/verdict.js';
+import type { PortHeatmap, PortsOut } from '../analysis/snat/ports.js';
 import type { DiagnosticRow } from '../db/schema.js';
 
-export type { DiagnosticRow };
+// Each analysis owns its answer type; the contract hands them on so every host and the UI import one place.
+export type { CompareRow, ConntrackTimeline, CountBy, DiagnosticRow, FanoutOut, FindingOut, PortHeatmap, PortsOut, RstSummary, TimeWindow };
 
 export interface FlowTuple {
   proto: string;
@@ -73,12 +81,6 @@ export interface SourceOut {
   diagnostics: number;
 }
 
-/** A time window in epoch microseconds (the shared time brush). */
-export interface TimeWindow {
-  fromUs?: number;
-  toUs?: number;
-}
-
 export interface CaseInfo {
   path: string;
   sources: number;
@@ -113,76 +115,6 @@ export interface RstListRequest extends TimeWindow {
   limit?: number;
 }
 
-export interface CountBy {
-  key: string;
-  count: number;
-  endpoint: number;
-  middlebox: number;
-  unknown: number;
-}
-
-export interface RstSummary {
-  total: number;
-  bySender: CountBy[];
-  byReceiver: CountBy[];
-  byPort: CountBy[];
-  /** Per-bucket counts over time; bucket length in seconds. */
-  bucketSeconds: number;
-  overTime: { ts: number; endpoint: number; middlebox: number; unknown: number }[];
-}
-
-/** `podcap fanout` row. */
-export interface FanoutOut {
-  who: string;
-  namespace: string | null;
-  netns: string | null;
-  node: string | null;
-  connections: number;
-  destinations: number;
-  public_destinations: number;
-  peak_per_minute: number;
-  median_lifetime_s: number | null;
-  one_request_share: number | null;
-  evidence: string;
-  /** Top destinations for the pod → destination graph. */
-  top_destinations: { ip: string; port: number; connections: number; public: boolean }[];
-}
-
-/** `podcap ports` row. */
-export interface PortsOut {
-  snat_ip: string;
-  dst_ip: string;
-  dst_port: number;
-  distinct_src_ports: number;
-  peak_concurrent: number;
-  first_ts: number | null;
-  last_ts: number | null;
-  allocation: number;
-  utilization: number;
-  reused_ports: number;
-  min_reuse_gap_s: number | null;
-  time_wait_held: number;
-  /** Attempts answered by a stale ACK then reset: a port reused while the peer still held its old connection. */
-  stale_ack_resets: number;
-  pods: { pod: string; ports: number }[];
-}
-
-/** Source-port × time cells for the port-usage heatmap of one destination. */
-export interface PortHeatmap {
-  dst_ip: string;
-  dst_port: number;
-  bucketSeconds: number;
-  portBucket: number;
-  cells: { ts: number; port: number; count: number }[];
-}
-
-export interface ConntrackTimeline {
-  max: number | null;
-  points: { ts: number; count: number; source: string }[];
-  tableFull: { ts: number; count: number; node: string | null }[];
-  stats: { node: string | null; cpu: number | null; drop: number; insert_failed: number; early_drop: number }[];
-}
-
 /** `podcap correlate` row. */
 export interface CorrelateOut {
   ip: string;
@@ -198,30 +130,10 @@ export interface CorrelateOut {
   evidence: { link: string; source: string; line: number | null }[];
 }
 
-/** `podcap findings` row. */
-export interface FindingOut {
-  id: string;
-  rule: string;
-  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
-  title: string;
-  detail: string;
-  evidence: { source: string; lines?: number[]; packets?: number; flows?: number[] }[];
-  next_step: string;
-}
-
 export interface CompareRequest {
   /** Path of the other case (B); omitted with `windows` to compare two windows of this case. */
   against?: string;
   windows?: { a: TimeWindow; b: TimeWindow };
-}
-
-export interface CompareRow {
-  section: 'connection_rate' | 'rst_rate' | 'destinations' | 'snat_ports' | 'findings';
-  key: string;
-  a: number | string | null;
-  b: number | string | null;
-  delta: number | null;
-  change: 'new' | 'gone' | 'up' | 'down' | 'same';
 }
 
 export interface IngestStartRequest {

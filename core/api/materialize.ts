@@ -3,13 +3,13 @@ import { FLOWS } from '../db/schema.js';
 import { indexPhaseSql } from '../db/table-spec.js';
 import { THRESHOLDS } from '../analysis/thresholds.js';
 import { ingestPaths, type IngestOptions, type IngestResult } from '../ingest/ingest.js';
-import { MATERIALIZED_ROWS, writeAnswers } from './answers.js';
-import { storeRollups } from './rollups.js';
-import { hasCurrentRollups } from './window-plan.js';
-import { computeFanout } from './fanout.js';
-import { computeFindings } from './findings.js';
-import { computePorts } from './ports.js';
-import { computeRstSummary } from './rst-summary.js';
+import { MATERIALIZED_ROWS, writeAnswers } from '../analysis/rollups/answers.js';
+import { storeRollups } from '../analysis/rollups/rollups.js';
+import { hasCurrentRollups } from '../analysis/rollups/window-plan.js';
+import { computeFanout } from '../analysis/fanout/fanout.js';
+import { computeFindings } from '../analysis/findings/findings.js';
+import { computePorts } from '../analysis/snat/ports.js';
+import { computeRstSummary } from '../analysis/rst/summary.js';
 
 /**
  * Computes the whole-case answers from the flows and stores them (see answers.ts). Nothing here

@@ -1,7 +1,8 @@
-import type { RstVerdict } from '../analysis/rst-verdict.js';
+import type { RstVerdict } from '../analysis/rst/verdict.js';
 import type { CaseDb } from '../db/open-case.js';
 import type { RstEventRow } from '../db/schema.js';
 import { nodeOfSql, podAtSql } from '../db/identity-sql.js';
+import { rstWhere } from '../analysis/rst/summary.js';
 import type { FlowTuple, RstOut } from './contract.js';
 
 export interface RstQuery {
@@ -13,16 +14,6 @@ export interface RstQuery {
 }
 
 type Joined = RstEventRow & FlowTuple & { state: string; sightings: string | null; sender_pod: string | null; sender_node: string | null; receiver_pod: string | null };
-
-export function rstWhere(q: { senderIp?: string; verdict?: string; fromUs?: number; toUs?: number }): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (q.senderIp !== undefined) { where.push('r.sender_ip = ?'); params.push(q.senderIp); }
-  if (q.verdict !== undefined) { where.push('r.verdict = ?'); params.push(q.verdict); }
-  if (q.fromUs !== undefined) { where.push('r.ts_us >= ?'); params.push(q.fromUs); }
-  if (q.toUs !== undefined) { where.push('r.ts_us <= ?'); params.push(q.toUs); }
-  return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', params };
-}
 
 /** The interface a sighting was made on: pcapng if_name, else the SLL2 ifindex resolved through the node's `ip link`. */
 const INTERFACE_NAME_SQL = `coalesce(

@@ -1,4 +1,4 @@
-import { rstVerdict } from '../analysis/rst-verdict.js';
+import { rstVerdict } from '../analysis/rst/verdict.js';
 import { CaseWriter } from './case-writer.js';
 import { podAtSql } from './identity-sql.js';
 import { rebuildIdentities } from './identity-store.js';

@@ -1,11 +1,28 @@
-import { prepared } from '../db/statements.js';
-import type { CaseDb } from '../db/open-case.js';
-import { registerAnalysisFunctions } from './analysis-functions.js';
-import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
-import { openerCells, type OpenerCells } from './cells.js';
-import { answeredWindow, planWindow, windowSql } from './window-plan.js';
-import { rankOpeners, summarizeOpener } from '../analysis/opener-cells.js';
-import type { FanoutOut, TimeWindow } from './contract.js';
+import { prepared } from '../../db/statements.js';
+import type { CaseDb } from '../../db/open-case.js';
+import { registerAnalysisFunctions } from '../sql-functions.js';
+import { MATERIALIZED_ROWS, readAnswer } from '../rollups/answers.js';
+import { openerCells, type OpenerCells } from '../rollups/cells.js';
+import { answeredWindow, planWindow, windowSql } from '../rollups/window-plan.js';
+import { rankOpeners, summarizeOpener } from '../cells/opener-cells.js';
+import type { TimeWindow } from '../rollups/window-plan.js';
+
+/** `podcap fanout` row. */
+export interface FanoutOut {
+  who: string;
+  namespace: string | null;
+  netns: string | null;
+  node: string | null;
+  connections: number;
+  destinations: number;
+  public_destinations: number;
+  peak_per_minute: number;
+  median_lifetime_s: number | null;
+  one_request_share: number | null;
+  evidence: string;
+  /** Top destinations for the pod → destination graph. */
+  top_destinations: { ip: string; port: number; connections: number; public: boolean }[];
+}
 
 
 interface Agg {
@@ -22,7 +39,7 @@ interface Agg {
 export function listFanout(db: CaseDb, req: TimeWindow & { limit?: number } = {}): FanoutOut[] {
   const limit = req.limit ?? 50;
   const whole = req.fromUs === undefined && req.toUs === undefined;
-  const stored = whole && limit <= MATERIALIZED_ROWS ? readAnswer(db, 'fanout') : null;
+  const stored = whole && limit <= MATERIALIZED_ROWS ? readAnswer<FanoutOut[]>(db, 'fanout') : null;
   return stored ? stored.slice(0, limit) : computeFanout(db, req);
 }
 

@@ -6,13 +6,13 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readAnswer } from '../../core/api/answers.js';
-import { computeFanout, listFanout } from '../../core/api/fanout.js';
-import { computeFindings, listFindings } from '../../core/api/findings.js';
+import { readAnswer } from '../../core/analysis/rollups/answers.js';
+import { computeFanout, listFanout } from '../../core/analysis/fanout/fanout.js';
+import { computeFindings, listFindings } from '../../core/analysis/findings/findings.js';
 import { ensureAnswers, ingestAndAnswer } from '../../core/api/materialize.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
-import { computePorts, listPorts } from '../../core/api/ports.js';
-import { computeRstSummary, rstSummary } from '../../core/api/rst-summary.js';
+import { computePorts, listPorts } from '../../core/analysis/snat/ports.js';
+import { computeRstSummary, rstSummary } from '../../core/analysis/rst/summary.js';
 import { openCase } from '../../core/db/open-case.js';
 
 const BUNDLES = readdirSync('fixtures/lab/bundles').filter((f) => f.endsWith('.tar.gz'));

@@ -1,13 +1,26 @@
-import { prepared } from '../db/statements.js';
-import { staleAckResetSql } from '../analysis/stale-ack.js';
-import { THRESHOLDS, type Thresholds } from '../analysis/thresholds.js';
-import type { CaseDb } from '../db/open-case.js';
-import { conntrackTimeline } from './conntrack.js';
-import type { FanoutOut, FindingOut, PortsOut, TimeWindow } from './contract.js';
-import { readAnswer } from './answers.js';
-import { answeredWindow, planWindow, windowSql } from './window-plan.js';
-import { listFanout } from './fanout.js';
-import { listPorts } from './ports.js';
+import { prepared } from '../../db/statements.js';
+import { staleAckResetSql } from '../stale-ack.js';
+import { THRESHOLDS, type Thresholds } from '../thresholds.js';
+import type { CaseDb } from '../../db/open-case.js';
+import { conntrackTimeline } from '../conntrack/timeline.js';
+import type { FanoutOut } from '../fanout/fanout.js';
+import type { TimeWindow } from '../rollups/window-plan.js';
+import type { PortsOut } from '../snat/ports.js';
+import { readAnswer } from '../rollups/answers.js';
+import { answeredWindow, planWindow, windowSql } from '../rollups/window-plan.js';
+import { listFanout } from '../fanout/fanout.js';
+import { listPorts } from '../snat/ports.js';
+
+/** `podcap findings` row. */
+export interface FindingOut {
+  id: string;
+  rule: string;
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  title: string;
+  detail: string;
+  evidence: { source: string; lines?: number[]; packets?: number; flows?: number[] }[];
+  next_step: string;
+}
 
 /** Analyses several rules share, computed once per listFindings call. */
 interface Shared { fanout(): FanoutOut[]; ports(): PortsOut[] }
@@ -194,7 +207,7 @@ const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as c
 
 export function listFindings(db: CaseDb, w: TimeWindow = {}, t: Thresholds = THRESHOLDS): FindingOut[] {
   const whole = w.fromUs === undefined && w.toUs === undefined;
-  const stored = whole && t === THRESHOLDS ? readAnswer(db, 'findings') : null;
+  const stored = whole && t === THRESHOLDS ? readAnswer<FindingOut[]>(db, 'findings') : null;
   return stored ?? computeFindings(db, w, t);
 }
 

@@ -1,7 +1,24 @@
-import type { CaseDb } from '../db/open-case.js';
-import type { CountBy, RstSummary, TimeWindow } from './contract.js';
-import { readAnswer } from './answers.js';
-import { rstWhere } from './rst.js';
+import type { CaseDb } from '../../db/open-case.js';
+import type { TimeWindow } from '../rollups/window-plan.js';
+import { readAnswer } from '../rollups/answers.js';
+
+export interface CountBy {
+  key: string;
+  count: number;
+  endpoint: number;
+  middlebox: number;
+  unknown: number;
+}
+
+export interface RstSummary {
+  total: number;
+  bySender: CountBy[];
+  byReceiver: CountBy[];
+  byPort: CountBy[];
+  /** Per-bucket counts over time; bucket length in seconds. */
+  bucketSeconds: number;
+  overTime: { ts: number; endpoint: number; middlebox: number; unknown: number }[];
+}
 
 /**
  * RST counts by sender, receiver, destination port and time, split by verdict, all in SQL over
@@ -11,7 +28,7 @@ import { rstWhere } from './rst.js';
 export function rstSummary(db: CaseDb, req: TimeWindow & { bucketSeconds?: number } = {}): RstSummary {
   // The RST view opens on the whole case: that one is stored by the index phase.
   const usual = req.fromUs === undefined && req.toUs === undefined && req.bucketSeconds === undefined;
-  return (usual ? readAnswer(db, 'rst-summary') : null) ?? computeRstSummary(db, req);
+  return (usual ? readAnswer<RstSummary>(db, 'rst-summary') : null) ?? computeRstSummary(db, req);
 }
 
 /** The summary computed from rst_events (what rstSummary reads back when it was stored). */
@@ -34,4 +51,15 @@ export function computeRstSummary(db: CaseDb, req: TimeWindow & { bucketSeconds?
     bucketSeconds,
     overTime: overTime.map((o) => ({ ts: o.t / 1e6, endpoint: o.endpoint, middlebox: o.middlebox, unknown: o.unknown })),
   };
+}
+
+/** The WHERE clause shared by the RST listing and this summary: one filter, one meaning. */
+export function rstWhere(q: { senderIp?: string; verdict?: string; fromUs?: number; toUs?: number }): { sql: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.senderIp !== undefined) { where.push('r.sender_ip = ?'); params.push(q.senderIp); }
+  if (q.verdict !== undefined) { where.push('r.verdict = ?'); params.push(q.verdict); }
+  if (q.fromUs !== undefined) { where.push('r.ts_us >= ?'); params.push(q.fromUs); }
+  if (q.toUs !== undefined) { where.push('r.ts_us <= ?'); params.push(q.toUs); }
+  return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', params };
 }

@@ -1,13 +1,41 @@
-import { prepared } from '../db/statements.js';
-import { SNAT } from '../analysis/snat.js';
-import { distinctPorts, summarizeSnat } from '../analysis/snat-cells.js';
-import { snatCellSet, type SnatCellSet } from './cells.js';
-import { SNAT_FLOWS, type SnatGroupCells } from './cell-sources.js';
-import { planWindow, type WindowPlan } from './window-plan.js';
-import type { CaseDb } from '../db/open-case.js';
-import { registerAnalysisFunctions } from './analysis-functions.js';
-import { MATERIALIZED_ROWS, readAnswer } from './answers.js';
-import type { PortHeatmap, PortsOut, TimeWindow } from './contract.js';
+import { prepared } from '../../db/statements.js';
+import { SNAT } from '../cells/snat.js';
+import { distinctPorts, summarizeSnat } from '../cells/snat-cells.js';
+import { snatCellSet, type SnatCellSet } from '../rollups/cells.js';
+import { SNAT_FLOWS, type SnatGroupCells } from '../rollups/cell-sources.js';
+import { planWindow, type WindowPlan } from '../rollups/window-plan.js';
+import type { CaseDb } from '../../db/open-case.js';
+import { registerAnalysisFunctions } from '../sql-functions.js';
+import { MATERIALIZED_ROWS, readAnswer } from '../rollups/answers.js';
+import type { TimeWindow } from '../rollups/window-plan.js';
+
+/** `podcap ports` row. */
+export interface PortsOut {
+  snat_ip: string;
+  dst_ip: string;
+  dst_port: number;
+  distinct_src_ports: number;
+  peak_concurrent: number;
+  first_ts: number | null;
+  last_ts: number | null;
+  allocation: number;
+  utilization: number;
+  reused_ports: number;
+  min_reuse_gap_s: number | null;
+  time_wait_held: number;
+  /** Attempts answered by a stale ACK then reset: a port reused while the peer still held its old connection. */
+  stale_ack_resets: number;
+  pods: { pod: string; ports: number }[];
+}
+
+/** Source-port × time cells for the port-usage heatmap of one destination. */
+export interface PortHeatmap {
+  dst_ip: string;
+  dst_port: number;
+  bucketSeconds: number;
+  portBucket: number;
+  cells: { ts: number; port: number; count: number }[];
+}
 
 /** SNAT flows (cells.ts) to public destinations, for the per-destination heatmap. */
 const PUBLIC_SNAT_FLOWS = `${SNAT_FLOWS} AND ip_public(f.resp_ip)`;
@@ -23,7 +51,7 @@ export function listPorts(db: CaseDb, req: TimeWindow & { allocation?: number; l
   const limit = req.limit ?? 100;
   const whole = req.fromUs === undefined && req.toUs === undefined;
   const usual = req.allocation === undefined || req.allocation === SNAT.defaultAllocation;
-  const stored = whole && usual && limit <= MATERIALIZED_ROWS ? readAnswer(db, 'ports') : null;
+  const stored = whole && usual && limit <= MATERIALIZED_ROWS ? readAnswer<PortsOut[]>(db, 'ports') : null;
   return stored ? stored.slice(0, limit) : computePorts(db, req);
 }
 

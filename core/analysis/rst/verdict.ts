@@ -1,4 +1,4 @@
-import { THRESHOLDS, type Thresholds } from './thresholds.js';
+import { THRESHOLDS, type Thresholds } from '../thresholds.js';
 
 export type RstVerdict = 'endpoint' | 'middlebox-suspect' | 'unknown';
 

@@ -2,14 +2,14 @@
  * Flows into cells: the SQL that selects what fan-out and SNAT ports count, and the passes that
  * turn those rows into opener and SNAT cells. Used for an exact window and to build the rollups.
  */
-import { addressClass } from '../net/address-class.js';
-import { OpenerCellBuilder, minuteOf, type OpenerCell } from '../analysis/opener-cells.js';
-import { snatCells, type SnatCell, type SnatUse, type Window } from '../analysis/snat-cells.js';
-import { SNAT } from '../analysis/snat.js';
-import { isStaleAckReset } from '../analysis/stale-ack.js';
-import type { CaseDb } from '../db/open-case.js';
-import { prepared } from '../db/statements.js';
-import { clusterRanges } from './analysis-functions.js';
+import { addressClass } from '../../net/address-class.js';
+import { OpenerCellBuilder, minuteOf, type OpenerCell } from '../cells/opener-cells.js';
+import { snatCells, type SnatCell, type SnatUse, type Window } from '../cells/snat-cells.js';
+import { SNAT } from '../cells/snat.js';
+import { isStaleAckReset } from '../stale-ack.js';
+import type { CaseDb } from '../../db/open-case.js';
+import { prepared } from '../../db/statements.js';
+import { clusterRanges } from '../sql-functions.js';
 import { bound } from './window-plan.js';
 
 /** Pre-NAT TCP connections whose originator is known: what fan-out counts. */

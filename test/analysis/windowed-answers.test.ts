@@ -2,12 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openerCells, rstCounts } from '../../core/api/cells.js';
-import { planWindow, windowStepUs } from '../../core/api/window-plan.js';
-import { compareSides } from '../../core/api/compare.js';
-import { computeFanout } from '../../core/api/fanout.js';
-import { computeFindings } from '../../core/api/findings.js';
-import { computePorts } from '../../core/api/ports.js';
+import { openerCells, rstCounts } from '../../core/analysis/rollups/cells.js';
+import { planWindow, windowStepUs } from '../../core/analysis/rollups/window-plan.js';
+import { compareSides } from '../../core/analysis/compare/compare.js';
+import { computeFanout } from '../../core/analysis/fanout/fanout.js';
+import { computeFindings } from '../../core/analysis/findings/findings.js';
+import { computePorts } from '../../core/analysis/snat/ports.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
 import { buildSyntheticCase, T0_US } from '../../scripts/synthetic-case.js';
 

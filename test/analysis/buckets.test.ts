@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listPorts, portHeatmap } from '../../core/api/ports.js';
-import { rstSummary } from '../../core/api/rst-summary.js';
+import { listPorts, portHeatmap } from '../../core/analysis/snat/ports.js';
+import { rstSummary } from '../../core/analysis/rst/summary.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 

@@ -4,23 +4,24 @@
  * and the CLI answers for it, so they are computed once, when the case changes, and read after
  * that. A request with a time window (or non-default parameters) is computed live.
  */
-import type { CaseDb } from '../db/open-case.js';
-import type { FanoutOut, FindingOut, PortsOut, RstSummary } from './contract.js';
+import type { CaseDb } from '../../db/open-case.js';
 
 export type AnswerName = 'fanout' | 'ports' | 'findings' | 'rst-summary';
 
 /** How many rows of each ranked answer are kept; requests ask for at most this many. */
 export const MATERIALIZED_ROWS = 1000;
 
-interface Answers { fanout: FanoutOut[]; ports: PortsOut[]; findings: FindingOut[]; 'rst-summary': RstSummary }
-
-export function readAnswer<N extends AnswerName>(db: CaseDb, name: N): Answers[N] | null {
+/**
+ * The stored answer `name`, as the analysis that wrote it typed it. Generic so the store knows no
+ * question's type: each analysis reads back its own (the index phase writes them all).
+ */
+export function readAnswer<T>(db: CaseDb, name: AnswerName): T | null {
   // No row: nothing was stored since the last ingest (or the case was changed without ingestAndAnswer).
   const r = db.prepare(`SELECT json FROM answers WHERE name = ?`).get(name) as { json: string } | undefined;
-  return r ? (JSON.parse(r.json) as Answers[N]) : null;
+  return r ? (JSON.parse(r.json) as T) : null;
 }
 
-export function writeAnswers(db: CaseDb, a: Answers): void {
+export function writeAnswers(db: CaseDb, a: Record<AnswerName, unknown>): void {
   const put = db.prepare('INSERT OR REPLACE INTO answers (name, json, computed_at) VALUES (?, ?, ?)');
   const now = Date.now() * 1000;
   db.transaction(() => {

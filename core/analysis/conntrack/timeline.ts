@@ -1,5 +1,12 @@
-import type { CaseDb } from '../db/open-case.js';
-import type { ConntrackTimeline, TimeWindow } from './contract.js';
+import type { CaseDb } from '../../db/open-case.js';
+import type { TimeWindow } from '../rollups/window-plan.js';
+
+export interface ConntrackTimeline {
+  max: number | null;
+  points: { ts: number; count: number; source: string }[];
+  tableFull: { ts: number; count: number; node: string | null }[];
+  stats: { node: string | null; cpu: number | null; drop: number; insert_failed: number; early_drop: number }[];
+}
 
 /**
  * Conntrack pressure over time: entry counts (sysctl nf_conntrack_count readings and -L

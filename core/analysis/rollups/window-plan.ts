@@ -2,10 +2,15 @@
  * How a time window is answered: from the window's own flows (exact) or from the minute rollups
  * the index phase stored (whole minutes). Decided per case by its size (planWindow).
  */
-import { MINUTE_US, minuteOf } from '../analysis/opener-cells.js';
-import type { CaseDb } from '../db/open-case.js';
-import { prepared } from '../db/statements.js';
-import type { TimeWindow } from './contract.js';
+import { MINUTE_US, minuteOf } from '../cells/opener-cells.js';
+import type { CaseDb } from '../../db/open-case.js';
+import { prepared } from '../../db/statements.js';
+
+/** A time window in epoch microseconds (the shared time brush). */
+export interface TimeWindow {
+  fromUs?: number;
+  toUs?: number;
+}
 
 /** Beyond this many flows in a case, windowed answers come from the minute rollups (see planWindow). */
 export const EXACT_MAX_FLOWS = 10_000;

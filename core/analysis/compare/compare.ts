@@ -1,14 +1,24 @@
-import { prepared } from '../db/statements.js';
-import type { CaseDb } from '../db/open-case.js';
-import type { CompareRow, FindingOut, TimeWindow } from './contract.js';
-import { THRESHOLDS } from '../analysis/thresholds.js';
-import { rankOpeners } from '../analysis/opener-cells.js';
-import { SNAT } from '../analysis/snat.js';
-import { openerCells, rstCounts, snatCellSet } from './cells.js';
-import { planWindow, type WindowPlan } from './window-plan.js';
-import { computeFanout } from './fanout.js';
-import { computeFindings, listFindings } from './findings.js';
-import { listPorts, portsRows, rankSnatGroups } from './ports.js';
+import { prepared } from '../../db/statements.js';
+import type { CaseDb } from '../../db/open-case.js';
+import type { FindingOut } from '../findings/findings.js';
+import type { TimeWindow } from '../rollups/window-plan.js';
+import { THRESHOLDS } from '../thresholds.js';
+import { rankOpeners } from '../cells/opener-cells.js';
+import { SNAT } from '../cells/snat.js';
+import { openerCells, rstCounts, snatCellSet } from '../rollups/cells.js';
+import { planWindow, type WindowPlan } from '../rollups/window-plan.js';
+import { computeFanout } from '../fanout/fanout.js';
+import { computeFindings, listFindings } from '../findings/findings.js';
+import { listPorts, portsRows, rankSnatGroups } from '../snat/ports.js';
+
+export interface CompareRow {
+  section: 'connection_rate' | 'rst_rate' | 'destinations' | 'snat_ports' | 'findings';
+  key: string;
+  a: number | string | null;
+  b: number | string | null;
+  delta: number | null;
+  change: 'new' | 'gone' | 'up' | 'down' | 'same';
+}
 
 const portKey = (snat: string, dst: string, port: number) => `${snat} → ${dst}:${port}`;
 

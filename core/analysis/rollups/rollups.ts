@@ -2,11 +2,11 @@
  * The minute rollups (opener_minutes, snat_minutes + snat_active, dest_minutes, rst_minutes),
  * rebuilt from the whole case in the index phase.
  */
-import { MINUTE_US } from '../analysis/opener-cells.js';
-import type { SnatCell } from '../analysis/snat-cells.js';
-import type { CaseDb } from '../db/open-case.js';
-import { prepared } from '../db/statements.js';
-import { blob, blobOrNull } from '../db/typed-blobs.js';
+import { MINUTE_US } from '../cells/opener-cells.js';
+import type { SnatCell } from '../cells/snat-cells.js';
+import type { CaseDb } from '../../db/open-case.js';
+import { prepared } from '../../db/statements.js';
+import { blob, blobOrNull } from '../../db/typed-blobs.js';
 import { sumDests } from './cells.js';
 import { buildOpenerCells, openerRows, publicTest, snatGroups, snatRows, type SnatGroupCells } from './cell-sources.js';
 

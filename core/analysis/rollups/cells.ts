@@ -1,13 +1,13 @@
 /**
- * The cells (core/analysis/opener-cells.ts, snat-cells.ts) a fan-out or SNAT-port answer is
+ * The cells (core/analysis/cells/opener-cells.ts, snat-cells.ts) a fan-out or SNAT-port answer is
  * reduced from: built from the flows of the window itself, or read from the minute rollups the
  * index phase stored. On a case of more than EXACT_MAX_FLOWS flows, windows are answered from the
  * rollups and so cover whole minutes (windowStepUs); on a smaller one, exactly.
  */
-import type { Destination, OpenerCell, OpenerCellHead } from '../analysis/opener-cells.js';
-import type { CaseDb } from '../db/open-case.js';
-import { prepared } from '../db/statements.js';
-import { EMPTY_F64, EMPTY_U16, view } from '../db/typed-blobs.js';
+import type { Destination, OpenerCell, OpenerCellHead } from '../cells/opener-cells.js';
+import type { CaseDb } from '../../db/open-case.js';
+import { prepared } from '../../db/statements.js';
+import { EMPTY_F64, EMPTY_U16, view } from '../../db/typed-blobs.js';
 import { buildOpenerCells, openerRows, publicTest, snatGroups, snatRows, type SnatGroupCells } from './cell-sources.js';
 import { bound, minuteBound, type WindowPlan } from './window-plan.js';
 
