@@ -191,17 +191,3 @@ export const API_CHANNELS: readonly ApiChannel[] = [
 export interface ApiClient {
   call<C extends ApiChannel>(channel: C, req: ApiRequest<C>): Promise<ApiResponse<C>>;
 }
-
-/** The app's views, in tab and menu order (the renderer's tabs and Electron's View menu). */
-export const VIEWS = [
-  { id: 'sources', label: 'Sources' },
-  { id: 'findings', label: 'Findings' },
-  { id: 'rst', label: 'RST origins' },
-  { id: 'fanout', label: 'Fan-out' },
-  { id: 'ports', label: 'Port usage' },
-  { id: 'flows', label: 'Flows' },
-  { id: 'correlate', label: 'Correlation' },
-  { id: 'compare', label: 'Compare' },
-] as const;
-
-export type ViewId = (typeof VIEWS)[number]['id'];

@@ -1,23 +1,23 @@
 import { parseArgs } from 'node:util';
 import type { FlowOut, RstOut, SourceOut } from '../api/contract.js';
-import { iterateFlows } from '../api/flows.js';
-import { iterateRst } from '../api/rst.js';
-import { listCorrelations } from '../api/correlate.js';
+import { iterateFlows } from '../api/queries/flows.js';
+import { iterateRst } from '../api/queries/rst.js';
+import { listCorrelations } from '../api/queries/correlate.js';
 import { listFanout } from '../analysis/fanout/fanout.js';
 import { listPorts } from '../analysis/snat/ports.js';
 import { listFindings } from '../analysis/findings/findings.js';
 import type { CompareRow, FindingOut, TimeWindow } from '../api/contract.js';
 import { compareSides } from '../analysis/compare/compare.js';
 import { planWindow } from '../analysis/rollups/window-plan.js';
-import { listSources as listSourcesForReport } from '../api/sources.js';
+import { listSources as listSourcesForReport } from '../api/queries/sources.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { exportFlowPcap } from '../export/flow-pcap.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listDiagnostics, listSources } from '../api/sources.js';
+import { listDiagnostics, listSources } from '../api/queries/sources.js';
 import { cmdServe, SERVE_USAGE } from './commands/serve.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
-import { ingestAndAnswer } from '../api/materialize.js';
+import { ingestPaths } from '../ingest/ingest.js';
 import { Out, printTable, safeCell } from './output.js';
 import { progressBar } from './progress-bar.js';
 
@@ -81,7 +81,7 @@ async function cmdIngest(args: string[]): Promise<number> {
   const onSig = () => ac.abort();
   process.once('SIGINT', onSig);
   try {
-    const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), signal: ac.signal, node: values.node });
+    const results = await ingestPaths(db, positionals, { onProgress: (p) => bar.update(p), signal: ac.signal, node: values.node });
     bar.done();
     const out = new Out();
     let bad = 0;
@@ -374,7 +374,7 @@ async function cmdReport(args: string[]): Promise<number> {
   const db = openCase(casePath);
   const bar = progressBar();
   try {
-    const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), workDir: join(dir, 'work') });
+    const results = await ingestPaths(db, positionals, { onProgress: (p) => bar.update(p), workDir: join(dir, 'work') });
     bar.done();
     for (const r of results) if (r.status === 'failed' || (r.status === 'unknown' && r.direct)) process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
     const findings = listFindings(db);

@@ -151,7 +151,7 @@ export const RST_EVENTS: TableSpec = {
     { name: 'verdict', since: 4, type: 'TEXT', doc: 'endpoint | middlebox-suspect | unknown (core/analysis/rst/verdict.ts).' },
     { name: 'reason', since: 4, type: 'TEXT', doc: 'Why, in words: the evidence behind the verdict.' },
     { name: 'quiet_before_us', since: 6, type: 'INTEGER', doc: 'Longest quiet gap just before the RST (before it, or before the packet it answers): what an idle timer saw; -1 unknown.' },
-    { name: 'sender_who', since: 7, type: 'TEXT', doc: 'The sender as the RST views group it: its pod on this flow (namespace/name), else its address (post-ingest).' },
+    { name: 'sender_who', since: 7, type: 'TEXT', doc: 'The sender as the RST views group it: its pod on this flow (namespace/name), else its address (the correlate phase).' },
     { name: 'receiver_who', since: 7, type: 'TEXT', doc: 'Likewise for the receiver.' },
     { name: 'dst_port', since: 7, type: 'INTEGER', doc: 'The flow\'s responder port (the service port the connection was made to).' },
   ],

@@ -16,7 +16,7 @@ import { SECURITY_HEADERS } from './csp.js';
 import { HostError, toApiError, type ApiErrorBody } from '../api/api-error.js';
 import { createQueryHandlers, type QueryChannel, type QueryHandlers } from '../api/handlers.js';
 import { JobManager, type JobRunner, inProcessRunner } from './ingest-jobs.js';
-import { ensureAnswers } from '../api/materialize.js';
+import { ensureAnswers } from '../ingest/index-phase.js';
 import { batchDir, isInsideUploads, receiveUpload, UploadError } from './uploads.js';
 import { validateRequest } from '../api/validate.js';
 

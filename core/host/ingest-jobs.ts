@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { IngestJob } from '../api/contract.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
 import type { IngestResult } from '../ingest/ingest.js';
-import { ingestAndAnswer } from '../api/materialize.js';
+import { ingestPaths } from '../ingest/ingest.js';
 import { uploadShownName } from './uploads.js';
 import type { IngestProgress } from '../ingest/progress.js';
 
@@ -29,7 +29,7 @@ export async function runIngestJob(spec: JobSpec, post: (m: JobMessage) => void,
   let db: CaseDb | undefined;
   try {
     db = openCase(spec.casePath);
-    const results = await ingestAndAnswer(db, spec.paths, {
+    const results = await ingestPaths(db, spec.paths, {
       signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
       // The UI polls every 150 ms and promises an update at least twice a second.

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readAnswer } from '../../core/analysis/rollups/answers.js';
 import { computeFanout, listFanout } from '../../core/analysis/fanout/fanout.js';
 import { computeFindings, listFindings } from '../../core/analysis/findings/findings.js';
-import { ensureAnswers, ingestAndAnswer } from '../../core/api/materialize.js';
+import { ensureAnswers } from '../../core/ingest/index-phase.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 import { computePorts, listPorts } from '../../core/analysis/snat/ports.js';
 import { computeRstSummary, rstSummary } from '../../core/analysis/rst/summary.js';
@@ -24,7 +24,7 @@ describe('materialized whole-case answers', () => {
   for (const b of BUNDLES) {
     it(`${b}: stored fan-out, ports and findings equal the live ones`, async () => {
       const db = newCase();
-      await ingestAndAnswer(db, [join('fixtures/lab/bundles', b)]);
+      await ingestPaths(db, [join('fixtures/lab/bundles', b)]);
       expect(readAnswer(db, 'fanout')).not.toBeNull();
       expect(listFanout(db)).toEqual(computeFanout(db));
       expect(listFanout(db, { limit: 3 })).toEqual(computeFanout(db, { limit: 3 }));
@@ -39,9 +39,9 @@ describe('materialized whole-case answers', () => {
 
   it('a later ingest replaces them; a window is computed live', async () => {
     const db = newCase();
-    await ingestAndAnswer(db, ['fixtures/lab/bundles/rst-mix.tar.gz']);
+    await ingestPaths(db, ['fixtures/lab/bundles/rst-mix.tar.gz']);
     const before = listFanout(db);
-    await ingestAndAnswer(db, ['fixtures/lab/bundles/snat-fanout.tar.gz']);
+    await ingestPaths(db, ['fixtures/lab/bundles/snat-fanout.tar.gz']);
     const after = listFanout(db);
     expect(after).not.toEqual(before);
     expect(after).toEqual(computeFanout(db));
@@ -57,7 +57,7 @@ describe('materialized whole-case answers', () => {
   it('a case without current rollups (older podcap, or changed without the index phase) gets them once when a host opens it', async () => {
     const db = newCase();
     expect(ensureAnswers(db)).toBe(false); // nothing to index yet
-    await ingestPaths(db, ['fixtures/lab/bundles/snat-fanout.tar.gz']);
+    await ingestPaths(db, ['fixtures/lab/bundles/snat-fanout.tar.gz'], { index: false });
     expect(readAnswer(db, 'fanout')).toBeNull();
     expect(ensureAnswers(db)).toBe(true);
     expect(readAnswer(db, 'fanout')).toEqual(computeFanout(db, { limit: 1000 }));

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { iterateFlows } from '../../core/api/flows.js';
+import { iterateFlows } from '../../core/api/queries/flows.js';
 import { computeFindings } from '../../core/analysis/findings/findings.js';
 import { computePorts } from '../../core/analysis/snat/ports.js';
 import { MINUTE_US } from '../../core/analysis/cells/opener-cells.js';

@@ -12,7 +12,7 @@ import { toApiError } from '../../core/api/api-error.js';
 import { PodcapError } from '../../core/errors.js';
 import { exportFlowPcap } from '../../core/export/flow-pcap.js';
 import type { FlowOut } from '../../core/api/contract.js';
-import { iterateFlows } from '../../core/api/flows.js';
+import { iterateFlows } from '../../core/api/queries/flows.js';
 import { openCase } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDisplayFilter, compileDisplayFilter, DisplayFilterError, flowDisplayFilter } from '../../core/filter/display-filter.js';
 import { cidrContains, ipText, parseCidr, parseIp } from '../../core/net/ip-cidr.js';
-import { listFlowPage } from '../../core/api/flow-page.js';
+import { listFlowPage } from '../../core/api/queries/flow-page.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
 
 interface F { proto: string; orig_ip: string; orig_port: number; resp_ip: string; resp_port: number; state: string; history: string; dur: number; orig_bytes: number; rst_by: string | null }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestJob } from '../../core/api/contract.js';
-import { iterateFlows } from '../../core/api/flows.js';
+import { iterateFlows } from '../../core/api/queries/flows.js';
 import { startServer, type RunningServer } from '../../core/host/http-server.js';
 import { RENDERER_CSP } from '../../core/host/csp.js';
 import { sanitizeUploadName, uploadsRoot } from '../../core/host/uploads.js';

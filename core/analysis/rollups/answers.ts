@@ -16,7 +16,7 @@ export const MATERIALIZED_ROWS = 1000;
  * question's type: each analysis reads back its own (the index phase writes them all).
  */
 export function readAnswer<T>(db: CaseDb, name: AnswerName): T | null {
-  // No row: nothing was stored since the last ingest (or the case was changed without ingestAndAnswer).
+  // No row: nothing was stored since the last ingest (or the case was changed without the index phase).
   const r = db.prepare(`SELECT json FROM answers WHERE name = ?`).get(name) as { json: string } | undefined;
   return r ? (JSON.parse(r.json) as T) : null;
 }
@@ -27,4 +27,9 @@ export function writeAnswers(db: CaseDb, a: Record<AnswerName, unknown>): void {
   db.transaction(() => {
     for (const name of ['fanout', 'ports', 'findings', 'rst-summary'] as const) put.run(name, JSON.stringify(a[name]), now);
   })();
+}
+
+/** Drops every stored answer: the case changed, so they describe an old state (the index phase writes new ones). */
+export function clearAnswers(db: CaseDb): void {
+  db.exec('DELETE FROM answers');
 }

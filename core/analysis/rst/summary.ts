@@ -22,7 +22,7 @@ export interface RstSummary {
 
 /**
  * RST counts by sender, receiver, destination port and time, split by verdict, all in SQL over
- * rst_events alone: post-ingest stores each RST's sender/receiver pod and service port (labelRsts),
+ * rst_events alone: the correlate phase stores each RST's sender/receiver pod and service port (labelRsts),
  * so no RST is joined to its flow (a random read into a table of a million flows).
  */
 export function rstSummary(db: CaseDb, req: TimeWindow & { bucketSeconds?: number } = {}): RstSummary {

@@ -1,9 +1,9 @@
-import type { CaseDb } from '../db/open-case.js';
-import type { FlowListRequest, FlowListResponse } from './contract.js';
-import { compileDisplayFilter } from '../filter/display-filter.js';
+import type { CaseDb } from '../../db/open-case.js';
+import type { FlowListRequest, FlowListResponse } from '../contract.js';
+import { compileDisplayFilter } from '../../filter/display-filter.js';
 import { FLOW_SELECT, toFlowOut, type FlowJoined } from './flows.js';
-import { registerFilterFunctions } from '../filter/sql-functions.js';
-import type { FLOW_SORT_COLUMNS } from './validate.js';
+import { registerFilterFunctions } from '../../filter/sql-functions.js';
+import type { FLOW_SORT_COLUMNS } from '../validate.js';
 
 type SortColumn = (typeof FLOW_SORT_COLUMNS)[number];
 

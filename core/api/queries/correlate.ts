@@ -1,5 +1,5 @@
-import type { CaseDb } from '../db/open-case.js';
-import type { CorrelateOut } from './contract.js';
+import type { CaseDb } from '../../db/open-case.js';
+import type { CorrelateOut } from '../contract.js';
 
 interface IdentityRow {
   kind: string;

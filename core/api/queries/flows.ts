@@ -1,7 +1,7 @@
-import type { CaseDb } from '../db/open-case.js';
-import type { FlowRow } from '../db/schema.js';
-import type { FlowOut } from './contract.js';
-import { usToSeconds } from './time.js';
+import type { CaseDb } from '../../db/open-case.js';
+import type { FlowRow } from '../../db/schema.js';
+import type { FlowOut } from '../contract.js';
+import { usToSeconds } from '../time.js';
 
 export interface FlowQuery {
   /** Only flows with one of these Zeek states. */

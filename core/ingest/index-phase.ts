@@ -1,8 +1,8 @@
+import { caseHasFlows } from '../db/flow-links.js';
 import type { CaseDb } from '../db/open-case.js';
 import { FLOWS } from '../db/schema.js';
 import { indexPhaseSql } from '../db/table-spec.js';
 import { THRESHOLDS } from '../analysis/thresholds.js';
-import { ingestPaths, type IngestOptions, type IngestResult } from '../ingest/ingest.js';
 import { MATERIALIZED_ROWS, writeAnswers } from '../analysis/rollups/answers.js';
 import { storeRollups } from '../analysis/rollups/rollups.js';
 import { hasCurrentRollups } from '../analysis/rollups/window-plan.js';
@@ -12,8 +12,8 @@ import { computePorts } from '../analysis/snat/ports.js';
 import { computeRstSummary } from '../analysis/rst/summary.js';
 
 /**
- * Computes the whole-case answers from the flows and stores them (see answers.ts). Nothing here
- * reads a stored answer, and afterIngest has already dropped the old ones.
+ * The index phase, last after parse and correlate: the flow indexes, the per-minute rollups and
+ * the whole-case answers, computed from the flows and stored (see answers.ts). Nothing here reads a stored answer, and afterIngest has already dropped the old ones.
  */
 export function materializeAnswers(db: CaseDb): void {
   for (const sql of indexPhaseSql(FLOWS)) db.exec(sql);
@@ -32,21 +32,7 @@ export function materializeAnswers(db: CaseDb): void {
  * open (podcap serve, the app) run the index phase once when they open it. Returns whether it ran.
  */
 export function ensureAnswers(db: CaseDb): boolean {
-  const hasFlows = db.prepare('SELECT 1 FROM flows LIMIT 1').get() !== undefined;
-  if (hasCurrentRollups(db) || !hasFlows) return false;
+  if (hasCurrentRollups(db) || !caseHasFlows(db)) return false;
   materializeAnswers(db);
   return true;
-}
-
-/**
- * ingestPaths, then the answers for the new state of the case (the last step of the 'index'
- * phase). Every host that ingests (CLI, serve and Electron jobs) goes through here.
- */
-export async function ingestAndAnswer(db: CaseDb, inputs: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
-  const results = await ingestPaths(db, inputs, opts);
-  if (results.some((r) => r.status === 'ingested')) {
-    opts.onProgress?.({ phase: 'index', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: results.length, filesTotal: results.length });
-    materializeAnswers(db);
-  }
-  return results;
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaseWriter } from '../../core/db/case-writer.js';
 import { openCase } from '../../core/db/open-case.js';
-import { afterIngest } from '../../core/db/post-ingest.js';
+import { afterIngest } from '../../core/ingest/correlate-phase.js';
 import type { ConnRecord, RstEvent } from '../../core/flows/types.js';
 
 const T = 1_790_000_000_000_000;
@@ -27,7 +27,7 @@ function rst(connId: number, receiverIp: string, receiverPort: number): RstEvent
   };
 }
 
-describe('post-ingest NAT passes', () => {
+describe('correlate-phase NAT passes', () => {
   it('keeps one RST event for NAT halves with equal TTLs', () => {
     const db = openCase(':memory:');
     const w = new CaseWriter(db);

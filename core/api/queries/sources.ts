@@ -1,7 +1,7 @@
-import type { CaseDb } from '../db/open-case.js';
-import type { DiagnosticRow } from '../db/schema.js';
-import type { SourceOut } from './contract.js';
-import { usToSeconds } from './time.js';
+import type { CaseDb } from '../../db/open-case.js';
+import type { DiagnosticRow } from '../../db/schema.js';
+import type { SourceOut } from '../contract.js';
+import { usToSeconds } from '../time.js';
 
 export function listSources(db: CaseDb): SourceOut[] {
   const rows = db.prepare(`SELECT s.id, s.path, s.kind, s.node, s.sha256, s.bytes, s.first_ts, s.last_ts, s.records,

@@ -1,9 +1,9 @@
-import type { RstVerdict } from '../analysis/rst/verdict.js';
-import type { CaseDb } from '../db/open-case.js';
-import type { RstEventRow } from '../db/schema.js';
-import { nodeOfSql, podAtSql } from '../db/identity-sql.js';
-import { rstWhere } from '../analysis/rst/summary.js';
-import type { FlowTuple, RstOut } from './contract.js';
+import type { RstVerdict } from '../../analysis/rst/verdict.js';
+import type { CaseDb } from '../../db/open-case.js';
+import type { RstEventRow } from '../../db/schema.js';
+import { nodeOfSql, podAtSql } from '../../db/identity-sql.js';
+import { rstWhere } from '../../analysis/rst/summary.js';
+import type { FlowTuple, RstOut } from '../contract.js';
 
 export interface RstQuery {
   senderIp?: string;
