@@ -63,8 +63,8 @@ export const inProcessRunner: JobRunner = {
 export interface IngestWorkerData { podcapIngestJob: JobSpec }
 
 /**
- * In a worker thread running `entry` (a script whose top level calls runIngestWorkerIfAsked, e.g.
- * the bundled CLI), so parsing a 1 GB capture never stalls the HTTP server's event loop.
+ * In a worker thread running `entry` (a script that reaches runIngestWorkerIfAsked, e.g.
+ * bin/podcap.js → the CLI's serve command), so parsing a 1 GB capture never stalls the HTTP server's event loop.
  */
 export function workerThreadRunner(entry: string | URL, argv: string[] = []): JobRunner {
   return {

@@ -1,7 +1,7 @@
 /**
  * `podcap serve --case FILE [--port N] [--open] [--ui DIR]`: the UI in a browser. Ingest jobs run
- * in worker threads of this same script (the bundled CLI): a thread started with ingest worker
- * data runs the job instead of the command.
+ * in worker threads of the launcher (bin/podcap.js → the bundled CLI's main): a thread started
+ * with ingest worker data runs the job instead of the command.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -47,7 +47,8 @@ export async function cmdServe(args: string[]): Promise<number> {
     port,
     uiDir,
     maxUploadBytes: maxMb === undefined ? undefined : Math.round(maxMb * 1024 * 1024),
-    runner: workerThreadRunner(new URL(import.meta.url), ['serve']),
+    // Worker threads start the launcher (which calls main): the bundle itself runs nothing on import.
+    runner: workerThreadRunner(new URL('../bin/podcap.js', import.meta.url), ['serve']),
   });
   process.stdout.write(`${server.url}\n`);
   process.stderr.write('podcap serve: listening on 127.0.0.1 only; press Ctrl+C to stop\n');
