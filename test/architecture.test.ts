@@ -18,7 +18,7 @@ const ROOT = join(import.meta.dirname, '..');
  * export → api → host → cli, electron, renderer.
  */
 const LEAF = ['core/errors.ts', 'core/diagnostics.ts', 'core/net'];
-export const ALLOWED: Record<string, string[]> = {
+const ALLOWED: Record<string, string[]> = {
   'core/errors.ts': [],
   'core/diagnostics.ts': [],
   'core/net': [],
@@ -41,23 +41,23 @@ export const ALLOWED: Record<string, string[]> = {
 };
 
 /** Where SQL may be written: the schema and writers, each question's queries, the API's listings. */
-export const SQL_HOMES = [/^core\/db\//, /^core\/analysis\/(?!cells\/)/, /^core\/api\/queries\//];
+const SQL_HOMES = [/^core\/db\//, /^core\/analysis\/(?!cells\/)/, /^core\/api\/queries\//];
 /**
  * Files that held SQL before the rule was written, each to move into core/db; the list may only
  * shrink (a file on it that no longer holds SQL fails the test, so the list cannot go stale).
  */
-export const SQL_GRANDFATHERED = new Set([
+const SQL_GRANDFATHERED = new Set([
   'core/ingest/ingest.ts', // source de-dup lookups and the per-source transaction: to core/db/case-writer.ts
   'core/export/flow-pcap.ts', // the flow and its sightings: to a query in core/db
 ]);
 
 /** Modules of core the renderer may run (the rest of core it may import only as types). */
-export const RENDERER_RUNTIME = [/^core\/api\/views\.ts$/, /^core\/filter\/display-filter\.ts$/, /^core\/net\//];
+const RENDERER_RUNTIME = [/^core\/api\/views\.ts$/, /^core\/filter\/display-filter\.ts$/, /^core\/net\//];
 
-export type Tree = Record<string, string>;
-export interface Import { from: string; to: string; typeOnly: boolean }
+type Tree = Record<string, string>;
+interface Import { from: string; to: string; typeOnly: boolean }
 
-export function partOf(path: string): string {
+function partOf(path: string): string {
   const s = path.split('/');
   if (s[0] !== 'core') return s[0];
   return s.length === 2 ? path : `core/${s[1]}`;
@@ -69,7 +69,7 @@ function stripComments(src: string): string {
 }
 
 /** Relative imports of every file, resolved to tree paths (.js → .ts/.tsx, extensionless → .ts/.tsx/index.ts). */
-export function importsOf(tree: Tree): Import[] {
+function importsOf(tree: Tree): Import[] {
   const out: Import[] = [];
   const resolve = (from: string, spec: string): string | null => {
     const base = posix.normalize(posix.join(posix.dirname(from), spec));
@@ -98,7 +98,7 @@ export function importsOf(tree: Tree): Import[] {
 }
 
 /** Imports from one part to another that ALLOWED does not list. */
-export function layerViolations(imports: Import[], allowed = ALLOWED): string[] {
+function layerViolations(imports: Import[], allowed = ALLOWED): string[] {
   const bad: string[] = [];
   for (const i of imports) {
     const a = partOf(i.from);
@@ -111,7 +111,7 @@ export function layerViolations(imports: Import[], allowed = ALLOWED): string[] 
 }
 
 /** Every import circle between files (type imports included: a circle of types is still a knot to read). */
-export function circles(imports: Import[]): string[][] {
+function circles(imports: Import[]): string[][] {
   const next = new Map<string, string[]>();
   for (const i of imports) next.set(i.from, [...(next.get(i.from) ?? []), i.to]);
   // Tarjan's strongly connected components.
@@ -153,14 +153,14 @@ export function circles(imports: Import[]): string[][] {
  * RegExp's `.exec(` does not count; `db.exec(` with literal text is caught by the literal.
  */
 const SQL_TEXT = /\b(SELECT\s[\s\S]*?\bFROM\b|INSERT\s+(OR\s+[A-Z]+\s+)?INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|CREATE\s+(TABLE|(UNIQUE\s+)?INDEX|VIEW|TRIGGER)\b|ALTER\s+TABLE\b|DROP\s+(TABLE|INDEX)\b)/;
-export function holdsSql(src: string): boolean {
+function holdsSql(src: string): boolean {
   const text = stripComments(src);
   if (/\.prepare\(/.test(text)) return true;
   for (const m of text.matchAll(/`(?:[^`\\]|\\.)*`|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g)) if (SQL_TEXT.test(m[0])) return true;
   return false;
 }
 
-export function sqlViolations(tree: Tree, homes = SQL_HOMES, grandfathered = SQL_GRANDFATHERED): string[] {
+function sqlViolations(tree: Tree, homes = SQL_HOMES, grandfathered = SQL_GRANDFATHERED): string[] {
   const bad: string[] = [];
   for (const [path, src] of Object.entries(tree)) {
     if (!path.startsWith('core/') || homes.some((h) => h.test(path))) continue;
@@ -176,7 +176,7 @@ export function sqlViolations(tree: Tree, homes = SQL_HOMES, grandfathered = SQL
  * core/api), and what those modules pull in at run time: all within RENDERER_RUNTIME, and free of
  * node:, electron and better-sqlite3.
  */
-export function rendererViolations(tree: Tree, imports: Import[], runtime = RENDERER_RUNTIME): string[] {
+function rendererViolations(tree: Tree, imports: Import[], runtime = RENDERER_RUNTIME): string[] {
   const bad: string[] = [];
   const seen = new Set<string>();
   const queue: string[] = [];

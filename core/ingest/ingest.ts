@@ -15,7 +15,7 @@ import { materializeAnswers } from './index-phase.js';
 import { parseText, readText } from './text-ingest.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
-import { expandArchives, workDirFor, type ArchiveLimits } from './archive.js';
+import { expandArchives, workDirFor, type ArchiveLimits } from './archive/archive.js';
 
 export interface IngestOptions {
   signal?: AbortSignal;
@@ -24,7 +24,7 @@ export interface IngestOptions {
   node?: string;
   /** podcap's working folder for this case (archives are extracted in it); default `<case file>.work`. */
   workDir?: string;
-  /** Caps for hostile archives (defaults in archive-limits.ts). */
+  /** Caps for hostile archives (defaults in archive/limits.ts). */
   archiveLimits?: Partial<ArchiveLimits>;
   /** Least time between progress reports (default 500 ms; the UI's jobs ask for more). */
   progressEveryMs?: number;

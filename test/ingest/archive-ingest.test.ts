@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { iterateFlows } from '../../core/api/queries/flows.js';
 import { listDiagnostics, listSources } from '../../core/api/queries/sources.js';
 import { openCase } from '../../core/db/open-case.js';
-import { workDirFor } from '../../core/ingest/archive.js';
+import { workDirFor } from '../../core/ingest/archive/archive.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 import { buildZip } from '../helpers/zip.js';
 import { tarBytes } from './archive-fixtures.js';

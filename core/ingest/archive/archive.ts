@@ -2,20 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diag, type Diagnostic } from '../diagnostics.js';
-import { Extraction, type LevelBudget, type LevelDiag, type LevelEntry } from './archive-extraction.js';
-import { archiveLimits, type ArchiveLimits } from './archive-limits.js';
-import { detectArchive, type ArchiveKind } from './archive-sniff.js';
-import { extractTar } from './archive-tar.js';
-import { extractZip } from './archive-zip.js';
-import { contentChunks } from './chunks.js';
-import { hasherFor } from './hasher.js';
-import { throttle, type ProgressFn } from './progress.js';
+import { diag, type Diagnostic } from '../../diagnostics.js';
+import { Extraction, type LevelBudget, type LevelDiag, type LevelEntry } from './extraction.js';
+import { archiveLimits, type ArchiveLimits } from './limits.js';
+import { detectArchive, type ArchiveKind } from './sniff.js';
+import { extractTar } from './tar.js';
+import { extractZip } from './zip.js';
+import { contentChunks } from '../chunks.js';
+import { hasherFor } from '../hasher.js';
+import { throttle, type ProgressFn } from '../progress.js';
 import { checkMemberPath } from './safe-path.js';
-import { nodeFromPath, type InputFile, type WalkResult } from './walk.js';
+import { nodeFromPath, type InputFile, type WalkResult } from '../walk.js';
 
-export type { ArchiveKind } from './archive-sniff.js';
-export type { ArchiveLimits } from './archive-limits.js';
+export type { ArchiveKind } from './sniff.js';
+export type { ArchiveLimits } from './limits.js';
 
 export interface ArchiveOptions {
   /** podcap's working folder for the case; members are extracted under `extract/<sha256>/`. */

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
-import { Extraction, StopExtraction, filesKept, q, timeUs } from './archive-extraction.js';
+import { Extraction, StopExtraction, filesKept, q, timeUs } from './extraction.js';
 
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;

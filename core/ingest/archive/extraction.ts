@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DiagnosticCode } from '../diagnostics.js';
-import { fmtBytes, type ArchiveLimits } from './archive-limits.js';
-import type { ArchiveKind } from './archive-sniff.js';
+import type { DiagnosticCode } from '../../diagnostics.js';
+import { fmtBytes, type ArchiveLimits } from './limits.js';
+import type { ArchiveKind } from './sniff.js';
 import { checkMemberPath, isInside, resolveInside } from './safe-path.js';
 
 /** One extracted regular file of one archive level. */

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { Parser, type ReadEntry } from 'tar';
-import { Extraction, FileSink, StopExtraction, filesKept, q, timeUs } from './archive-extraction.js';
+import { Extraction, FileSink, StopExtraction, filesKept, q, timeUs } from './extraction.js';
 
 const READ_BYTES = 64 * 1024;
 

@@ -1,6 +1,6 @@
 import { constants, gunzipSync } from 'node:zlib';
 import { Header } from 'tar';
-import { isGzip, readHead } from './chunks.js';
+import { isGzip, readHead } from '../chunks.js';
 
 export type ArchiveKind = 'tar' | 'tar.gz' | 'zip';
 
