@@ -94,8 +94,23 @@ for (const b of bundles) {
     it('names the top fan-out pod with its connections and destinations', () => {
       const top = m.expect.fanout_top;
       if (!top) return;
-      const row = listFanout(db).find((f) => f.evidence === 'pcap');
+      const row = listFanout(db).find((f) => f.connections_from === 'pcap');
       expect(row).toMatchObject({ who: top.pod, netns: String(top.netns_inode), connections: top.connections, destinations: top.destinations, public_destinations: top.public_destinations });
+    });
+
+    it('lists each pod once in the fan-out, every source\'s count beside the headline', () => {
+      const rows = listFanout(db);
+      expect(new Set(rows.map((r) => r.who)).size).toBe(rows.length);
+      for (const r of rows) {
+        expect(r.evidence.map((e) => e.source)[0]).toBe(r.connections_from);
+        expect(r.evidence[0].connections).toBe(r.connections);
+      }
+      const top = m.expect.fanout_top;
+      if (!top) return;
+      const row = rows.find((r) => r.who === top.pod)!;
+      // The lab's pod was seen by the capture, conntrack and tcptracer alike: three counts on one row.
+      expect(row.evidence.map((e) => e.source)).toEqual(['pcap', 'conntrack', 'tcptracer']);
+      expect(row.evidence.find((e) => e.source === 'pcap')!.connections).toBe(top.connections);
     });
 
     it('counts the SNAT ports per destination', () => {

@@ -7,19 +7,31 @@ import { answeredWindow, planWindow, windowSql } from '../rollups/window-plan.js
 import { rankOpeners, summarizeOpener } from '../cells/opener-cells.js';
 import type { TimeWindow } from '../rollups/window-plan.js';
 
-/** `podcap fanout` row. */
+/** The kinds of evidence that count a pod's connections, strongest first (the headline's order). */
+export const FANOUT_SOURCES = ['pcap', 'conntrack', 'tcptracer'] as const;
+export type FanoutSource = (typeof FANOUT_SOURCES)[number];
+
+/** `podcap fanout` row: one per pod (else netns, else address), whatever evidence counted it. */
 export interface FanoutOut {
   who: string;
   namespace: string | null;
   netns: string | null;
   node: string | null;
+  /**
+   * The headline count, from the strongest source that counted this pod: captures (every
+   * connection seen, with lifetimes) over conntrack (the kernel's table, a snapshot) over
+   * tcptracer (connect events while it ran). Each source's own count is in `evidence`.
+   */
   connections: number;
+  /** The source `connections`, `destinations`, the peak and the lifetimes come from. */
+  connections_from: FanoutSource;
   destinations: number;
   public_destinations: number;
   peak_per_minute: number;
   median_lifetime_s: number | null;
   one_request_share: number | null;
-  evidence: string;
+  /** Every source that counted this pod, with its count, in FANOUT_SOURCES order. */
+  evidence: { source: FanoutSource; connections: number }[];
   /** Top destinations for the pod → destination graph. */
   top_destinations: { ip: string; port: number; connections: number; public: boolean }[];
 }
@@ -50,21 +62,53 @@ export function computeFanout(db: CaseDb, req: TimeWindow & { limit?: number } =
   const plan = planWindow(db, req, exactMaxFlows);
   // Every kind of evidence over the window as the captures' fan-out answers it (whole minutes on a large case).
   const w = answeredWindow(plan);
-  return [...fromCaptures(db, cells ?? openerCells(db, plan), limit), ...fromTcptracer(db, w, limit), ...fromConntrack(db, w, limit)]
+  // Each source ranked as deep as the stored answer, so a pod's row (and its headline) is the same
+  // whatever limit was asked: a shallower cut could drop the pod's capture count but keep its conntrack one.
+  const depth = Math.max(limit, MATERIALIZED_ROWS);
+  return mergeByWho([...fromCaptures(db, cells ?? openerCells(db, plan), depth), ...fromConntrack(db, w, depth), ...fromTcptracer(db, w, depth)])
     .sort((a, b) => b.connections - a.connections || a.who.localeCompare(b.who))
     .slice(0, limit);
 }
 
+type SourceRow = Omit<FanoutOut, 'connections_from' | 'evidence'> & { evidence: FanoutSource };
+
+/**
+ * One row per pod: the sources describe the same connections, so their counts are shown side by
+ * side, never added. The headline fields are the strongest source's; blanks are filled from the others.
+ */
+export function mergeByWho(rows: readonly SourceRow[]): FanoutOut[] {
+  const byWho = new Map<string, SourceRow[]>();
+  for (const r of rows) {
+    const list = byWho.get(r.who);
+    if (list) list.push(r);
+    else byWho.set(r.who, [r]);
+  }
+  return [...byWho.values()].map((list) => {
+    list.sort((a, b) => FANOUT_SOURCES.indexOf(a.evidence) - FANOUT_SOURCES.indexOf(b.evidence));
+    const [head, ...rest] = list;
+    const { evidence: from, ...fields } = head;
+    return {
+      ...fields,
+      namespace: head.namespace ?? rest.find((r) => r.namespace !== null)?.namespace ?? null,
+      netns: head.netns ?? rest.find((r) => r.netns !== null)?.netns ?? null,
+      node: head.node ?? rest.find((r) => r.node !== null)?.node ?? null,
+      top_destinations: head.top_destinations.length ? head.top_destinations : rest.find((r) => r.top_destinations.length)?.top_destinations ?? [],
+      connections_from: from,
+      evidence: list.map((r) => ({ source: r.evidence, connections: r.connections })),
+    };
+  });
+}
+
 /** Captures: connections the originator opened with a SYN, counted once (the pre-NAT half). */
-function fromCaptures(db: CaseDb, cells: OpenerCells, limit: number): FanoutOut[] {
+function fromCaptures(db: CaseDb, cells: OpenerCells, limit: number): SourceRow[] {
   return rankOpeners(cells.heads, limit).map(({ who }) => {
     const { isPod, ...r } = summarizeOpener(cells.of(who), cells.dest);
-    return { ...r, ...describeWho(db, who), evidence: 'pcap' };
+    return { ...r, ...describeWho(db, who), evidence: 'pcap' as const };
   });
 }
 
 /** tcptracer connect events, grouped by network namespace (the runbook's `count by SADDR, NETNS`). */
-function fromTcptracer(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
+function fromTcptracer(db: CaseDb, w: TimeWindow, limit: number): SourceRow[] {
   const params: unknown[] = [];
   const win = windowSql('t.ts_us', w, params).replace(/t\.ts_us/g, 'CASE WHEN t.ts_relative = 0 THEN t.ts_us END');
   // A trace and a count made from it (runbook step 3) describe the same connections: per netns,
@@ -94,7 +138,7 @@ function fromTcptracer(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
       peak_per_minute: peak ?? r.connections,
       median_lifetime_s: null,
       one_request_share: null,
-      evidence: 'tcptracer',
+      evidence: 'tcptracer' as const,
       top_destinations: (dests.all(r.netns) as { ip: string; port: number; connections: number; pub: number }[])
         .map((d) => ({ ip: d.ip, port: d.port, connections: d.connections, public: d.pub === 1 })),
     };
@@ -102,7 +146,7 @@ function fromTcptracer(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
 }
 
 /** conntrack entries by original source (each entry one connection as the kernel tracked it). */
-function fromConntrack(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
+function fromConntrack(db: CaseDb, w: TimeWindow, limit: number): SourceRow[] {
   const params: unknown[] = [];
   const win = windowSql('c.ts_us', w, params);
   // A -L snapshot and -E events describe the same connections: count distinct original tuples.
@@ -116,7 +160,7 @@ function fromConntrack(db: CaseDb, w: TimeWindow, limit: number): FanoutOut[] {
     peak_per_minute: r.connections,
     median_lifetime_s: null,
     one_request_share: null,
-    evidence: 'conntrack',
+    evidence: 'conntrack' as const,
     top_destinations: [],
   }));
 }

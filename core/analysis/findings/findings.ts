@@ -82,10 +82,10 @@ const snatExhaustion: Rule = (db, w, t, shared) => {
   for (const f of shared.fanout().slice(0, 20)) {
     if (f.public_destinations === 0 || f.connections < t.snatSuspectConnections) continue;
     out.push({
-      id: `snat-suspect:${f.who}:${f.evidence}`, rule: 'snat-exhaustion-suspect', severity: 'high',
+      id: `snat-suspect:${f.who}`, rule: 'snat-exhaustion-suspect', severity: 'high',
       title: `SNAT exhaustion suspect: ${f.who}`,
-      detail: `${f.who}${f.netns ? ` (netns ${f.netns})` : ''} opened ${f.connections} connections to ${f.destinations} destinations, ${f.public_destinations} public (evidence: ${f.evidence}). Only public destinations use SNAT ports.`,
-      evidence: evidenceForWho(db, f.who, f.netns, f.evidence),
+      detail: `${f.who}${f.netns ? ` (netns ${f.netns})` : ''} opened ${f.connections} connections to ${f.destinations} destinations, ${f.public_destinations} public (evidence: ${f.evidence.map((e) => `${e.source} ${e.connections}`).join(', ')}). Only public destinations use SNAT ports.`,
+      evidence: evidenceForWho(db, f.who, f.netns, f.connections_from),
       next_step: `Inside the pod, \`netstat -ptn | grep ESTABLISHED\` and count public peers; fix with connection pooling/reuse. Top destination: ${f.top_destinations[0] ? `${f.top_destinations[0].ip}:${f.top_destinations[0].port}` : 'n/a'}.`,
     });
   }
@@ -93,7 +93,7 @@ const snatExhaustion: Rule = (db, w, t, shared) => {
 };
 
 const noReuse: Rule = (db, w, t, shared) => shared.fanout().slice(0, 50)
-  .filter((f) => f.evidence === 'pcap' && f.connections >= t.noReuseMinConnections && (f.one_request_share ?? 0) >= t.noReuseShare)
+  .filter((f) => f.connections_from === 'pcap' && f.connections >= t.noReuseMinConnections && (f.one_request_share ?? 0) >= t.noReuseShare)
   .map((f) => ({
     id: `no-reuse:${f.who}`, rule: 'no-connection-reuse', severity: f.public_destinations > 0 ? 'high' : 'medium',
     title: `${f.who} opens a new connection per request`,

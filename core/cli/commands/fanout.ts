@@ -1,4 +1,4 @@
-import { listFanout } from '../../analysis/fanout/fanout.js';
+import { FANOUT_SOURCES, listFanout } from '../../analysis/fanout/fanout.js';
 import { int, withCase } from '../args.js';
 import { Out, printTable } from '../output.js';
 
@@ -17,7 +17,8 @@ export function cmdFanout(args: string[]): number {
       { title: 'PEAK/MIN', get: (r) => r.peak_per_minute, right: true },
       { title: 'MEDIAN LIFE s', get: (r) => (r.median_lifetime_s === null ? null : r.median_lifetime_s.toFixed(3)), right: true },
       { title: '1-REQ %', get: (r) => (r.one_request_share === null ? null : (r.one_request_share * 100).toFixed(0)), right: true },
-      { title: 'EVIDENCE', get: (r) => r.evidence },
+      // One column per source: the same pod's connections as each kind of evidence counted them.
+      ...FANOUT_SOURCES.map((src) => ({ title: src.toUpperCase(), get: (r: (typeof rows)[number]) => r.evidence.find((e) => e.source === src)?.connections ?? null, right: true })),
       { title: 'TOP DESTINATION', get: (r) => (r.top_destinations[0] ? `${r.top_destinations[0].ip}:${r.top_destinations[0].port} (${r.top_destinations[0].connections})` : null) },
     ]);
     return 0;

@@ -32,7 +32,7 @@ export async function cmdReport(args: string[]): Promise<number> {
     for (const s of sources) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1);
     out.line(`podcap report: ${sources.length} files (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`);
     const top = listFanout(db, { limit: 3 });
-    if (top.length) out.line(`top fan-out: ${top.map((f) => `${safeCell(f.who)} ${f.connections} connections (${f.evidence})`).join('; ')}`);
+    if (top.length) out.line(`top fan-out: ${top.map((f) => `${safeCell(f.who)} ${f.connections} connections (${f.evidence.map((e) => `${e.source} ${e.connections}`).join(', ')})`).join('; ')}`);
     out.line('');
     printFindings(out, findings);
     if (values.keep) process.stderr.write(`case kept in ${casePath}\n`);

@@ -15,31 +15,31 @@ const COLUMNS: TableColumn<FanoutOut>[] = [
   { key: 'node', title: 'Node', get: (r) => r.node },
   { key: 'netns', title: 'Netns', get: (r) => r.netns },
   { key: 'connections', title: 'Connections', get: (r) => r.connections, numeric: true },
+  { key: 'connections_from', title: 'Counted by', get: (r) => r.connections_from },
   { key: 'destinations', title: 'Destinations', get: (r) => r.destinations, numeric: true },
   { key: 'public_destinations', title: 'Public', get: (r) => r.public_destinations, numeric: true },
   { key: 'peak_per_minute', title: 'Peak / min', get: (r) => r.peak_per_minute, numeric: true },
   { key: 'median_lifetime_s', title: 'Median life (s)', get: (r) => r.median_lifetime_s, numeric: true },
-  { key: 'evidence', title: 'Evidence', get: (r) => r.evidence },
+  // One column per kind of evidence: the same pod's connections as each source counted them.
+  ...(['pcap', 'conntrack', 'tcptracer'] as const).map((src): TableColumn<FanoutOut> => ({
+    key: `evidence_${src}`, title: src === 'pcap' ? 'Captures' : src === 'conntrack' ? 'Conntrack' : 'tcptracer',
+    get: (r) => r.evidence.find((e) => e.source === src)?.connections ?? null, numeric: true,
+  })),
 ];
 
-/** A row's label: the pod (or address), with its evidence when several kinds count the same pod. */
-function labeler(rows: readonly FanoutOut[]): (r: FanoutOut) => string {
-  const n = new Map<string, number>();
-  for (const r of rows) n.set(r.who, (n.get(r.who) ?? 0) + 1);
-  return (r) => ((n.get(r.who) ?? 0) > 1 ? `${r.who} (${r.evidence})` : r.who);
-}
+const evidenceText = (r: FanoutOut) => r.evidence.map((e) => `${e.source} ${e.connections}`).join(', ');
 
 export function FanoutView() {
   const { window, go } = useApp();
   const q = useApi('fanout.list', { ...window, limit: 200 });
   const rows = q.data ?? [];
-  const label = labeler(rows);
+  const label = (r: FanoutOut) => r.who;
 
   const drawBars = useCallback((svg: SVGSVGElement, width: number) => {
     renderBars(svg, rows.map((r) => ({
       key: label(r),
       values: [r.connections],
-      title: `${r.who}: ${r.connections} connections to ${r.destinations} destinations (${r.public_destinations} public), peak ${r.peak_per_minute}/min, from ${r.evidence}`,
+      title: `${r.who}: ${r.connections} connections to ${r.destinations} destinations (${r.public_destinations} public), peak ${r.peak_per_minute}/min, counted by ${r.connections_from} (${evidenceText(r)})`,
     })), { width, height: 160, label: 'Connections per pod', series: [{ label: 'connections', color: '#3182ce' }], onPick: (who) => {
       if (/^[0-9a-fA-F:.]+$/.test(who)) go('flows', { filter: `ip.src == ${who}` });
     } });
@@ -88,7 +88,7 @@ export function FanoutView() {
             <Chart title="Connections per pod" draw={drawBars} testId="fanout-bars" />
             <Chart title="Destinations per pod, public vs private" draw={drawDest} testId="fanout-dest" />
             <Chart title="Pod to destination" draw={drawGraph} testId="fanout-graph" />
-            <DataTable title="Fan-out" rows={data} columns={COLUMNS} rowKey={(r) => `${r.who}|${r.netns ?? ''}|${r.node ?? ''}|${r.evidence}`} testId="fanout-table" />
+            <DataTable title="Fan-out" rows={data} columns={COLUMNS} rowKey={(r) => r.who} testId="fanout-table" />
           </>
         )}
       </QueryState>
