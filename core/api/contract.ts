@@ -40,7 +40,12 @@ export interface FlowOut extends FlowTuple {
   source: string;
   orig_pod: string | null;
   resp_pod: string | null;
+  /** The connection's other NAT half (same ISNs, translated tuple); it has no row of its own in listings. */
   nat_peer: FlowTuple | null;
+  /** Which NAT half this row's tuple is: pre (pod side) | post (SNAT address and port); null without NAT. */
+  nat_side: 'pre' | 'post' | null;
+  /** Every capture point that saw the connection, on either NAT half (`nat_side` names the half). */
+  seen_at: { source: string; interface: string | null; nat_side: 'pre' | 'post' | null }[];
   origin_guessed: boolean;
 }
 
@@ -146,6 +151,8 @@ export interface FlowPcapOut {
   name: string;
   format: 'pcap' | 'pcapng';
   packets: number;
+  /** Copies seen again at another capture point or on the other NAT half, left out (0 with all_sightings). */
+  copies_left_out: number;
   base64: string;
 }
 
@@ -163,7 +170,7 @@ export interface ApiMethods {
   'sources.list': { req: Record<string, never>; res: SourceOut[] };
   'diagnostics.list': { req: { sourceId?: number }; res: DiagnosticRow[] };
   'flows.list': { req: FlowListRequest; res: FlowListResponse };
-  'flows.pcap': { req: { id: number }; res: FlowPcapOut };
+  'flows.pcap': { req: { id: number; all_sightings?: boolean }; res: FlowPcapOut };
   'rst.list': { req: RstListRequest; res: RstOut[] };
   'rst.summary': { req: TimeWindow & { bucketSeconds?: number }; res: RstSummary };
   'fanout.list': { req: TimeWindow & { limit?: number }; res: FanoutOut[] };

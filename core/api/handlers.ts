@@ -25,8 +25,8 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
     'diagnostics.list': (req) => listDiagnostics(db, req.sourceId),
     'flows.list': (req) => listFlowPage(db, req),
     'flows.pcap': async (req) => {
-      const out = await exportFlowPcap(db, req.id);
-      return { name: out.name, format: out.format, packets: out.packets, base64: Buffer.from(out.bytes).toString('base64') };
+      const out = await exportFlowPcap(db, req.id, { allSightings: req.all_sightings === true });
+      return { name: out.name, format: out.format, packets: out.packets, copies_left_out: out.copies_left_out, base64: Buffer.from(out.bytes).toString('base64') };
     },
     'rst.list': (req) => [...iterateRst(db, req)],
     'rst.summary': (req) => rstSummary(db, req),

@@ -135,7 +135,7 @@ const VALIDATORS: { [C in ApiChannel]: Check<ApiRequest<C>> } = {
     offset: opt(int(0, 1_000_000_000)),
     limit: opt(int(1, 5_000)),
   }, windowOrder),
-  'flows.pcap': obj({ id: int(1, Number.MAX_SAFE_INTEGER) }),
+  'flows.pcap': obj({ id: int(1, Number.MAX_SAFE_INTEGER), all_sightings: opt(bool()) }),
   'rst.list': obj({ ...windowShape, senderIp: opt(IP_TEXT), limit: opt(LIMIT) }, windowOrder),
   'rst.summary': obj({ ...windowShape, bucketSeconds: opt(int(1, 31 * 86_400)) }, windowOrder),
   'fanout.list': obj({ ...windowShape, limit: opt(LIMIT) }, windowOrder),

@@ -4,6 +4,7 @@
  * RST per NAT pair.
  */
 import { podAtSql } from './identity-sql.js';
+import { FOLD_NAT_HALVES_SQL } from './nat-fold-sql.js';
 import type { CaseDb } from './open-case.js';
 
 /** Capture sources in the case: only a case with several can hold NAT halves not yet paired. */
@@ -38,6 +39,11 @@ export function assignNatSides(db: CaseDb): void {
       WHEN EXISTS (SELECT 1 FROM identities i WHERE i.ip = flows.orig_ip AND i.kind = 'node') THEN 'post'
       ELSE 'pre' END
     WHERE nat_peer IS NOT NULL`);
+}
+
+/** Folds each connection's second NAT half into its first (FOLD_NAT_HALVES_SQL). */
+export function foldNatHalves(db: CaseDb): void {
+  db.exec(FOLD_NAT_HALVES_SQL);
 }
 
 /** One RST seen before and after NAT is one event: keep it on the pre-NAT (pod-side) flow. */

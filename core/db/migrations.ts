@@ -1,3 +1,4 @@
+import { FOLD_NAT_HALVES_SQL } from './nat-fold-sql.js';
 import { addedInSql, createTableSql } from './table-spec.js';
 import {
   ANSWERS, CONNTRACK_ENTRIES, DEST_MINUTES, OPENER_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS, SNAT_ACTIVE, SNAT_MINUTES, DIAGNOSTICS, IDENTITIES, FLOWS, FLOW_SIGHTINGS, INTERFACES, KERNEL_EVENTS, RECORDS, RST_EVENTS, RST_SIGHTINGS, SOURCES, TCP_EVENTS,
@@ -68,5 +69,10 @@ UPDATE rst_events SET
     // rst_events_ts_verdict_who covers compare's RST rates by verdict and sender as well.
     sql: [...[OPENER_MINUTES, SNAT_MINUTES, SNAT_ACTIVE, DEST_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS].map(createTableSql), addedInSql(FLOWS, 9), addedInSql(RST_EVENTS, 9),
       'DROP INDEX flows_state;', 'DROP INDEX rst_events_ts_verdict;'].join('\n'),
+  },
+  {
+    version: 10,
+    name: 'one listed row per connection: the second NAT half folded into the first',
+    sql: [addedInSql(FLOWS, 10), FOLD_NAT_HALVES_SQL].join('\n'),
   },
 ];

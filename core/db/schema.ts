@@ -90,6 +90,7 @@ export const FLOWS: TableSpec = {
     { name: 'orig_pod', type: 'TEXT', since: 5, doc: 'namespace/name of the pod the originator address belonged to at the flow\'s start (identity graph); null when none.' },
     { name: 'requests', type: 'INTEGER', since: 5, doc: 'TCP: originator data bursts that followed responder data (requests carried); 1 = used once, no reuse.' },
     { name: 'resp_pod', type: 'TEXT', since: 5, doc: 'Likewise for the responder.' },
+    { name: 'folded_into', type: 'INTEGER', since: 10, doc: 'On the second NAT half of a connection: the flow id (its nat_peer) the connection is listed under, so listings and filters count it once (the pre-NAT, pod-side half is listed; on a tie, the lower id). Null on a flow listed as itself.' },
   ],
   indexes: [
     { name: 'flows_orig', columns: ['orig_ip', 'start_us'] },
@@ -229,6 +230,7 @@ export interface FlowRow {
   orig_pod: string | null;
   resp_pod: string | null;
   requests: number | null;
+  folded_into: number | null;
 }
 
 export interface RstEventRow {

@@ -181,10 +181,28 @@ function unknownField(t: Token): DisplayFilterError {
 
 // ---------------------------------------------------------------- parser + compiler
 
+export interface CompileOptions {
+  /**
+   * Alias of the connection's other NAT half (LEFT JOINed, may be null). Addresses, ports and the
+   * RST flag then match on either half, as Wireshark's ip.addr matches either IP layer of a
+   * tunnelled packet: a filter counts connections, whichever tuple it names.
+   */
+  peer?: string;
+}
+
 class Compiler {
   private i = 0;
   readonly params: (string | number)[] = [];
-  constructor(private readonly toks: Token[]) {}
+  constructor(private readonly toks: Token[], private readonly opts: CompileOptions = {}) {}
+
+  /** The field's columns on the other NAT half too; a missing half (NULL) matches nothing. */
+  private halves(field: FieldDef, one: (column: string) => string): string[] {
+    const own = field.columns.map(one);
+    const peer = this.opts.peer;
+    // The flow id too: a finding may name the folded half's id (SNAT evidence is post-NAT).
+    if (!peer || !(field.kind === 'ip' || field.kind === 'port' || field.kind === 'flag' || field.columns[0] === 'f.id')) return own;
+    return [...own, ...field.columns.map((c) => `coalesce(${one(c.replace(/\bf\./g, `${peer}.`))}, 0)`)];
+  }
 
   private peek(): Token { return this.toks[this.i]; }
   private next(): Token { return this.toks[this.i++]; }
@@ -264,7 +282,7 @@ class Compiler {
       this.params.push(field.proto!);
       return '(f.proto = ?)';
     }
-    if (field.kind === 'flag') return `(${field.columns[0]})`;
+    if (field.kind === 'flag') return this.anyColumn(field, (c) => `(${c})`);
     if (field.proto) {
       this.params.push(field.proto);
       return '(f.proto = ?)';
@@ -296,7 +314,7 @@ class Compiler {
   }
 
   private anyColumn(field: FieldDef, one: (column: string) => string): string {
-    const parts = field.columns.map(one);
+    const parts = this.halves(field, one);
     return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
   }
 
@@ -348,7 +366,7 @@ class Compiler {
       }
       case 'flag': {
         if (v.text !== '0' && v.text !== '1') this.fail(v, `"${v.text}" must be 0 or 1`);
-        return v.text === '1' ? `(${field.columns[0]})` : `(NOT (${field.columns[0]}))`;
+        return v.text === '1' ? this.anyColumn(field, (c) => `(${c})`) : `(NOT ${this.anyColumn(field, (c) => `(${c})`)})`;
       }
       case 'proto':
         return this.fail(v, 'a protocol name is used alone (e.g. `tcp`)');
@@ -357,9 +375,9 @@ class Compiler {
 }
 
 /** Compiles a filter; `null` when it is empty. Throws DisplayFilterError with the column of the bad token. */
-export function compileDisplayFilter(filter: string): CompiledFilter | null {
+export function compileDisplayFilter(filter: string, opts: CompileOptions = {}): CompiledFilter | null {
   if (filter.trim() === '') return null;
-  const c = new Compiler(tokenize(filter));
+  const c = new Compiler(tokenize(filter), opts);
   const sql = c.run();
   return { sql, params: c.params };
 }

@@ -2,7 +2,7 @@ import { clearAnswers } from '../analysis/rollups/answers.js';
 import { classifyRsts, labelRsts } from '../analysis/rst/classify.js';
 import { correlate } from '../correlate/resolve.js';
 import { CaseWriter } from '../db/case-writer.js';
-import { assignFlowPods, assignNatSides, captureSourceCount, mergeNatRsts } from '../db/flow-links.js';
+import { assignFlowPods, assignNatSides, captureSourceCount, foldNatHalves, mergeNatRsts } from '../db/flow-links.js';
 import { loadFacts, writeIdentities } from '../db/identity-store.js';
 import type { CaseDb } from '../db/open-case.js';
 import { diag } from '../diagnostics.js';
@@ -21,6 +21,7 @@ export function afterIngest(db: CaseDb, newSourceIds: number[]): void {
   db.transaction(() => {
     assignFlowPods(db);
     assignNatSides(db);
+    foldNatHalves(db);
     mergeNatRsts(db);
     classifyRsts(db);
     labelRsts(db);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,10 +61,28 @@ describe('podcap CLI', () => {
     for (const f of ['03_lsns_-t_net.txt', '04_pstree_-aps_19832.txt', '05_crictl_ps_-a.txt']) expect(files).toContain(f);
   });
 
+  it('pcap --flow: one copy of each packet under a name that says its format; every sighting on request', () => {
+    const d = tmp();
+    const c = join(d, 'c.db');
+    expect(podcap('ingest', '--case', c, 'fixtures/lab/bundles/rst-mix').code).toBe(0);
+    const flow = podcap('flows', '--case', c, '--json').lines.map((l) => JSON.parse(l) as { id: number; state: string; nat_peer: unknown; orig_pkts: number; resp_pkts: number })
+      .find((f) => f.nat_peer !== null && f.state === 'SF')!;
+    const one = podcap('pcap', '--case', c, '--flow', String(flow.id), '-w', join(d, 'one.pcap'));
+    expect(one.code).toBe(0);
+    expect(readFileSync(join(d, 'one.pcap')).subarray(0, 4).toString('hex')).toMatch(/^(d4c3b2a1|a1b2c3d4)$/);
+    expect(one.err).toMatch(new RegExp(`^${flow.orig_pkts + flow.resp_pkts} packets of flow ${flow.id} written to .*one\\.pcap as pcap; ${2 * (flow.orig_pkts + flow.resp_pkts)} copies`));
+    // Every sighting: the veth capture (Ethernet) and `-i any` (SLL2) need pcapng, so a .pcap name becomes .pcapng.
+    const all = podcap('pcap', '--case', c, '--flow', String(flow.id), '--all-sightings', '-w', join(d, 'all.pcap'));
+    expect(all.code).toBe(0);
+    expect(existsSync(join(d, 'all.pcap'))).toBe(false);
+    expect(readFileSync(join(d, 'all.pcapng')).subarray(0, 4).toString('hex')).toBe('0a0d0d0a');
+    expect(all.err).toMatch(/written to .*all\.pcapng as pcapng \(not .*all\.pcap:/);
+  });
+
   it('report on the AKS runbook sample names nginx as the top fan-out source', () => {
     const r = podcap('report', 'fixtures/samples/node-tools/aks-snat-runbook');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/top fan-out: nginx 387 connections \(tcptracer\)/);
+    expect(r.out).toMatch(/top fan-out: nginx 387 connections \(tcptracer 387\)/);
     expect(r.out).toMatch(/SNAT exhaustion suspect: nginx/);
   });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toApiError } from '../../core/api/api-error.js';
 import { PodcapError } from '../../core/errors.js';
-import { exportFlowPcap } from '../../core/export/flow-pcap.js';
+import { exportFlowPcap, nameForFormat } from '../../core/export/flow-pcap.js';
 import type { FlowOut } from '../../core/api/contract.js';
 import { iterateFlows } from '../../core/api/queries/flows.js';
 import { openCase } from '../../core/db/open-case.js';
@@ -55,6 +55,53 @@ describe('flow export as pcap', () => {
       db.close();
     });
   }
+
+  it('writes one copy of each packet of a NATed connection seen at three capture points, every sighting on request', async () => {
+    // The lab's rst-mix node: `tcpdump -i any` (SLL2: the pod's veth and eth0, so both NAT halves)
+    // and a capture on the pod's veth (Ethernet) saw every packet of the pod's connections.
+    const { db, flows } = await flowsOf('fixtures/lab/bundles/rst-mix');
+    const natted = flows.filter((f) => f.proto === 'tcp' && f.nat_peer !== null);
+    expect(natted.length).toBeGreaterThan(5);
+    const out = mkdtempSync(join(tmpdir(), 'podcap-pcap-nat-'));
+    const tshark = (file: string, ...args: string[]) => execFileSync(TSHARK!, ['-r', file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').filter(Boolean);
+    for (const f of natted) {
+      const one = await exportFlowPcap(db, f.id);
+      const all = await exportFlowPcap(db, f.id, { allSightings: true });
+      // Three sightings of each packet (veth capture, -i any on the veth, -i any on eth0 after NAT).
+      expect(one.packets, key(f)).toBe(f.orig_pkts + f.resp_pkts);
+      expect(all.packets, key(f)).toBe(3 * one.packets);
+      expect(one.copies_left_out, key(f)).toBe(all.packets - one.packets);
+      for (const r of [one, all]) {
+        // The name says the format written: pcap magic a1b2c3d4 / d4c3b2a1, pcapng's section header 0a0d0d0a.
+        const magic = Buffer.from(r.bytes.subarray(0, 4)).toString('hex');
+        expect(r.name.endsWith(`.${r.format}`)).toBe(true);
+        expect(magic === '0a0d0d0a' ? 'pcapng' : 'pcap', r.name).toBe(r.format);
+      }
+      expect(one.format, 'one capture point\'s copies: one link type').toBe('pcap');
+      if (!TSHARK) continue;
+      const file = join(out, one.name);
+      writeFileSync(file, one.bytes);
+      expect(tshark(file, '-T', 'fields', '-e', 'frame.number').length, key(f)).toBe(one.packets);
+      // Wireshark marks a second copy of a packet as a retransmission: the default export has none.
+      if (f.state === 'SF') expect(tshark(file, '-Y', 'tcp.analysis.retransmission'), key(f)).toEqual([]);
+      const again = await flowsOf(file);
+      expect(again.flows.map(counters), key(f)).toEqual([counters(f)]);
+      again.db.close();
+    }
+    // The listed half's id or its other half's: the same connection, the same file.
+    const f = natted[0];
+    const peerId = (db.prepare('SELECT nat_peer FROM flows WHERE id = ?').get(f.id) as { nat_peer: number }).nat_peer;
+    expect(Buffer.from((await exportFlowPcap(db, peerId)).bytes)).toEqual(Buffer.from((await exportFlowPcap(db, f.id)).bytes));
+    db.close();
+  });
+
+  it('names a -w file after the format written', () => {
+    expect(nameForFormat('out.pcap', 'pcapng')).toBe('out.pcapng');
+    expect(nameForFormat('out.pcapng', 'pcapng')).toBe('out.pcapng');
+    expect(nameForFormat('out.pcap', 'pcap')).toBe('out.pcap');
+    expect(nameForFormat('out', 'pcap')).toBe('out.pcap');
+    expect(nameForFormat('dir.pcap/out.CAP', 'pcapng')).toBe('dir.pcap/out.pcapng');
+  });
 
   it('refuses an unknown flow, and names the capture when its file is gone', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'podcap-pcap-gone-'));

@@ -3,6 +3,7 @@ import { checkDisplayFilter, compileDisplayFilter, DisplayFilterError, flowDispl
 import { cidrContains, ipText, parseCidr, parseIp } from '../../core/net/ip-cidr.js';
 import { listFlowPage } from '../../core/api/queries/flow-page.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
+import { foldNatHalves } from '../../core/db/flow-links.js';
 
 interface F { proto: string; orig_ip: string; orig_port: number; resp_ip: string; resp_port: number; state: string; history: string; dur: number; orig_bytes: number; rst_by: string | null }
 
@@ -169,5 +170,43 @@ describe('ip-cidr', () => {
     expect(filter).toBe('ip.addr == 10.244.0.5 && ip.addr == 52.1.2.3 && tcp.port == 40001 && tcp.port == 443');
     expect(select(filter)).toEqual([1]);
     expect(select(flowDisplayFilter(FLOWS[5]))).toEqual([5]);
+  });
+});
+
+describe('display filter over NAT halves', () => {
+  // One connection seen before SNAT (pod tuple) and after it (node tuple), both with the RST,
+  // and one connection without NAT: a filter counts connections, whichever tuple it names.
+  let nat: CaseDb;
+  beforeAll(() => {
+    nat = openCase(':memory:');
+    nat.prepare(`INSERT INTO sources (id, path, kind, sha256, bytes, records, ingested_at) VALUES (1, 'any.pcap', 'pcap', 'h', 1, 1, 0)`).run();
+    const ins = nat.prepare(`INSERT INTO flows (id, source_id, proto, orig_ip, orig_port, resp_ip, resp_port, start_us, end_us, state, history, orig_pkts, resp_pkts,
+      orig_bytes, resp_bytes, orig_ip_bytes, resp_ip_bytes, missed_bytes, origin_guessed, rst_by, orig_isn, resp_isn, orig_ttl, resp_ttl, dup_pkts, icmp_errors, nat_peer, nat_side)
+      VALUES (?, 1, 'tcp', ?, ?, '203.0.113.10', 443, 1, 2, 'RSTR', 'ShADadr', 4, 4, 0, 0, 0, 0, 0, 0, ?, 7, 9, ?, 52, 0, 0, ?, ?)`);
+    ins.run(1, '10.244.1.21', 54676, 'resp', 64, 2, 'pre');
+    ins.run(2, '10.240.0.5', 54676, 'resp', 63, 1, 'post');
+    ins.run(3, '10.244.1.21', 41000, null, 64, null, null);
+    foldNatHalves(nat);
+  });
+  afterAll(() => nat.close());
+  const ids = (filter: string) => {
+    const res = listFlowPage(nat, { filter, limit: 100 });
+    expect(res.total).toBe(res.rows.length);
+    return res.rows.map((r) => r.id).sort();
+  };
+
+  it('lists the pre-NAT half with the post-NAT tuple beside it', () => {
+    expect(ids('')).toEqual([1, 3]);
+    expect(listFlowPage(nat, {}).rows.find((r) => r.id === 1)?.nat_peer).toMatchObject({ orig_ip: '10.240.0.5', orig_port: 54676 });
+  });
+
+  it('matches a connection on either tuple, once', () => {
+    expect(ids('tcp.flags.reset == 1')).toEqual([1]);
+    expect(ids('ip.src == 10.240.0.5')).toEqual([1]);
+    expect(ids('ip.addr == 10.244.1.21')).toEqual([1, 3]);
+    expect(ids('!(ip.addr == 10.240.0.5)')).toEqual([3]);
+    expect(ids('ip.src != 10.240.0.5')).toEqual([3]);
+    expect(ids('tcp.flags.reset == 0')).toEqual([3]);
+    expect(ids('id == 2')).toEqual([1]);
   });
 });

@@ -11,7 +11,7 @@ import { pcapFileHeader, pcapRecord } from '../../core/formats/pcap/writer.js';
 
 const samples = 'fixtures/samples/captures/tcpdump';
 const tmp = () => mkdtempSync(join(tmpdir(), 'podcap-ingest-'));
-const flowsOf = (db: ReturnType<typeof openCase>) => [...iterateFlows(db)].map(({ id: _i, source: _s, nat_peer: _n, ...f }) => f);
+const flowsOf = (db: ReturnType<typeof openCase>) => [...iterateFlows(db)].map(({ id: _i, source: _s, nat_peer: _n, seen_at: _a, ...f }) => f);
 
 describe('ingest', () => {
   it('ingests a capture, reports garbage as unknown, and keeps going', async () => {

@@ -9,6 +9,7 @@ import { computeFanout, listFanout } from '../../core/analysis/fanout/fanout.js'
 import { listFindings } from '../../core/analysis/findings/findings.js';
 import { computePorts, listPorts } from '../../core/analysis/snat/ports.js';
 import { iterateFlows } from '../../core/api/queries/flows.js';
+import { listFlowPage } from '../../core/api/queries/flow-page.js';
 import { iterateRst } from '../../core/api/queries/rst.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
@@ -75,6 +76,31 @@ for (const b of bundles) {
       const expectedTotal = m.expect.connections.filter((c) => m.pods.some((p) => p.ip === c.orig_ip)).reduce((a, c) => a + c.count, 0);
       const podSide = flows.filter((f) => m.pods.some((p) => p.ip === f.orig_ip));
       expect(podSide.length).toBe(expectedTotal);
+    });
+
+    it('lists each connection once: NAT halves folded, both tuples and every capture point on the row', () => {
+      const listed = [...iterateFlows(db, { proto: 'tcp' })];
+      // The manifest's connections, exactly: no second row for a post-NAT half.
+      for (const c of m.expect.connections.filter((x) => x.proto === 'tcp')) {
+        const n = listed.filter((f) => f.orig_ip === c.orig_ip && f.resp_ip === c.resp_ip && f.resp_port === c.resp_port && f.state === c.state).length;
+        expect(n, `${c.orig_ip} → ${c.resp_ip}:${c.resp_port} ${c.state}`).toBe(c.count);
+      }
+      expect(listed.length).toBe(m.expect.connections.filter((x) => x.proto === 'tcp').reduce((a, c) => a + c.count, 0));
+      expect(listFlowPage(db, { filter: 'tcp', limit: 1 }).total).toBe(listed.length);
+      for (const f of listed) {
+        expect(f.seen_at.length, `flow ${f.id}`).toBeGreaterThan(0);
+        if (f.nat_peer) {
+          expect(f.nat_side).toBe('pre');
+          expect(new Set(f.seen_at.map((s) => s.nat_side))).toEqual(new Set(['pre', 'post']));
+        }
+      }
+      // A filter counts connections: one per RST'd connection, and the post-NAT address finds the NATed ones.
+      const rstConns = new Set([...iterateRst(db)].map((r) => `${r.flow.orig_ip}:${r.flow.orig_port}>${r.flow.resp_ip}:${r.flow.resp_port}`));
+      expect(listFlowPage(db, { filter: 'tcp.flags.reset == 1', limit: 1 }).total).toBe(rstConns.size);
+      const natted = listed.filter((f) => f.nat_peer?.orig_ip === m.node.ip);
+      const page = listFlowPage(db, { filter: `ip.src == ${m.node.ip} && tcp`, limit: 1000 });
+      expect(page.total).toBe(natted.length);
+      expect(page.rows.map((r) => r.id).sort()).toEqual(natted.map((r) => r.id).sort());
     });
 
     it('names the sender, role and verdict of every RST, once per RST', () => {

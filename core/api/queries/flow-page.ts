@@ -41,13 +41,16 @@ const countCaches = new WeakMap<CaseDb, CountCache[]>();
  */
 export function listFlowPage(db: CaseDb, req: FlowListRequest): FlowListResponse {
   registerFilterFunctions(db);
-  const where: string[] = [];
+  // One row per connection: the second NAT half is folded into the first, and the filter sees both (p).
+  const where: string[] = ['f.folded_into IS NULL'];
   const params: (string | number)[] = [];
   if (req.fromUs !== undefined) { where.push('f.end_us >= ?'); params.push(req.fromUs); }
   if (req.toUs !== undefined) { where.push('f.start_us <= ?'); params.push(req.toUs); }
-  const compiled = req.filter ? compileDisplayFilter(req.filter) : null;
+  const compiled = req.filter ? compileDisplayFilter(req.filter, { peer: 'p' }) : null;
   if (compiled) { where.push(compiled.sql); params.push(...compiled.params); }
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const whereSql = `WHERE ${where.join(' AND ')}`;
+  // The peer is joined only when the filter reads it: an unfiltered page stays a plain scan.
+  const peerJoin = compiled && /\bp\./.test(compiled.sql) ? ' LEFT JOIN flows p ON p.id = f.nat_peer' : '';
 
   const col = req.sort?.column ?? 'start';
   const expr = ORDER_BY[col as SortColumn];
@@ -55,23 +58,23 @@ export function listFlowPage(db: CaseDb, req: FlowListRequest): FlowListResponse
   const dir = req.sort?.desc ? 'DESC' : 'ASC';
   // Order and page on ids alone, then join the page's rows: sorting a million rows is cheap when
   // each carries only its key and id, not the source path and NAT peer of every row.
-  const from = col === 'source' ? 'flows f JOIN sources s ON s.id = f.source_id' : 'flows f';
+  const from = (col === 'source' ? 'flows f JOIN sources s ON s.id = f.source_id' : 'flows f') + peerJoin;
   const ids = (db.prepare(`SELECT f.id FROM ${from} ${whereSql} ORDER BY ${expr} ${dir}, f.id ${dir} LIMIT ? OFFSET ?`)
     .all(...params, req.limit ?? 200, req.offset ?? 0) as { id: number }[]).map((r) => r.id);
   const byId = new Map((db.prepare(`${FLOW_SELECT} WHERE f.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as FlowJoined[]).map((r) => [r.id, r]));
   const rows = ids.map((id) => toFlowOut(byId.get(id)!));
 
-  return { rows, total: countFlows(db, whereSql, params) };
+  return { rows, total: countFlows(db, `flows f${peerJoin}`, whereSql, params) };
 }
 
-function countFlows(db: CaseDb, whereSql: string, params: (string | number)[]): number {
+function countFlows(db: CaseDb, from: string, whereSql: string, params: (string | number)[]): number {
   const version = (db.prepare('SELECT coalesce(max(id), 0) AS v FROM flows').get() as { v: number }).v;
-  const key = JSON.stringify([whereSql, params]);
+  const key = JSON.stringify([from, whereSql, params]);
   let cache = countCaches.get(db);
   if (!cache) countCaches.set(db, (cache = []));
   const hit = cache.find((c) => c.key === key && c.version === version);
   if (hit) return hit.total;
-  const total = (db.prepare(`SELECT count(*) AS n FROM flows f ${whereSql}`).get(...params) as { n: number }).n;
+  const total = (db.prepare(`SELECT count(*) AS n FROM ${from} ${whereSql}`).get(...params) as { n: number }).n;
   cache.unshift({ key, version, total });
   cache.length = Math.min(cache.length, 16);
   return total;

@@ -16,24 +16,30 @@ export interface FlowQuery {
   toUs?: number;
   limit?: number;
   offset?: number;
+  /** Each NAT half as its own row, as the tracker made them (listings show one row per connection). */
+  everyHalf?: boolean;
 }
 
-export type FlowJoined = FlowRow & { source_path: string; p_proto: string | null; p_orig_ip: string | null; p_orig_port: number | null; p_resp_ip: string | null; p_resp_port: number | null };
+export type FlowJoined = FlowRow & {
+  source_path: string; p_proto: string | null; p_orig_ip: string | null; p_orig_port: number | null; p_resp_ip: string | null; p_resp_port: number | null;
+  sightings: string | null;
+};
 
 export function flowWhere(q: FlowQuery): { sql: string; params: unknown[] } {
-  const where: string[] = [];
+  // One row per connection: a second NAT half is listed with its first (FLOW_SELECT's p).
+  const where: string[] = q.everyHalf ? [] : ['f.folded_into IS NULL'];
   const params: unknown[] = [];
   if (q.states && q.states.length > 0) {
     where.push(`f.state IN (${q.states.map(() => '?').join(', ')})`);
     params.push(...q.states);
   }
   if (q.ip !== undefined) {
-    where.push('(f.orig_ip = ? OR f.resp_ip = ?)');
-    params.push(q.ip, q.ip);
+    where.push('(f.orig_ip = ? OR f.resp_ip = ? OR p.orig_ip = ? OR p.resp_ip = ?)');
+    params.push(q.ip, q.ip, q.ip, q.ip);
   }
   if (q.port !== undefined) {
-    where.push('(f.orig_port = ? OR f.resp_port = ?)');
-    params.push(q.port, q.port);
+    where.push('(f.orig_port = ? OR f.resp_port = ? OR p.orig_port = ? OR p.resp_port = ?)');
+    params.push(q.port, q.port, q.port, q.port);
   }
   if (q.proto !== undefined) {
     where.push('f.proto = ?');
@@ -50,12 +56,22 @@ export function flowWhere(q: FlowQuery): { sql: string; params: unknown[] } {
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
+/** The interface a sighting was made on: pcapng if_name, else the SLL2 ifindex resolved through the node's `ip link`. */
+export const INTERFACE_NAME_SQL = (alias: string) => `coalesce(
+  (SELECT i.veth FROM identities i WHERE i.ifindex = ${alias}.ifindex AND ${alias}.ifindex >= 0 AND (i.node IS s.node OR s.node IS NULL) LIMIT 1),
+  nullif(ci.name, 'any'), CASE WHEN ${alias}.ifindex >= 0 THEN 'ifindex ' || ${alias}.ifindex END, ci.name)`;
+
 /**
  * The columns every flow listing selects (alias f, sources s, NAT peer p), with the pods the
- * identity graph gave each endpoint at the flow's start (stored by the correlate phase).
+ * identity graph gave each endpoint at the flow's start (stored by the correlate phase), and every
+ * capture point that saw either NAT half.
  */
 export const FLOW_SELECT = `SELECT f.*, s.path AS source_path, p.proto AS p_proto, p.orig_ip AS p_orig_ip, p.orig_port AS p_orig_port,
-      p.resp_ip AS p_resp_ip, p.resp_port AS p_resp_port
+      p.resp_ip AS p_resp_ip, p.resp_port AS p_resp_port,
+      (SELECT json_group_array(json_object('source', s.path, 'interface', ${INTERFACE_NAME_SQL('fs')}, 'nat_side', h.nat_side))
+         FROM flow_sightings fs JOIN flows h ON h.id = fs.flow_id JOIN sources s ON s.id = fs.source_id
+         LEFT JOIN capture_interfaces ci ON ci.source_id = fs.source_id AND ci.iface = fs.iface
+        WHERE fs.flow_id IN (f.id, f.nat_peer)) AS sightings
     FROM flows f JOIN sources s ON s.id = f.source_id LEFT JOIN flows p ON p.id = f.nat_peer`;
 
 /** Flows in start order, streamed (a case may hold millions). */
@@ -88,6 +104,8 @@ export function toFlowOut(r: FlowJoined): FlowOut {
     orig_pod: r.orig_pod,
     resp_pod: r.resp_pod,
     nat_peer: r.p_orig_ip === null ? null : { proto: r.p_proto!, orig_ip: r.p_orig_ip, orig_port: r.p_orig_port!, resp_ip: r.p_resp_ip!, resp_port: r.p_resp_port! },
+    nat_side: r.nat_side as FlowOut['nat_side'],
+    seen_at: r.sightings ? (JSON.parse(r.sightings) as FlowOut['seen_at']) : [],
     origin_guessed: r.origin_guessed === 1,
   };
 }

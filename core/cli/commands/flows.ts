@@ -29,6 +29,8 @@ export function cmdFlows(args: string[]): number {
       { title: 'BYTES o/r', get: (r) => `${r.orig_bytes}/${r.resp_bytes}`, right: true },
       { title: 'RST', get: (r) => r.rst_by },
       { title: 'NAT PEER', get: (r) => (r.nat_peer ? hp(r.nat_peer.orig_ip, r.nat_peer.orig_port) : null) },
+      // Every capture point of either NAT half, by interface (the file's name when it has none).
+      { title: 'SEEN AT', get: (r) => [...new Set(r.seen_at.map((s) => s.interface ?? s.source.split(/[\\/!]/).pop()))].join(',') },
     ]);
     return 0;
   });

@@ -3,7 +3,7 @@ import type { FlowListRequest, FlowOut } from '../../../core/api/contract';
 import { checkDisplayFilter, flowDisplayFilter } from '../../../core/filter/display-filter';
 import { ApiCallError } from '../../api/client';
 import { useApp } from '../../app/context';
-import { fmtDuration, fmtEndpoint, fmtNum, fmtTime } from '../../app/format';
+import { fileName, fmtDuration, fmtEndpoint, fmtNum, fmtTime } from '../../app/format';
 import { downloadBlob, downloadText } from '../../export/download';
 import { toCsv, toJsonLines } from '../../export/csv';
 import { ErrorBox } from '../../components/States';
@@ -215,9 +215,16 @@ export function FlowsView() {
   );
 }
 
+/** Every capture point, once: interface (file), and the NAT half when the connection has two. */
+function seenAtText(f: FlowOut): string {
+  const points = [...new Set(f.seen_at.map((s) => `${s.interface ?? '?'} (${fileName(s.source)})${f.nat_peer && s.nat_side ? ` ${s.nat_side}-NAT` : ''}`))];
+  return points.length ? points.join('; ') : fileName(f.source);
+}
+
 function FlowDetails({ f }: { f: FlowOut }) {
   const { host } = useApp();
-  const filter = flowDisplayFilter(f);
+  // Wireshark sees each NAT half under its own tuple: the filter names both.
+  const filter = f.nat_peer ? `(${flowDisplayFilter(f)}) || (${flowDisplayFilter(f.nat_peer)})` : flowDisplayFilter(f);
   const [note, setNote] = useState<string | null>(null);
   const copy = async () => {
     try {
@@ -227,13 +234,14 @@ function FlowDetails({ f }: { f: FlowOut }) {
       setNote('Copy failed: select the filter text and copy it by hand.');
     }
   };
-  const exportPcap = async () => {
+  const exportPcap = async (all: boolean) => {
     setNote('Reading the flow\'s packets from its captures…');
     try {
-      const res = await host.call('flows.pcap', { id: f.id });
+      const res = await host.call('flows.pcap', all ? { id: f.id, all_sightings: true } : { id: f.id });
       const bin = Uint8Array.from(atob(res.base64), (c) => c.charCodeAt(0));
-      downloadBlob(new Blob([bin], { type: 'application/vnd.tcpdump.pcap' }), res.name);
-      setNote(`Exported ${res.packets} packets as ${res.name}.`);
+      downloadBlob(new Blob([bin], { type: res.format === 'pcapng' ? 'application/x-pcapng' : 'application/vnd.tcpdump.pcap' }), res.name);
+      const copies = res.copies_left_out ? `; ${res.copies_left_out} copies seen at other capture points left out` : '';
+      setNote(`Exported ${res.packets} packets as ${res.name}${copies}.`);
     } catch (e) {
       setNote(`Packet export failed: ${(e as Error).message}`);
     }
@@ -243,7 +251,9 @@ function FlowDetails({ f }: { f: FlowOut }) {
     ['Originator', `${flowEnd(f, 'orig')}${f.orig_pod ? ` (${f.orig_pod})` : ''}${f.origin_guessed ? ' — guessed: no SYN seen' : ''}`],
     ['Responder', `${flowEnd(f, 'resp')}${f.resp_pod ? ` (${f.resp_pod})` : ''}`],
     ['State / history', `${f.state} / ${f.history || '—'}`], ['Packets o/r', `${f.orig_pkts} / ${f.resp_pkts}`], ['Bytes o/r', `${f.orig_bytes} / ${f.resp_bytes}`],
-    ['RST by', f.rst_by ?? '—'], ['NAT peer', f.nat_peer ? `${fmtEndpoint(f.nat_peer.orig_ip, f.nat_peer.orig_port)} → ${fmtEndpoint(f.nat_peer.resp_ip, f.nat_peer.resp_port)}` : '—'], ['Source', f.source],
+    ['RST by', f.rst_by ?? '—'],
+    [f.nat_side === 'pre' ? 'After NAT' : f.nat_side === 'post' ? 'Before NAT' : 'NAT', f.nat_peer ? `${fmtEndpoint(f.nat_peer.orig_ip, f.nat_peer.orig_port)} → ${fmtEndpoint(f.nat_peer.resp_ip, f.nat_peer.resp_port)}` : '—'],
+    ['Seen at', seenAtText(f)],
   ];
   return (
     <section className="flow-details" aria-label="Selected flow" data-testid="flow-details">
@@ -253,7 +263,8 @@ function FlowDetails({ f }: { f: FlowOut }) {
         <label htmlFor="flow-wireshark-filter">Wireshark display filter</label>
         <input id="flow-wireshark-filter" readOnly value={filter} data-testid="flow-wireshark-filter" onFocus={(e) => e.target.select()} />
         <button type="button" onClick={() => void copy()}>Copy</button>
-        <button type="button" onClick={() => void exportPcap()} data-testid="flow-pcap">Export packets (.pcap)</button>
+        <button type="button" onClick={() => void exportPcap(false)} data-testid="flow-pcap" title="One copy of each packet, from one capture point">Export packets</button>
+        <button type="button" onClick={() => void exportPcap(true)} data-testid="flow-pcap-all" title="Every capture point's copy, on both NAT halves">Export all sightings</button>
       </div>
       {note && <p className="hint" role="status">{note}</p>}
     </section>

@@ -1,5 +1,5 @@
 import type { FlowOut } from '../../../core/api/contract';
-import { fmtDuration, fmtTime } from '../../app/format';
+import { fmtDuration, fmtEndpoint, fmtTime } from '../../app/format';
 import { flowEnd } from './flow-end';
 import type { TableColumn } from '../../components/DataTable';
 
@@ -22,5 +22,7 @@ export const FLOW_COLUMNS: FlowColumn[] = [
   { key: 'bytes', title: 'Bytes o/r', get: (f) => `${f.orig_bytes}/${f.resp_bytes}`, sort: 'orig_bytes', numeric: true, width: 110 },
   { key: 'rst_by', title: 'RST by', get: (f) => f.rst_by, sort: 'rst_by', width: 64 },
   { key: 'pods', title: 'Pods', get: (f) => [f.orig_pod, f.resp_pod].filter(Boolean).join(' → '), width: 160 },
+  { key: 'nat', title: 'NAT peer', get: (f) => (f.nat_peer ? fmtEndpoint(f.nat_peer.orig_ip, f.nat_peer.orig_port) : null), width: 170 },
+  { key: 'seen_at', title: 'Seen at', get: (f) => new Set(f.seen_at.map((s) => `${s.source} ${s.interface ?? ''}`)).size, numeric: true, width: 70 },
   { key: 'source', title: 'Source', get: (f) => f.source, sort: 'source', width: 220 },
 ];
