@@ -28,6 +28,8 @@ export interface IngestOptions {
   archiveLimits?: Partial<ArchiveLimits>;
   /** Least time between progress reports (default 500 ms; the UI's jobs ask for more). */
   progressEveryMs?: number;
+  /** Problems found while walking folders and unpacking archives (dangling links, damaged archives, caps), as they are recorded. */
+  onNote?: (d: Diagnostic) => void;
   /** How to name an input to the user (walk.ts). */
   shownAs?: (input: string) => string;
   /**
@@ -68,6 +70,7 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   const known = db.prepare('SELECT 1 FROM diagnostics WHERE source_id IS NULL AND path = ? AND code = ? AND message = ?');
   for (const d of walked.diagnostics) {
     if (!known.get(d.source ?? '', d.code, d.message)) caseWide.addDiagnostic(null, d.source ?? '', d);
+    opts.onNote?.(d);
   }
   for (const missing of walked.missing) {
     results.push({ path: missing.path, status: 'failed', kind: 'unknown', records: 0, diagnostics: 0, reason: missing.reason, direct: missing.direct ?? true });
@@ -129,6 +132,7 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
       const guess = text ? scoreTextFormats(text, f.displayPath) : undefined;
       const why = guess && guess.confidence >= 0.2
         ? `looks like documentation or an excerpt around ${guess.format.kind} output (confidence ${guess.confidence.toFixed(2)}), not a dump; not read as evidence`
+        : bytesTotal === 0 ? 'empty file'
         : gz ? 'gzip content is not a capture or a known node-tool dump' : `not a capture or a known node-tool dump${text === null ? ' (binary)' : ''}`;
       const d = diag('INGEST_UNKNOWN_KIND', why, { source: path });
       digest ??= await hashFile(f.fsPath, bytesTotal);
