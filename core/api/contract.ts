@@ -54,6 +54,8 @@ export interface CountBy {
   key: string;
   count: number;
   endpoint: number;
+  /** Made by this node (its REJECT rules). */
+  node: number;
   middlebox: number;
   unknown: number;
 }
@@ -65,7 +67,7 @@ export interface RstSummary {
   byPort: CountBy[];
   /** Per-bucket counts over time; bucket length in seconds. */
   bucketSeconds: number;
-  overTime: { ts: number; endpoint: number; middlebox: number; unknown: number }[];
+  overTime: { ts: number; endpoint: number; node: number; middlebox: number; unknown: number }[];
 }
 
 /** `podcap fanout` row. */

@@ -28,6 +28,10 @@ export interface RstOut {
   answers_syn: boolean;
   verdict: RstVerdict;
   reason: string;
+  /** Verdict node: the node's REJECT rule that matches the packet the RST answers, else null. */
+  rule: string | null;
+  /** Each piece of evidence behind the verdict (reason is these joined). */
+  evidence: string[];
   sender_pod: string | null;
   sender_node: string | null;
   receiver_pod: string | null;
@@ -79,6 +83,8 @@ export function* iterateRst(db: CaseDb, q: RstQuery = {}): Generator<RstOut> {
       answers_syn: r.answers_syn === 1,
       verdict: (r.verdict ?? 'unknown') as RstVerdict,
       reason: r.reason ?? '',
+      rule: r.rule,
+      evidence: r.evidence ? (JSON.parse(r.evidence) as string[]) : [],
       sender_pod: r.sender_pod,
       sender_node: r.sender_node,
       receiver_pod: r.receiver_pod,

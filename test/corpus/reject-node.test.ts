@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listFindings } from '../../core/api/findings.js';
+import { listPorts } from '../../core/api/ports.js';
+import { iterateRst } from '../../core/api/rst.js';
+import { rstSummary } from '../../core/api/rst-summary.js';
+import { openCase, type CaseDb } from '../../core/db/open-case.js';
+import { ingestPaths } from '../../core/ingest/ingest.js';
+
+/**
+ * A bundle podcap did not make (fixtures/corpus/reject, its own generator): the node's FORWARD
+ * REJECT forges RSTs in 203.0.113.10:25's name. The truth file says where each RST really came
+ * from, measured on the servers' own interface, which the bundle does not contain.
+ */
+interface TruthRst { sender_ip: string; sender_port: number; receiver_ip: string; receiver_port: number; origin: 'endpoint' | 'node'; rule: string | null }
+const truth = JSON.parse(readFileSync('fixtures/corpus/reject/reject-node.truth.json', 'utf8')) as { rsts: TruthRst[]; reject_rule: string; syns_to_25_seen_by_server: number };
+
+describe('REJECT-node bundle (fixtures/corpus/reject)', () => {
+  let db: CaseDb;
+  beforeAll(async () => {
+    db = openCase(join(mkdtempSync(join(tmpdir(), 'podcap-reject-')), 'c.db'));
+    const res = await ingestPaths(db, ['fixtures/corpus/reject/reject-node.tar.gz']);
+    expect(res.filter((r) => r.status === 'failed')).toEqual([]);
+  });
+
+  it('gives every RST its true origin: the node (naming its rule) or the endpoint', () => {
+    expect(truth.syns_to_25_seen_by_server).toBe(0);
+    const ours = [...iterateRst(db)];
+    expect(ours.length).toBe(truth.rsts.length); // one event per RST, however many capture points saw it
+    for (const t of truth.rsts) {
+      const r = ours.find((o) => o.sender_ip === t.sender_ip && o.sender_port === t.sender_port && o.receiver_ip === t.receiver_ip && o.receiver_port === t.receiver_port);
+      expect(r, `${t.sender_ip}:${t.sender_port} → ${t.receiver_ip}:${t.receiver_port}`).toBeDefined();
+      expect({ verdict: r!.verdict, rule: r!.rule }).toEqual({ verdict: t.origin, rule: t.rule });
+    }
+  });
+
+  it('says why a forged RST is the node\'s: not on the uplink, a hop short of the server\'s TTL', () => {
+    const forged = [...iterateRst(db)].find((r) => r.verdict === 'node')!;
+    expect(forged.receiver_pod).toBe('mail/relay-6d5f8b7c9-x2k4p');
+    expect(forged.ttl_baseline).toBe(63);
+    expect(forged.evidence.some((e) => e.includes('not on eth0'))).toBe(true);
+    expect(forged.evidence.some((e) => e.includes('TTL 64 differs'))).toBe(true);
+    expect(forged.reason).toBe(forged.evidence.join('; '));
+  });
+
+  it('counts node-made RSTs apart in the summary', () => {
+    const s = rstSummary(db);
+    expect(s.bySender.find((c) => c.key === '203.0.113.10')).toMatchObject({ count: 8, node: 8, endpoint: 0 });
+    expect(s.bySender.find((c) => c.key === '203.0.113.11')).toMatchObject({ count: 50, node: 0, endpoint: 50 });
+  });
+
+  it('blames the node\'s rule, not 203.0.113.10, and raises no SNAT finding for 120 connections without port pressure', () => {
+    const f = listFindings(db);
+    expect(f.map((x) => x.id).sort()).toEqual([
+      'no-reuse:batch/crawler-7f8c6d5b4-m9n2v', // 120 single-request connections: true, and its own finding
+      'node-reset:203.0.113.10:25',
+      'peer-abort:203.0.113.11:8443', // 45 SO_LINGER-0 aborts by the server
+      'refused:203.0.113.11:9', // closed port, the server's own RSTs
+    ].sort());
+    const node = f.find((x) => x.rule === 'node-reject-reset')!;
+    expect(node.detail).toContain(truth.reject_rule);
+    expect(node.evidence.find((e) => e.lines)?.source).toMatch(/iptables-save\.txt$/);
+    // the measured pressure behind "no SNAT finding": 45 ports at most for one destination (web/api's 45 to :8443) of 1,024
+    const ports = listPorts(db);
+    expect(Math.max(...ports.map((p) => p.distinct_src_ports))).toBe(45);
+    expect(Math.max(...ports.map((p) => p.utilization))).toBeLessThan(0.1);
+  });
+});
