@@ -8,6 +8,7 @@ import { iterateRst } from '../../core/api/rst.js';
 import { rstSummary } from '../../core/api/rst-summary.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
+import { extractTarGz } from './tar-extract.js';
 
 /**
  * A bundle podcap did not make (fixtures/corpus/reject, its own generator): the node's FORWARD
@@ -66,5 +67,40 @@ describe('REJECT-node bundle (fixtures/corpus/reject)', () => {
     const ports = listPorts(db);
     expect(Math.max(...ports.map((p) => p.distinct_src_ports))).toBe(45);
     expect(Math.max(...ports.map((p) => p.utilization))).toBeLessThan(0.1);
+  });
+});
+
+/**
+ * The same bundle with files left out: each route to "node" on its own, and no claim beyond the
+ * evidence (one capture point and no rules cannot tell the node from a middlebox).
+ */
+describe('REJECT-node bundle with files left out', () => {
+  const part = async (keep: RegExp) => {
+    const dir = mkdtempSync(join(tmpdir(), 'podcap-reject-part-'));
+    const files = extractTarGz('fixtures/corpus/reject/reject-node.tar.gz', dir, (n) => keep.test(n) || /kubectl-get-pods/.test(n));
+    const db = openCase(join(dir, 'c.db'));
+    await ingestPaths(db, files);
+    return { db, forged: [...iterateRst(db)].filter((r) => r.sender_ip === '203.0.113.10' && r.sender_port === 25) };
+  };
+
+  it('the relay pod\'s veth capture and iptables-save: the TTL a hop short and the matching rule', async () => {
+    const { db, forged } = await part(/veth-relay-[^/]*\.pcap$|iptables-save\.txt$/);
+    expect(forged.length).toBe(8);
+    for (const r of forged) expect({ verdict: r.verdict, rule: r.rule, baseline: r.ttl_baseline }).toEqual({ verdict: 'node', rule: truth.reject_rule, baseline: 63 });
+    expect(listFindings(db).map((f) => f.id)).toContain('node-reset:203.0.113.10:25');
+  });
+
+  it('the -i any capture alone: not on the uplink, so made by the node; no rule to name', async () => {
+    const { db, forged } = await part(/tcpdump-any\.pcap$/);
+    expect(forged.length).toBe(8);
+    for (const r of forged) expect({ verdict: r.verdict, rule: r.rule }).toEqual({ verdict: 'node', rule: null });
+    const f = listFindings(db).find((x) => x.rule === 'node-reject-reset')!;
+    expect(f.next_step).toContain('iptables-save');
+    expect(listFindings(db).map((x) => x.id)).not.toContain('refused:203.0.113.10:25');
+  });
+
+  it('the veth capture alone: a TTL out of line says "not the endpoint", nothing says who', async () => {
+    const { forged } = await part(/veth-relay-[^/]*\.pcap$/);
+    expect(forged.map((r) => r.verdict)).toEqual(Array(8).fill('middlebox-suspect'));
   });
 });
