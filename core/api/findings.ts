@@ -114,21 +114,31 @@ const nodeResets: Rule = (db, w) => {
       min(r.reason) AS reason, (SELECT group_concat(DISTINCT s.node) FROM rst_sightings rs JOIN sources s ON s.id = rs.source_id WHERE rs.rst_id = min(r.id)) AS nodes
     FROM rst_events r WHERE r.verdict = 'node'${windowSql('r.ts_us', w, params)} GROUP BY r.sender_ip, r.sender_port, r.rule ORDER BY n DESC`).all(...params) as
     { sender_ip: string; sender_port: number; rule: string | null; n: number; victims: string; flows: string; reason: string; nodes: string | null }[];
+  // The rule's line in iptables-save or `nft list ruleset`, by the text the RST verdict stored (core/db/post-ingest.ts).
   const rules = prepared(db, `SELECT s.path, r.line FROM records r JOIN sources s ON s.id = r.source_id
-    WHERE r.kind = 'iptables' AND json_extract(r.data, '$.type') = 'rule' AND json_extract(r.data, '$.target') = 'REJECT' AND ('-A ' || json_extract(r.data, '$.chain') || ' ' || json_extract(r.data, '$.text')) = ?`);
+    WHERE (r.kind = 'iptables' AND json_extract(r.data, '$.type') = 'rule' AND json_extract(r.data, '$.target') = 'REJECT'
+        AND ('-A ' || json_extract(r.data, '$.chain') || ' ' || json_extract(r.data, '$.text')) = ?)
+      OR (r.kind = 'nft' AND json_extract(r.data, '$.verdict') = 'reject'
+        AND ('nft table ' || json_extract(r.data, '$.family') || ' ' || json_extract(r.data, '$.table') || ' chain ' || json_extract(r.data, '$.chain') || ': ' || json_extract(r.data, '$.text')) = ?)`);
   return rows.map((r) => {
     const node = r.nodes ? `node ${r.nodes}` : 'this node';
     return {
       id: `node-reset:${r.sender_ip}:${r.sender_port}`, rule: 'node-reject-reset', severity: 'high' as const,
       title: r.rule ? `${node[0].toUpperCase()}${node.slice(1)} rejected connections to ${r.sender_ip}:${r.sender_port} with its own rule` : `${node[0].toUpperCase()}${node.slice(1)} reset connections to ${r.sender_ip}:${r.sender_port}`,
       detail: `${r.n} RST(s) in the name of ${r.sender_ip}:${r.sender_port} were made by ${node}, not by ${r.sender_ip}${r.rule ? `: iptables "${r.rule}"` : ''}. Clients: ${r.victims}. Evidence: ${r.reason}.`,
-      evidence: [...(r.rule ? groupLines(rules.all(r.rule) as { path: string; line: number }[]) : []), { source: 'rst_events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
+      evidence: [...(r.rule ? groupLines(rules.all(r.rule, r.rule) as { path: string; line: number }[]) : []), { source: 'rst_events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
       next_step: r.rule
-        ? `The remote service never saw these connections. Find who installed the rule on the node (network policy agent, kube-proxy, a DaemonSet, a hand edit) and remove or narrow it: \`iptables -S ${r.rule.split(' ')[1] ?? 'FORWARD'}\`.`
+        ? `The remote service never saw these connections. Find who installed the rule on the node (network policy agent, kube-proxy, a DaemonSet, a hand edit) and remove or narrow it: ${nftChain(r.rule) ?? `\`iptables -S ${r.rule.split(' ')[1] ?? 'FORWARD'}\``}.`
         : 'No collected REJECT rule matches: collect `iptables-save` and `nft list ruleset` from the node (kube-proxy, network policy and CNI chains) to find the rule.',
     };
   });
 };
+
+/** `nft -a list chain …` for a rule named as nft prints it (nftRuleText), else null. */
+function nftChain(rule: string): string | null {
+  const m = /^nft table (\S+) (\S+) chain (\S+):/.exec(rule);
+  return m ? `\`nft -a list chain ${m[1]} ${m[2]} ${m[3]}\`` : null;
+}
 
 /** The responder itself aborted established connections (endpoint RSTs after the handshake). */
 const peerAborts: Rule = (db, w, t) => {

@@ -1,6 +1,7 @@
-import { rejectRuleFor, type AnsweredPacket } from '../analysis/reject-rule.js';
+import { nftRejectRuleFor, nftRuleText, rejectRuleFor, type AnsweredPacket } from '../analysis/reject-rule.js';
 import { rstVerdict, type RstEvidence } from '../analysis/rst-verdict.js';
 import type { IptablesRule } from '../formats/iptables/types.js';
+import type { NftRule, NftSet } from '../formats/nft/types.js';
 import { CaseWriter } from './case-writer.js';
 import { rebuildIdentities } from './identity-store.js';
 import type { CaseDb } from './open-case.js';
@@ -219,6 +220,17 @@ function capturePoints(db: CaseDb) {
     const k = r.node ?? '';
     rulesByNode.set(k, [...(rulesByNode.get(k) ?? []), JSON.parse(r.data) as IptablesRule]);
   }
+  const nftByNode = new Map<string, { rules: NftRule[]; sets: NftSet[] }>();
+  for (const r of db.prepare(`SELECT s.node, r.data FROM records r JOIN sources s ON s.id = r.source_id
+      WHERE r.kind = 'nft' AND (json_extract(r.data, '$.type') = 'set' OR json_extract(r.data, '$.verdict') = 'reject') ORDER BY r.source_id, r.line`).all() as { node: string | null; data: string }[]) {
+    const k = r.node ?? '';
+    let e = nftByNode.get(k);
+    if (!e) nftByNode.set(k, (e = { rules: [], sets: [] }));
+    const rec = JSON.parse(r.data) as NftRule | NftSet;
+    if (rec.type === 'set') e.sets.push(rec);
+    else e.rules.push(rec);
+  }
+  const ruleNodes = new Set([...rulesByNode.keys(), ...nftByNode.keys()]);
   const split = (p: string) => { const [s, i, x] = p.split(':').map(Number); return { s, i, x }; };
   const nodeOf = (p: string) => sources.get(split(p).s)?.node ?? null;
   return {
@@ -239,10 +251,13 @@ function capturePoints(db: CaseDb) {
     /** The matching rule of the node whose capture saw the RST (a case of one node: its rules wherever they came from). */
     rejectRule(seenAt: string[], pkt: AnsweredPacket): string | null {
       const nodes = new Set(seenAt.map((p) => nodeOf(p) ?? ''));
-      if (rulesByNode.size === 1 && !nodes.has([...rulesByNode.keys()][0]) && [...nodes].every((n) => n === '')) nodes.add([...rulesByNode.keys()][0]);
+      if (ruleNodes.size === 1 && [...nodes].every((n) => n === '')) nodes.add([...ruleNodes][0]);
       for (const n of nodes) {
         const hit = rejectRuleFor(rulesByNode.get(n) ?? [], pkt);
         if (hit) return hit.form === 'save' ? `-A ${hit.chain} ${hit.text}` : `${hit.chain}: REJECT ${hit.text}`;
+        const nft = nftByNode.get(n);
+        const nhit = nft ? nftRejectRuleFor(nft.rules, nft.sets, pkt) : null;
+        if (nhit) return nftRuleText(nhit);
       }
       return null;
     },

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rejectRuleFor } from '../../core/analysis/reject-rule.js';
+import { nftRejectRuleFor, nftRuleText, rejectRuleFor } from '../../core/analysis/reject-rule.js';
+import { nftFormat, type NftRule, type NftSet } from '../../core/formats/nft/index.js';
 import { iptablesFormat, type IptablesRule } from '../../core/formats/iptables/index.js';
 import { LAB, parseFile } from '../formats/node-tools-fixtures.js';
 
@@ -29,5 +30,38 @@ describe('rejectRuleFor', () => {
     const invalidOnly: IptablesRule = { ...base, states: ['INVALID'] };
     expect(rejectRuleFor([invalidOnly], pkt)).toBeNull(); // a SYN is NEW
     expect(rejectRuleFor([invalidOnly], { ...pkt, syn: false })).not.toBeNull();
+  });
+});
+
+describe('nftRejectRuleFor', () => {
+  // Real `nft list ruleset` from a lab netns (fixtures/node-tools/lab/netns-tools/README.md).
+  const recs = parseFile(nftFormat, join(LAB, 'nft_list_ruleset.txt')).records;
+  const nft = recs.filter((r): r is NftRule => r.type === 'rule');
+  const sets = recs.filter((r): r is NftSet => r.type === 'set');
+  const from = (dstIp: string, dstPort: number, more: Partial<typeof pkt> = {}) => nftRejectRuleFor(nft, sets, { ...pkt, srcIp: '10.244.3.21', dstIp, dstPort, ...more });
+
+  it('names the rule by address and port, by port set, by named set and by port range', () => {
+    expect(from('203.0.113.10', 25)?.text).toBe('ip daddr 203.0.113.10 tcp dport 25 reject with tcp reset');
+    expect(from('198.51.100.77', 8082)?.text).toMatch(/^ip saddr 10\.244\.0\.0\/16 ip daddr != 10\.0\.0\.0\/8 tcp dport \{ 8081, 8082 \}/);
+    expect(from('203.0.113.12', 587)?.text).toBe('ip daddr @blocked_smtp tcp dport 587 reject with tcp reset');
+    expect(from('198.51.100.30', 9050)?.text).toMatch(/tcp dport 9000-9100/);
+    expect(nftRuleText(from('203.0.113.10', 25)!)).toBe('nft table inet filter chain forward: ip daddr 203.0.113.10 tcp dport 25 reject with tcp reset');
+  });
+
+  it('no rule for a negated destination, an address outside the set, an ICMP reject, or the other IP version', () => {
+    expect(from('10.1.2.3', 8081)).toBeNull();
+    expect(from('203.0.113.13', 587)).toBeNull();
+    expect(from('192.0.2.40', 80)).toBeNull();
+    expect(nftRejectRuleFor(nft, sets, { ...pkt, srcIp: 'fd00::1', dstIp: '2001:db8::10', dstPort: 25 })?.ipVersion).toBe(6);
+    expect(nftRejectRuleFor(nft, sets, { ...pkt, srcIp: 'fd00::1', dstIp: '2001:db8::11', dstPort: 25 })).toBeNull();
+  });
+
+  it('ct state invalid answers a non-SYN packet of any address, never a SYN', () => {
+    expect(from('192.0.2.99', 443, { syn: false })?.ctState?.values).toEqual(['invalid']);
+    expect(from('192.0.2.99', 443)).toBeNull();
+  });
+
+  it('a named set that was not collected claims nothing', () => {
+    expect(nftRejectRuleFor(nft, [], { ...pkt, srcIp: '10.244.3.21', dstIp: '203.0.113.12', dstPort: 587 })).toBeNull();
   });
 });

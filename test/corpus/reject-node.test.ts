@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listFindings } from '../../core/api/findings.js';
 import { listPorts } from '../../core/api/ports.js';
@@ -102,5 +102,22 @@ describe('REJECT-node bundle with files left out', () => {
   it('the veth capture alone: a TTL out of line says "not the endpoint", nothing says who', async () => {
     const { forged } = await part(/veth-relay-[^/]*\.pcap$/);
     expect(forged.map((r) => r.verdict)).toEqual(Array(8).fill('middlebox-suspect'));
+  });
+});
+
+describe('REJECT-node bundle with nft rules instead of iptables-save', () => {
+  it('names the nft rule that answers the SYN (a real `nft list ruleset` holding a rule for 203.0.113.10:25)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podcap-reject-nft-'));
+    const files = extractTarGz('fixtures/corpus/reject/reject-node.tar.gz', dir, (n) => /veth-relay-[^/]*\.pcap$|kubectl-get-pods/.test(n));
+    const nodeDir = dirname(files.find((f) => f.endsWith('.pcap'))!);
+    const nft = join(nodeDir, 'nft-list-ruleset.txt');
+    copyFileSync('fixtures/node-tools/lab/netns-tools/nft_list_ruleset.txt', nft);
+    const db = openCase(join(dir, 'c.db'));
+    await ingestPaths(db, [...files, nft]);
+    const forged = [...iterateRst(db)].filter((r) => r.sender_port === 25);
+    expect(forged.map((r) => [r.verdict, r.rule])).toEqual(Array(8).fill(['node', 'nft table inet filter chain forward: ip daddr 203.0.113.10 tcp dport 25 reject with tcp reset']));
+    const f = listFindings(db).find((x) => x.rule === 'node-reject-reset')!;
+    expect(f.evidence.find((e) => e.lines)).toEqual({ source: nft, lines: [16] });
+    expect(f.next_step).toContain('nft -a list chain inet filter forward');
   });
 });
