@@ -147,16 +147,21 @@ export function classifyRsts(db: CaseDb): void {
     const basePoint = seenWithBase.find((p) => at.get(p) === r.ttl) ?? seenWithBase[0];
     const baseline = basePoint !== undefined ? at.get(basePoint)!
       : r.sender_prev_ttl >= 0 ? r.sender_prev_ttl : usualTtl(ttls.get(r.sender_ip), r.own_orig_ttl, r.own_resp_ttl) ?? -1;
-    // Made between two points: seen at P, not at U where the sender's packets arrive with a higher TTL (nearer the sender).
+    // Made between two points: seen at P, not at U where the sender's packets arrive with a higher
+    // TTL (nearer the sender), U being on this RST's path: it carried the connection (or its NAT
+    // half), or it is another interface of P's own node. A higher TTL on another host's capture
+    // alone says nothing: that host may sit on another path from the same sender.
     let madeBetween: RstEvidence['madeBetween'];
     let seenUpstream = false;
     for (const p of seenWithBase) {
+      const nodeP = points.nodeOf(p);
       for (const [u, ttlU] of at) {
         if (u === p || ttlU <= at.get(p)!) continue;
+        const sameNode = points.sameSourceAs(u, [p]) || (nodeP !== null && nodeP === points.nodeOf(u));
+        if (!sameNode && !flowPoints.has(u)) continue;
         if (seen.has(u)) { seenUpstream = true; continue; }
         if (!points.covers(u, r.ts_us) || madeBetween) continue;
-        const nodeP = points.nodeOf(p);
-        madeBetween = { seenAt: points.name(p), missingAt: points.name(u), sameNode: nodeP !== null && nodeP === points.nodeOf(u) };
+        madeBetween = { seenAt: points.name(p), missingAt: points.name(u), sameNode };
       }
     }
     // A SYN to a remote address that no uplink of the capture carried was answered on the node.
