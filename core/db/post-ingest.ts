@@ -253,10 +253,13 @@ function capturePoints(db: CaseDb) {
     },
     uplinks: (p: string) => upl.get(split(p).s) ?? [],
     sameSourceAs: (p: string, others: string[]) => others.some((o) => split(o).s === split(p).s),
-    /** The matching rule of the node whose capture saw the RST (a case of one node: its rules wherever they came from). */
+    /** The matching rule of the node whose capture saw the RST. */
     rejectRule(seenAt: string[], pkt: AnsweredPacket): string | null {
       const nodes = new Set(seenAt.map((p) => nodeOf(p) ?? ''));
-      if (ruleNodes.size === 1 && [...nodes].every((n) => n === '')) nodes.add([...ruleNodes][0]);
+      // Rules and captures whose node is unknown on one side only: one rule set of the case stands for the node
+      // (rules known to be another node's never do).
+      const only = ruleNodes.size === 1 ? [...ruleNodes][0]! : null;
+      if (only !== null && !nodes.has(only) && (only === '' || [...nodes].every((n) => n === ''))) nodes.add(only);
       for (const n of nodes) {
         const hit = rejectRuleFor(rulesByNode.get(n) ?? [], pkt);
         if (hit) return hit.form === 'save' ? `-A ${hit.chain} ${hit.text}` : `${hit.chain}: REJECT ${hit.text}`;

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -119,5 +119,22 @@ describe('REJECT-node bundle with nft rules instead of iptables-save', () => {
     const f = listFindings(db).find((x) => x.rule === 'node-reject-reset')!;
     expect(f.evidence.find((e) => e.lines)).toEqual({ source: nft, lines: [16] });
     expect(f.next_step).toContain('nft -a list chain inet filter forward');
+  });
+});
+
+describe('REJECT-node bundle with iptables-save outside the node folder', () => {
+  it('rules of no known node stand for the one node the case has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podcap-reject-root-'));
+    const files = extractTarGz('fixtures/corpus/reject/reject-node.tar.gz', dir, (n) => /veth-relay-[^/]*\.pcap$|kubectl-get-pods|iptables-save\.txt$/.test(n));
+    // the bundle folder with iptables-save at its top, beside kubectl's files, outside the node's folder
+    const save = files.find((f) => f.endsWith('iptables-save.txt'))!;
+    const loose = join(dir, 'reject-node', 'iptables-save.txt');
+    renameSync(save, loose);
+    const db = openCase(join(dir, 'c.db'));
+    await ingestPaths(db, [join(dir, 'reject-node')]);
+    const nodes = db.prepare('SELECT kind, node FROM sources WHERE kind IN (?, ?) ORDER BY kind').all('iptables', 'pcap');
+    expect(nodes).toEqual([{ kind: 'iptables', node: null }, { kind: 'pcap', node: 'gke-prod-pool-a-3f9c2d1e-k7wq' }]);
+    const forged = [...iterateRst(db)].filter((r) => r.sender_port === 25);
+    expect(forged.map((r) => r.rule)).toEqual(Array(8).fill(truth.reject_rule));
   });
 });
