@@ -1,6 +1,8 @@
 /**
  * Every threshold the analyses use, in one place (RUNBOOKS.md gives the sources of the defaults).
  */
+import { SNAT } from './snat.js';
+
 export const THRESHOLDS = {
   /** A RST whose TTL differs from the sender's earlier TTL by more than this is suspicious. */
   rstTtlTolerance: 1,
@@ -15,6 +17,8 @@ export const THRESHOLDS = {
   rstIpIdJump: 1024,
   /** A middlebox RST after at least this much quiet is reported as an idle-timeout reset (any idle timer, not only Azure's). */
   idleResetMinSeconds: 2,
+  /** SNAT ports a node may use per destination (Azure's default preallocation, runbook §1). */
+  snatAllocation: SNAT.defaultAllocation,
   /** Held-port utilization of one SNAT IP x destination that is reported (1 = the whole allocation). */
   snatUtilizationWarn: 0.5,
   /** A pod opening at least this many connections, nearly all used once, is "not reusing connections". */

@@ -1,5 +1,6 @@
 import { prepared } from '../db/statements.js';
 import { staleAckResetSql } from '../analysis/stale-ack.js';
+import { SNAT } from '../analysis/snat.js';
 import { THRESHOLDS, type Thresholds } from '../analysis/thresholds.js';
 import type { CaseDb } from '../db/open-case.js';
 import { conntrackTimeline } from './conntrack.js';
@@ -64,7 +65,7 @@ const snatExhaustion: Rule = (db, w, t, shared) => {
     out.push({
       id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
       title: `SNAT ports to ${p.dst_ip}:${p.dst_port} ${p.utilization >= 1 ? 'exhausted' : 'nearly exhausted'}`,
-      detail: `${p.snat_ip} held up to ${(p.utilization * p.allocation).toFixed(0)} of ${p.allocation} ports for this destination (counting Azure's hold after close); ${p.distinct_src_ports} distinct ports used; top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
+      detail: `${p.snat_ip} held up to ${(p.utilization * p.allocation).toFixed(0)} of ${p.allocation} ports for this destination at once, ${p.time_wait_held} of them only because a closed connection's port stays held (${SNAT.holdAfterRstUs / 1e6} s after a RST, ${SNAT.holdAfterFinUs / 1e6} s after a FIN); peak ${p.peak_concurrent} in use; ${p.distinct_src_ports} distinct ports used; top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
       evidence: [{ source: 'flows', flows: flowIds(db, `SELECT id FROM flows WHERE orig_ip = ? AND resp_ip = ? AND resp_port = ? LIMIT 20`, [p.snat_ip, p.dst_ip, p.dst_port]) }],
       next_step: 'Reuse connections (pooling/keep-alive) in the pods named, or add outbound IPs / allocate more SNAT ports per node.',
     });
@@ -255,7 +256,7 @@ export function computeFindings(db: CaseDb, asked: TimeWindow = {}, t: Threshold
   // The top 50 openers and top 20 port groups; the rules' shorter lists are their heads (same order).
   const shared: Shared = {
     fanout: () => (fanout ??= listFanout(db, { ...w, limit: 50 })),
-    ports: () => (ports ??= listPorts(db, { ...w, limit: 20 })),
+    ports: () => (ports ??= listPorts(db, { ...w, limit: 20, allocation: t.snatAllocation })),
   };
   return RULES.flatMap((r) => r(db, w, t, shared)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id));
 }

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listCorrelations } from '../../core/api/correlate.js';
 import { storeRollups } from '../../core/api/rollups.js';
 import { computeFanout, listFanout } from '../../core/api/fanout.js';
-import { listFindings } from '../../core/api/findings.js';
+import { computeFindings, listFindings } from '../../core/api/findings.js';
+import { THRESHOLDS } from '../../core/analysis/thresholds.js';
 import { computePorts, listPorts } from '../../core/api/ports.js';
 import { iterateFlows } from '../../core/api/flows.js';
 import { iterateRst } from '../../core/api/rst.js';
@@ -136,6 +137,17 @@ for (const b of bundles) {
 
     it('raises exactly the findings of the problems the scenario has, and no other', () => {
       expect(listFindings(db).map((x) => x.id).sort()).toEqual([...EXPECTED_FINDINGS[m.scenario]].sort());
+    });
+
+    it('reports SNAT pressure from ports held against the allocation, and only there', () => {
+      // With 32 ports per destination instead of 1,024, a destination holding more than half of them is pressure.
+      const snat = computeFindings(db, {}, { ...THRESHOLDS, snatAllocation: 32 }).filter((f) => f.rule === 'snat-utilization');
+      const held = (m.expect.snat ?? []).filter((x) => x.distinct_src_ports / 32 >= THRESHOLDS.snatUtilizationWarn);
+      expect(snat.map((f) => f.id).sort()).toEqual(held.map((x) => `snat-utilization:${x.snat_ip}:${x.dst_ip}:${x.dst_port}`).sort());
+      if (m.scenario === 'snat-fanout') {
+        expect(snat).toHaveLength(1); // 18 ports to 203.0.113.10:443; 15 to the others stay under half
+        expect(snat[0]!.detail).toMatch(/held up to 18 of 32 ports .* 240 s after a FIN/);
+      }
     });
 
     it('answers the same from the minute rollups as from the flows, for the case and for whole minutes of it', () => {
