@@ -1,7 +1,7 @@
 /**
  * Every threshold the analyses use, in one place (RUNBOOKS.md gives the sources of the defaults).
  */
-import { SNAT } from './snat.js';
+import { SNAT } from './cells/snat.js';
 
 export const THRESHOLDS = {
   /** A RST whose TTL differs from the sender's earlier TTL by more than this is suspicious. */
@@ -18,7 +18,7 @@ export const THRESHOLDS = {
   /** A middlebox RST after at least this much quiet is reported as an idle-timeout reset (any idle timer, not only Azure's). */
   idleResetMinSeconds: 2,
   /** SNAT ports a node may use per destination (Azure's default preallocation, runbook §1). */
-  snatAllocation: SNAT.defaultAllocation,
+  snatAllocation: SNAT.defaultAllocation as number,
   /** Held-port utilization of one SNAT IP x destination that is reported (1 = the whole allocation). */
   snatUtilizationWarn: 0.5,
   /** A pod opening at least this many connections, nearly all used once, is "not reusing connections". */
