@@ -1,7 +1,7 @@
 /**
  * Every threshold the analyses use, in one place (RUNBOOKS.md gives the sources of the defaults).
  */
-import { SNAT } from './snat.js';
+import { SNAT } from './cells/snat.js';
 
 export const THRESHOLDS = {
   /** A RST whose TTL differs from the sender's earlier TTL by more than this is suspicious. */

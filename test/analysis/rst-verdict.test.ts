@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rstVerdict, type RstEvidence } from '../../core/analysis/rst-verdict.js';
+import { rstVerdict, type RstEvidence } from '../../core/analysis/rst/verdict.js';
 
 // The numbers are those of the REJECT-node bundle (fixtures/corpus/reject): the server's packets reach the pod's veth with TTL 63.
 const forged: RstEvidence = { ttl: 64, ttlBaseline: 63, ttlBaselineAtPoint: true, ttlBaselinePoint: 'lxc8ab9e4b08f84', ipId: 0, senderPrevIpId: -1, idleBeforeUs: 30, quietBeforeUs: 30, answersSyn: true };

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { FlowListRequest, FlowOut } from '../../../core/api/contract';
-import { checkDisplayFilter, flowDisplayFilter } from '../../../core/api/display-filter';
+import { checkDisplayFilter, flowDisplayFilter } from '../../../core/filter/display-filter';
 import { ApiCallError } from '../../api/client';
 import { useApp } from '../../app/context';
 import { fmtDuration, fmtEndpoint, fmtNum, fmtTime } from '../../app/format';

@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import type { CountBy, RstOut } from '../../../core/api/contract';
-import { flowDisplayFilter } from '../../../core/api/display-filter';
+import { flowDisplayFilter } from '../../../core/filter/display-filter';
 import { renderBars } from '../../charts/bars';
 import { VERDICT_COLORS } from '../../charts/common';
 import { renderScatterTimeline } from '../../charts/scatter-timeline';
