@@ -7,7 +7,8 @@ import { fmtDuration, fmtEndpoint, fmtNum, fmtTime } from '../../app/format';
 import { downloadBlob, downloadText } from '../../export/download';
 import { toCsv, toJsonLines } from '../../export/csv';
 import { ErrorBox } from '../../components/States';
-import { FLOW_COLUMNS, flowEnd, type SortKey } from './flow-columns';
+import { FLOW_COLUMNS, type SortKey } from './flow-columns';
+import { flowEnd } from './flow-end';
 import { pagesFor, rowWindow } from './virtual-rows';
 
 const PAGE = 200;
