@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nftRejectRuleFor, nftRuleText, rejectRuleFor } from '../../core/analysis/reject-rule.js';
+import { nftRejectRuleFor, nftRuleText, rejectRuleFor } from '../../core/analysis/rst/reject-rule.js';
 import { nftFormat, type NftRule, type NftSet } from '../../core/formats/nft/index.js';
 import { iptablesFormat, type IptablesRule } from '../../core/formats/iptables/index.js';
 import { LAB, parseFile } from '../formats/node-tools-fixtures.js';

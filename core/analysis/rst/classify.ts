@@ -6,7 +6,7 @@
 import type { CaseDb } from '../../db/open-case.js';
 import type { IptablesRule } from '../../formats/iptables/types.js';
 import type { NftRule, NftSet } from '../../formats/nft/types.js';
-import { nftRejectRuleFor, nftRuleText, rejectRuleFor, type AnsweredPacket } from '../reject-rule.js';
+import { nftRejectRuleFor, nftRuleText, rejectRuleFor, type AnsweredPacket } from './reject-rule.js';
 import { rstVerdict, type RstEvidence } from './verdict.js';
 
 /**

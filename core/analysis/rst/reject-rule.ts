@@ -1,8 +1,8 @@
-import { portMatches } from '../formats/iptables/blocking.js';
-import { portNumber } from '../formats/iptables/ports.js';
-import type { IptablesRule } from '../formats/iptables/types.js';
-import type { NftMatch, NftRule, NftSet } from '../formats/nft/types.js';
-import { cidrContains, parseCidr, parseIp } from '../net/ip-cidr.js';
+import { portMatches } from '../../formats/iptables/blocking.js';
+import { portNumber } from '../../formats/iptables/ports.js';
+import type { IptablesRule } from '../../formats/iptables/types.js';
+import type { NftMatch, NftRule, NftSet } from '../../formats/nft/types.js';
+import { cidrContains, parseCidr, parseIp } from '../../net/ip-cidr.js';
 
 /** The packet a RST answers, as the node's filter table saw it (before SNAT, after DNAT). */
 export interface AnsweredPacket {
