@@ -60,6 +60,10 @@ export interface RstOut {
   answers_syn: boolean;
   verdict: RstVerdict;
   reason: string;
+  /** Verdict node: the node's REJECT rule that matches the packet the RST answers, else null. */
+  rule: string | null;
+  /** Each piece of evidence behind the verdict (reason is these joined). */
+  evidence: string[];
   sender_pod: string | null;
   sender_node: string | null;
   receiver_pod: string | null;
