@@ -8,6 +8,8 @@ export interface SourceOut {
   path: string;
   kind: string;
   node: string | null;
+  /** Bundle folder grouping one node's files ("" at the top; null when --node named the node). */
+  folder: string | null;
   sha256: string;
   bytes: number;
   first_ts: number | null;
@@ -17,7 +19,7 @@ export interface SourceOut {
 }
 
 export function listSources(db: CaseDb): SourceOut[] {
-  const rows = db.prepare(`SELECT s.id, s.path, s.kind, s.node, s.sha256, s.bytes, s.first_ts, s.last_ts, s.records,
+  const rows = db.prepare(`SELECT s.id, s.path, s.kind, s.node, s.folder, s.sha256, s.bytes, s.first_ts, s.last_ts, s.records,
       (SELECT count(*) FROM diagnostics d WHERE d.source_id = s.id) AS diagnostics
     FROM sources s ORDER BY s.id`).all() as (Omit<SourceOut, 'first_ts' | 'last_ts'> & { first_ts: number | null; last_ts: number | null })[];
   return rows.map((r) => ({ ...r, first_ts: usToSeconds(r.first_ts), last_ts: usToSeconds(r.last_ts) }));
