@@ -24,7 +24,11 @@ export function ifindexFromCaptures(
     for (const f of list) cand.set(f, new Set(f.ifindexes.filter((i) => !addressed(group, i))));
     const owners = new Map<number, Set<string>>();
     for (const [f, s] of cand) for (const i of s) owners.set(i, (owners.get(i) ?? new Set()).add(owner(f.ip)));
-    for (const s of cand.values()) for (const i of [...s]) if ((owners.get(i)?.size ?? 0) > 1 && s.size > 1) s.delete(i);
+    // an index in several owners' sets is dropped from a set only while the set keeps one that is not
+    for (const s of cand.values()) {
+      const own = [...s].filter((i) => (owners.get(i)?.size ?? 0) === 1);
+      if (own.length > 0) for (const i of [...s]) if (!own.includes(i)) s.delete(i);
+    }
     // elimination: an index settled for one owner is no other owner's
     for (let changed = true; changed; ) {
       changed = false;

@@ -268,8 +268,11 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = []): Co
 
   // Captures: the interface a pod address's packets use on the node (inferred).
   const ownerOf = (ip: string) => { const o = pods.find((p) => p.ips.has(ip)); return o ? `${o.namespace}/${o.name}` : null; };
-  const addressed = (g: string | null, ifindex: number) => nodeLinks.some((l) => l.group === g && l.r.index === ifindex && l.r.addresses.some((a) => a.family === 'inet'));
-  const seen = ifindexFromCaptures(captures, ownerOf, addressed);
+  // Interfaces the node's listings show are not a pod's veth: addressed (uplink, cni0), bridges and
+  // other kinds (-d), masters of other interfaces.
+  const notVeth = (g: string | null, ifindex: number) => nodeLinks.some((l) => l.group === g && l.r.index === ifindex
+    && (l.r.addresses.some((a) => a.family === 'inet') || (l.r.kind !== undefined && l.r.kind !== 'veth') || nodeLinks.some((m) => m.group === g && m.r.master === l.r.name)));
+  const seen = ifindexFromCaptures(captures, ownerOf, notVeth);
   for (const p of pods) {
     for (const ip of p.ips.keys()) {
       for (const [, c] of seen) {
