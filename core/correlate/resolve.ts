@@ -165,8 +165,12 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = []): Co
   // Node-side interface listings (not taken inside a pod): the node's veths, link-netns, addresses.
   const knownNetnsNames = new Set<string>([...nsfsName.keys(), ...pods.flatMap((p) => [...p.netnsNames.keys()])]);
   for (const s of f.links) if (!s.folderPod && s.r.peerNetns) knownNetnsNames.add(s.r.peerNetns);
-  const netnsOfFile = (s: Sourced<unknown> & { r: { netns?: string } }): string | null => {
+  // `nsenter -t PID -n …` pastes: lsns prints one PID per netns with its NSFS name
+  const nsfsOfPid = new Map<number, string>();
+  for (const s of f.netns) if (s.r.pid !== undefined && s.r.nsfs) nsfsOfPid.set(s.r.pid, basename(s.r.nsfs));
+  const netnsOfFile = (s: Sourced<unknown> & { r: { netns?: string; nsenterPid?: number } }): string | null => {
     if (s.r.netns) return s.r.netns;
+    if (s.r.nsenterPid !== undefined) return nsfsOfPid.get(s.r.nsenterPid) ?? null;
     return s.source.split(/[\\/]|!\//).find((seg) => knownNetnsNames.has(seg)) ?? null;
   };
   const podSide = (s: Sourced<IpInterface>) => s.folderPod !== null || netnsOfFile(s) !== null || s.r.nsenterPid !== undefined;
@@ -298,8 +302,10 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = []): Co
       if (c.ifindex === best.ifindex && c.group === best.group) continue;
       notes.push({ code: 'CORRELATE_CONFLICT', message: `pod ${p.namespace ?? '?'}/${p.name}: ${c.strength} evidence says host ifindex ${c.ifindex} (${c.e.link}); kept ${best.ifindex} from ${best.strength} evidence (${best.e.link})`, source: c.e.source, line: c.e.line ?? undefined });
     }
-    const v = linkOf(p, best.group, (l) => l.r.index === best.ifindex);
-    if (v) {
+    const found = linkOf(p, best.group, (l) => l.r.index === best.ifindex);
+    if (found) {
+      // `ip addr -o` and `ip link` list the same interface apart; the one naming its link-netns tells more
+      const v = nodeLinks.find((l) => l.group === found.group && l.r.index === found.r.index && l.r.peerNetns) ?? found;
       p.veth = v.r.name;
       p.evidence.push(ev(v, v.r.line, `ip link: ifindex ${v.r.index} is ${v.r.name}${v.r.peerNetns ? ` (link-netns ${v.r.peerNetns})` : ''}`));
       if (v.r.peerNetns) addNetnsName(p, v.r.peerNetns, ev(v, v.r.line, `ip link: ${v.r.name} leads into netns ${v.r.peerNetns}`));

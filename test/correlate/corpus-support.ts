@@ -24,7 +24,7 @@ export interface StyleFacts {
   pods: number;
 }
 
-const LINKS = ['ip-d-link', 'ip-link', 'ip-addr'];
+const LINKS = ['ip-d-link', 'ip-link', 'ip-addr', 'ip-o-link', 'ip-o-addr'];
 
 export const ROUTES: Route[] = [
   { files: ['kubectl-pods'], needs: [], gives: ['name', 'ip', 'node'] },
@@ -42,12 +42,15 @@ export const ROUTES: Route[] = [
   { files: ['pod-ip-addr'], needs: ['netns'], gives: ['ip', 'ifindex', 'local'], when: (s) => s.podFolder === 'netns' },
   { files: ['pod-iflink'], needs: ['netns'], gives: ['ifindex', 'local'], when: (s) => s.podFolder === 'netns' },
   { files: ['netns-exec-ip-addr'], needs: ['netns', 'ip'], gives: ['netns', 'ip', 'ifindex', 'local'] },
+  // `nsenter -t PID -n ip addr` pastes: PID is the netns's process in lsns (the pause), which names the netns
+  { files: ['nsenter-ip-addr', 'lsns'], needs: ['netns', 'ip'], gives: ['netns', 'ip', 'ifindex', 'local'] },
+  { files: ['nsenter-ip-addr'], needs: ['ip'], gives: ['ifindex', 'local'] },
   // node link listings: veth ifindex ↔ name ↔ link-netns
   ...LINKS.map((f): Route => ({ files: [f], needs: ['ifindex', 'veth', 'netns'], gives: ['ifindex', 'veth', 'netns', 'local'] })),
   // -i any capture: the interface index a pod IP's packets use on the node
   { files: ['tcpdump-any'], needs: ['ip'], gives: ['ifindex', 'local'] },
   // Calico / AWS veth names are a hash of namespace.pod: weak, but a link when nothing contradicts it
-  ...LINKS.map((f): Route => ({ files: [f], needs: ['name'], gives: ['veth', 'ifindex', 'netns', 'local'], when: (s) => s.naming === 'calico' || s.naming === 'aws' })),
+  ...LINKS.map((f): Route => ({ files: [f], needs: ['name'], gives: ['veth', 'ifindex', 'netns', 'local'], when: (s) => ['calico', 'aws', 'azure'].includes(s.naming) })),
 ];
 
 /** Attributes per pod supported by `present` file types; `node` needs local evidence plus a node name from content. */

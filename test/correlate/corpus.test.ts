@@ -98,7 +98,7 @@ describe.each(bundles)('corpus bundle %s', (file) => {
   const types = Object.keys(t.file_types);
   // podcap reads no hostname file or kubelet log yet (their kinds are unknown): the node is named by
   // kubectl's NODE column or by kubectl's node address on the folder's own interfaces
-  const nodeNamed = (present: Set<string>) => present.has('kubectl-pods') || (present.has('kubectl-nodes') && present.has('ip-addr'));
+  const nodeNamed = (present: Set<string>) => present.has('kubectl-pods') || (present.has('kubectl-nodes') && (present.has('ip-addr') || present.has('ip-o-addr')));
   const expectedFor = (present: Set<string>) => {
     const a = supported(present, facts, nodeNamed(present));
     const inode = present.has('lsns') && a.has('netns');

@@ -124,3 +124,16 @@ node-a   Ready    <none>   9d    v1.29.4   10.128.0.23   <none>        Ubuntu 22
     expect(g['_groundtruth']).toBeNull();
   });
 });
+
+describe('pod-side listings pasted under a RHEL prompt', () => {
+  it('reads `[root@host ~]# nsenter -t PID -n ip addr` sections as ip text, each with its nsenter PID (was taken for JSON)', async () => {
+    const { sniffIpLink } = await import('../../core/formats/iplink/sniff.js');
+    const f = member('azure-sos', /nsenter_pods_ip_addr$/);
+    expect(f.text.startsWith('[root@')).toBe(true);
+    expect(sniffIpLink(f.text.slice(0, 4096), f.path)).toBeGreaterThan(0.9);
+    const r = parseIpLink(f.text, ctx(f.path));
+    expect(r.diagnostics).toEqual([]);
+    const pids = [...f.text.matchAll(/nsenter -t (\d+)/g)].map((m) => Number(m[1]));
+    expect(r.records.map((x) => (x.type === 'interface' ? [x.name, x.nsenterPid] : null))).toEqual(pids.map((p) => ['eth0', p]));
+  });
+});
