@@ -323,13 +323,23 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = []): Co
     const names = [...new Set(l.map((x) => x.node))];
     if (names.length > 1) notes.push({ code: 'CORRELATE_CONFLICT', message: `folder ${g || '(top)'} is named as several nodes: ${names.join(', ')}; none is taken` });
   }
-  for (const p of pods) if (!p.node && p.group !== null) p.node = nodeOfGroup(p.group);
+  for (const p of pods) {
+    if (p.group === null) continue;
+    const g = nodeOfGroup(p.group);
+    if (!g) continue;
+    if (!p.node) {
+      p.node = g;
+      p.evidence.push(...(groupNode.get(p.group) ?? []).map((x) => ({ ...x.e, link: `${x.e.link}; the pod's own files are there`, strength: 'inferred' as const })));
+    } else if (p.node !== g) {
+      notes.push({ code: 'CORRELATE_CONFLICT', message: `pod ${p.namespace ?? '?'}/${p.name}: kubectl says node ${p.node}, but its files sit in folder ${p.group || '(top)'}, which is node ${g}; kept ${p.node}` });
+    }
+  }
 
   // 7. Addresses seen inside a netns (tcptracer SADDR) belong to the pod of that netns.
   for (const s of f.tcp) {
     if (!s.r.saddr || !isUsableIp(s.r.saddr)) continue;
     const owner = pods.filter((p) => p.netns.has(s.r.netns));
-    if (owner.length === 1 && owner[0].ips.size === 0) addIp(owner[0], s.r.saddr, ev(s, s.r.line, `tcptracer: ${s.r.saddr} used in netns ${s.r.netns}`));
+    if (owner.length === 1 && owner[0].ips.size === 0) addIp(owner[0], s.r.saddr, ev(s, s.r.line, `tcptracer: ${s.r.saddr} used in netns ${s.r.netns}`, 'inferred'));
   }
 
   const identities: Identity[] = [];

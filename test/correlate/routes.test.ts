@@ -123,6 +123,26 @@ node-a   Ready    <none>   9d    v1.29.4   10.128.0.23   <none>        Ubuntu 22
     expect(g['proc-net']).toBe('node-a');
     expect(g['_groundtruth']).toBeNull();
   });
+
+  it("reports a pod whose own files sit on another node than kubectl's NODE, keeping kubectl's", () => {
+    const nodes = kubectl(`NAME     STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION         CONTAINER-RUNTIME
+node-a   Ready    <none>   9d    v1.29.4   10.128.0.23   <none>        Ubuntu 22.04.4 LTS   6.1.0-18-cloud-amd64   containerd://1.7.15
+node-b   Ready    <none>   9d    v1.29.4   10.128.0.24   <none>        Ubuntu 22.04.4 LTS   6.1.0-18-cloud-amd64   containerd://1.7.15
+`);
+    const uplinkA = `2: eth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000
+    link/ether a2:5e:9a:9b:0e:08 brd ff:ff:ff:ff:ff:ff link-netnsid 0
+    inet 10.128.0.23/24 scope global eth0
+       valid_lft forever preferred_lft forever
+`;
+    const r = correlate([...pods, ...nodes, ...links(uplinkA, 'x/ip-addr.txt', 'x'), ...links(nodeLinks, 'x/ip-link.txt', 'x'), ...links(podAddr, 'x/pods/cart/ip-addr.txt', 'x')]);
+    expect(r.identities.find((i) => i.pod === 'cart')!.node).toBe('node-a');
+    expect(r.notes.filter((n) => /kubectl says node/.test(n.message))).toEqual([]);
+    const rb = correlate([...kubectl(`NAMESPACE   NAME   READY   STATUS    RESTARTS   AGE   IP           NODE     NOMINATED NODE   READINESS GATES
+shop        cart   1/1     Running   0          4h    10.60.1.18   node-b   <none>           <none>
+`), ...nodes, ...links(uplinkA, 'x/ip-addr.txt', 'x'), ...links(nodeLinks, 'x/ip-link.txt', 'x'), ...links(podAddr, 'x/pods/cart/ip-addr.txt', 'x')]);
+    expect(rb.identities.find((i) => i.pod === 'cart')!.node).toBe('node-b');
+    expect(rb.notes.map((n) => n.message)).toContainEqual(expect.stringMatching(/kubectl says node node-b, but its files sit in folder x, which is node node-a/));
+  });
 });
 
 describe('pod-side listings pasted under a RHEL prompt', () => {
