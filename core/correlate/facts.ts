@@ -3,6 +3,7 @@ import type { IpInterface, IpLinkRecord } from '../formats/iplink/types.js';
 import type { IptablesRecord } from '../formats/iptables/types.js';
 import type { KubectlRecord } from '../formats/kubectl/types.js';
 import type { LsnsRecord } from '../formats/lsns/types.js';
+import type { NodeNameRecord } from '../formats/nodename/types.js';
 import { findShimAncestor, type PstreeRecord } from '../formats/pstree/index.js';
 import type { TcpTracerCountRecord, TcpTracerRecord } from '../formats/tcptracer/types.js';
 import type { FactInput } from './types.js';
@@ -32,6 +33,8 @@ export interface Facts {
   shimPids: Sourced<{ pid: number; shimId: string | null; line: number; podName?: string; podNamespace?: string; shimName: string }>[];
   links: Sourced<IpInterface>[];
   iflinks: Sourced<{ ifindex: number; line: number }>[];
+  /** The node's own name in its files (hostname, kubelet journal host). */
+  nodeNames: Sourced<NodeNameRecord>[];
   /** tcptracer events and counts: (pid, saddr) seen in a netns. */
   tcp: Sourced<{ pid: number | null; saddr: string | null; netns: number; line: number; comm?: string }>[];
 }
@@ -51,7 +54,7 @@ export function pidFromPstreeName(path: string): number | null {
 }
 
 export function sortFacts(inputs: FactInput[]): Facts {
-  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [] };
+  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [], nodeNames: [] };
   const pstreeBySource = new Map<string, { node: string | null; group: string | null; recs: PstreeRecord[] }>();
   for (const x of inputs) {
     const base = { source: x.source, node: x.node, group: x.group ?? null, folderPod: podFromPath(x.source) };
@@ -91,6 +94,9 @@ export function sortFacts(inputs: FactInput[]): Facts {
         else f.iflinks.push({ ...base, r: l });
         break;
       }
+      case 'nodename':
+        f.nodeNames.push({ ...base, r: x.record as NodeNameRecord });
+        break;
       case 'tcptracer': {
         const t = x.record as TcpTracerRecord;
         if (t.netns !== undefined) f.tcp.push({ ...base, r: { pid: t.pid, saddr: t.saddr, netns: t.netns, line: t.line, comm: t.comm } });

@@ -260,6 +260,15 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = []): Co
       }
     }
   }
+  for (const s of f.nodeNames) {
+    if (s.group === null) continue;
+    // hostname may be the short form of the node name kubectl shows (or the FQDN of a short one)
+    const short = (n: string) => n.split('.')[0]!;
+    const exact = [...knownNodes].find((n) => n.toLowerCase() === s.r.name);
+    const byLabel = [...knownNodes].filter((n) => short(n).toLowerCase() === short(s.r.name));
+    const name = exact ?? (byLabel.length === 1 ? byLabel[0]! : s.r.name);
+    nameGroup(s.group, name, ev(s, s.r.line, s.r.via === 'hostname' ? `hostname: this folder's node calls itself ${s.r.name}` : `kubelet log lines come from host ${s.r.name}`));
+  }
   for (const s of [...f.links, ...f.netns, ...f.containers, ...f.sandboxes, ...f.inspects, ...f.tcp, ...f.shimPids] as Sourced<unknown>[]) {
     if (s.group && knownNodes.has(s.group)) nameGroup(s.group, s.group, { link: `folder ${s.group} is named like node ${s.group}, which kubectl lists`, source: s.source, line: null, strength: 'inferred' });
   }

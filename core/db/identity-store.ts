@@ -4,7 +4,7 @@ import { diag } from '../diagnostics.js';
 import type { CaseDb } from './open-case.js';
 
 /** The record kinds the identity graph is built from. */
-const IDENTITY_KINDS = ['kubectl', 'crictl', 'lsns', 'pstree', 'iplink', 'tcptracer', 'tcptracer-count', 'iptables'];
+const IDENTITY_KINDS = ['kubectl', 'crictl', 'lsns', 'pstree', 'iplink', 'tcptracer', 'tcptracer-count', 'iptables', 'nodename'];
 
 /**
  * A source's node is the one --node gave (folder NULL); otherwise its folder's content names it

@@ -32,6 +32,7 @@ export const ROUTES: Route[] = [
   { files: ['crictl-ps'], needs: [], gives: ['name', 'sandbox', 'local'] },
   { files: ['crictl-inspectp'], needs: [], gives: ['name', 'ip', 'netns', 'sandbox', 'local'] },
   { files: ['crictl-inspectp'], needs: ['name'], gives: ['pid'], when: (s) => s.runtime === 'containerd' },
+  // kubelet log lines name the host; their SyncLoop ADD lines name pods too, but podcap reads only the host
   // containerd-shim -id → sandbox; CRI-O conmon -n k8s_<ctr>_<pod>_<ns>_… names the pod
   { files: ['pstree'], needs: ['sandbox'], gives: ['pid'], when: (s) => s.runtime === 'containerd' },
   { files: ['pstree'], needs: [], gives: ['name', 'pid', 'local'], when: (s) => s.runtime === 'crio' },

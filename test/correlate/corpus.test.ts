@@ -97,9 +97,10 @@ describe.each(bundles)('corpus bundle %s', (file) => {
   const podFolder = Object.values(t.file_types).some((p) => p.includes('{pod}/')) ? 'pod' : Object.values(t.file_types).some((p) => p.includes('{netns}/')) ? 'netns' : null;
   const facts: StyleFacts = { naming: t.naming, runtime: t.runtime, podFolder, pods: t.pods.length };
   const types = Object.keys(t.file_types);
-  // podcap reads no hostname file or kubelet log yet (their kinds are unknown): the node is named by
-  // kubectl's NODE column or by kubectl's node address on the folder's own interfaces
-  const nodeNamed = (present: Set<string>) => present.has('kubectl-pods') || (present.has('kubectl-nodes') && (present.has('ip-addr') || present.has('ip-o-addr')));
+  // the node is named by the folder's own hostname or kubelet log, kubectl's NODE column, or
+  // kubectl's node address on the folder's own interfaces
+  const nodeNamed = (present: Set<string>) => present.has('hostname') || present.has('kubelet-log') || present.has('kubectl-pods')
+    || (present.has('kubectl-nodes') && (present.has('ip-addr') || present.has('ip-o-addr')));
   const expectedFor = (present: Set<string>) => {
     const a = supported(present, facts, nodeNamed(present));
     const inode = present.has('lsns') && a.has('netns');

@@ -122,6 +122,13 @@ node-a   Ready    <none>   9d    v1.29.4   10.128.0.23   <none>        Ubuntu 22
     const g = Object.fromEntries(r.groupNodes.map((x) => [x.group, x.node]));
     expect(g['proc-net']).toBe('node-a');
     expect(g['_groundtruth']).toBeNull();
+    // a hostname file: the short name of a node kubectl lists by FQDN, or a name kubectl does not know
+    const host = (name: string, group: string): FactInput => ({ kind: 'nodename', record: { name, via: 'hostname', line: 1 }, source: `${group}/hostname`, sourceId: 9, node: null, group });
+    const kn = kubectl(`NAME                    STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION         CONTAINER-RUNTIME
+worker-3.lab.internal   Ready    <none>   9d    v1.29.4   10.10.3.13    <none>        Ubuntu 22.04.4 LTS   6.1.0-18-cloud-amd64   containerd://1.7.15
+`);
+    const r2 = correlate([...kn, host('worker-3', 'dump1'), host('edge-9', 'dump2')]);
+    expect(Object.fromEntries(r2.groupNodes.map((x) => [x.group, x.node]))).toMatchObject({ dump1: 'worker-3.lab.internal', dump2: 'edge-9' });
   });
 
   it("reports a pod whose own files sit on another node than kubectl's NODE, keeping kubectl's", () => {
@@ -155,5 +162,19 @@ describe('pod-side listings pasted under a RHEL prompt', () => {
     expect(r.diagnostics).toEqual([]);
     const pids = [...f.text.matchAll(/nsenter -t (\d+)/g)].map((m) => Number(m[1]));
     expect(r.records.map((x) => (x.type === 'interface' ? [x.name, x.nsenterPid] : null))).toEqual(pids.map((p) => ['eth0', p]));
+  });
+});
+
+describe("the node's own name", () => {
+  it('reads hostname files (claimed only by name) and the host of kubelet journal lines', async () => {
+    const { nodeNameFormat } = await import('../../core/formats/nodename/index.js');
+    const h = member('calico-shim', /\/hostname$/);
+    expect(nodeNameFormat.sniff(h.text, h.path)).toBeGreaterThan(0.5);
+    expect(nodeNameFormat.sniff(h.text, 'notes.txt')).toBe(0); // a lone word elsewhere says nothing
+    expect(nodeNameFormat.parse(h.text, ctx(h.path)).records).toEqual([{ name: 'gke-prod-pool-7f3a9c1e-x2lk', via: 'hostname', line: 1 }]);
+    const k = member('cilium-shim-netns', /kubelet\.log$/);
+    expect(nodeNameFormat.sniff(k.text, 'k.log')).toBeGreaterThan(0.5);
+    expect(nodeNameFormat.parse(k.text, ctx(k.path)).records.map((r) => [r.name, r.via])).toEqual([['worker-3.lab.internal', 'kubelet-log']]);
+    expect(nodeNameFormat.parse('not a host!\n', ctx('hostname')).diagnostics.map((d) => d.code)).toEqual(['TEXT_MALFORMED_LINE']);
   });
 });
