@@ -277,7 +277,13 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = []): Co
     const names = new Set(l?.map((x) => x.node));
     return names.size === 1 ? [...names][0]! : null;
   };
-  const groupFits = (p: PodAcc, g: string | null) => p.group !== null ? p.group === g : !p.node || !nodeOfGroup(g) || nodeOfGroup(g) === p.node;
+  /** A folder can hold the pod's node: its own folder, or one not named as another node. */
+  const groupFits = (p: PodAcc, g: string | null) => {
+    if (g === p.group) return true;
+    const gn = nodeOfGroup(g);
+    const pn = p.node ?? nodeOfGroup(p.group);
+    return !gn || !pn || gn === pn;
+  };
 
   // Captures: the interface a pod address's packets use on the node (inferred).
   const ownerOf = (ip: string) => { const o = pods.find((p) => p.ips.has(ip)); return o ? `${o.namespace}/${o.name}` : null; };
@@ -323,11 +329,21 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = []): Co
   }
 
   // The rest of the folders: named by the kubectl NODE of the pods their own files place there.
+  // (a folder whose captures carry a pod's packets on the pod's interface counts as placing it)
+  const unnamed = new Map<string, Map<string, Evidence>>();
   for (const p of pods) {
-    if (p.group === null || !p.node) continue;
+    if (!p.node) continue;
     const k = f.kubePods.find((x) => x.r.name === p.name && x.r.node === p.node);
-    if (k && !groupNode.has(p.group)) nameGroup(p.group, p.node, { ...ev(k, k.r.line, `kubectl: pod ${p.name} runs on ${p.node}, and folder files place it here`, 'inferred') });
+    if (!k) continue;
+    const places = new Set([p.group, ...p.ifindexClaims.filter((c) => c.ifindex === p.ifindex).map((c) => c.group)]);
+    for (const g of places) {
+      if (g === null || groupNode.has(g)) continue;
+      const m = unnamed.get(g) ?? new Map<string, Evidence>();
+      m.set(p.node, ev(k, k.r.line, `kubectl: pod ${p.name} runs on ${p.node}, and files in this folder place it here`, 'inferred'));
+      unnamed.set(g, m);
+    }
   }
+  for (const [g, m] of unnamed) for (const [node, e] of m) nameGroup(g, node, e);
   for (const [g, l] of groupNode) {
     const names = [...new Set(l.map((x) => x.node))];
     if (names.length > 1) notes.push({ code: 'CORRELATE_CONFLICT', message: `folder ${g || '(top)'} is named as several nodes: ${names.join(', ')}; none is taken` });

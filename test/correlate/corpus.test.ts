@@ -76,9 +76,15 @@ async function score(dir: string, t: Truth, expected: (p: TruthPod) => Set<Link>
       else if (got[l] === null) s.missing.push(`${p.name} ${l}`);
     }
   }
-  const nodes = new Set(listSources(db).map((x) => x.node));
+  const sources = listSources(db);
+  const nodes = new Set(sources.map((x) => x.node));
+  // files only a node produces: each must say which node (by its folder's content)
+  const unnamedLocal = sources.filter((x) => ['pcap', 'iplink', 'lsns', 'pstree', 'conntrack', 'iptables'].includes(x.kind) && x.node === null).map((x) => x.path);
+  // a folder's node is the node of the pods whose files sit there (two-node bundle: n0/, n1/)
+  const byFolder = new Map<string, Set<string | null>>();
+  for (const x of sources) if (x.folder) byFolder.set(x.folder, (byFolder.get(x.folder) ?? new Set()).add(x.node));
   db.close();
-  return { ...s, nodes };
+  return { ...s, nodes, unnamedLocal, byFolder };
 }
 
 const bundles = readdirSync(DIR).filter((f) => f.endsWith('.tar.gz')).sort();
@@ -122,6 +128,12 @@ describe.each(bundles)('corpus bundle %s', (file) => {
     // `podcap sources`: a folder is a node only when its content names it
     expect([...s.nodes].filter((n) => n !== null && !nodeNames.has(n))).toEqual([]);
     for (const n of nodeNames) expect(s.nodes.has(n), n).toBe(true);
+    expect(s.unnamedLocal).toEqual([]);
+    for (const [folder, ns] of s.byFolder) expect(ns.size, `folder ${folder}: ${[...ns].join(', ')}`).toBe(1);
+    if (t.nodes) {
+      // the two-node bundle: n<i>/ holds the i-th node of the ground truth
+      t.nodes.forEach((n, i) => expect(s.byFolder.get(`n${i}`)).toEqual(new Set([n.name])));
+    }
   });
 
   it.each(types)('keeps every link the other files support without %s', async (type) => {
