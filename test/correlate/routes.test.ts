@@ -121,7 +121,7 @@ node-a   Ready    <none>   9d    v1.29.4   10.128.0.23   <none>        Ubuntu 22
     const r = correlate([...nodes, ...links(uplink, 'proc-net/ip-addr.txt', 'proc-net'), ...links(nodeLinks, '_groundtruth/links.txt', '_groundtruth')]);
     const g = Object.fromEntries(r.groupNodes.map((x) => [x.group, x.node]));
     expect(g['proc-net']).toBe('node-a');
-    expect(g['_groundtruth']).toBeNull();
+    expect(g._groundtruth).toBeNull();
     // a hostname file: the short name of a node kubectl lists by FQDN, or a name kubectl does not know
     const host = (name: string, group: string): FactInput => ({ kind: 'nodename', record: { name, via: 'hostname', line: 1 }, source: `${group}/hostname`, sourceId: 9, node: null, group });
     const kn = kubectl(`NAME                    STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE             KERNEL-VERSION         CONTAINER-RUNTIME
