@@ -76,7 +76,10 @@ export interface SourceOut {
   id: number;
   path: string;
   kind: string;
+  /** Named by the folder's content or --node, never by the folder name alone. */
   node: string | null;
+  /** Bundle folder grouping one node's files ("" at the top; null when --node named the node). */
+  folder: string | null;
   sha256: string;
   bytes: number;
   first_ts: number | null;

@@ -74,4 +74,9 @@ UPDATE rst_events SET
     name: 'RST verdict node: the matching REJECT rule and the evidence list',
     sql: addedInSql(RST_EVENTS, 10),
   },
+  {
+    version: 11,
+    name: 'sources keep their bundle folder; the node is named from content',
+    sql: addedInSql(SOURCES, 11),
+  },
 ];

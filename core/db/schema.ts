@@ -12,7 +12,7 @@ export const SOURCES: TableSpec = {
     { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Source id.' },
     { name: 'path', type: 'TEXT', notNull: true, doc: 'Path as given, or archive path + "!/" + member path.' },
     { name: 'kind', type: 'TEXT', notNull: true, doc: 'Detected kind: pcap, pcapng, conntrack, tcptracer, ..., unknown.' },
-    { name: 'node', type: 'TEXT', doc: 'Node the file was collected on (from its folder or its content), when known.' },
+    { name: 'node', type: 'TEXT', doc: 'Node the file was collected on: given with --node, or named by the content of its folder (hostname, kubectl, the node IP on its uplink); never the folder name alone.' },
     { name: 'sha256', type: 'TEXT', notNull: true, unique: true, doc: 'Hash of the bytes as stored (compressed if the file was); re-ingesting the same bytes is a no-op.' },
     { name: 'bytes', type: 'INTEGER', notNull: true, doc: 'File size in bytes.' },
     { name: 'first_ts', type: 'INTEGER', doc: 'Earliest record time (µs), when records carry time.' },
@@ -20,6 +20,7 @@ export const SOURCES: TableSpec = {
     { name: 'records', type: 'INTEGER', notNull: true, doc: 'Packets (captures) or records (text dumps) read.' },
     { name: 'ingested_at', type: 'INTEGER', notNull: true, doc: 'When it was ingested (µs).' },
     { name: 'detail', type: 'TEXT', doc: 'JSON with kind-specific facts (capture format, link types, decode counters).' },
+    { name: 'folder', type: 'TEXT', since: 11, doc: 'Bundle folder the file was found in (first path component; "" at the top), which groups the files of one node; null when --node named the node.' },
   ],
 };
 

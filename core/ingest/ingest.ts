@@ -138,7 +138,7 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
       digest ??= await hashFile(f.fsPath, bytesTotal);
       db.transaction(() => {
         const w = new CaseWriter(db);
-        const id = w.addSource({ path, kind: 'unknown', node: opts.node ?? f.node, sha256: digest!, bytes: bytesTotal });
+        const id = w.addSource({ path, kind: 'unknown', node: opts.node ?? null, folder: opts.node ? null : (f.node ?? ''), sha256: digest!, bytes: bytesTotal });
         w.finishSource(id, { kind: 'unknown', firstTs: null, lastTs: null, records: 0, detail: { reason: why } });
         w.addDiagnostic(id, path, d);
       })();
@@ -169,7 +169,7 @@ async function ingestCaptureSource(
   try {
     // The hash is filled in once the whole file has been read (in the same pass as parsing).
     const placeholder = `pending:${process.pid}:${Date.now()}:${Math.random()}`;
-    const sourceId = writer.addSource({ path, kind, node: opts.node ?? f.node, sha256: knownDigest ?? placeholder, bytes });
+    const sourceId = writer.addSource({ path, kind, node: opts.node ?? null, folder: opts.node ? null : (f.node ?? ''), sha256: knownDigest ?? placeholder, bytes });
     const res = await ingestCapture({
       path: f.fsPath, kind, gzip: gz, sourceId, writer,
       stream: { signal: opts.signal, hash, onRawBytes: (n) => { rawBytes = n; } },
@@ -213,7 +213,7 @@ async function ingestTextSource(
   const writer = new CaseWriter(db);
   const records = new RecordWriter(db);
   db.transaction(() => {
-    const sourceId = writer.addSource({ path, kind: format.kind, node: opts.node ?? f.node, sha256: digest, bytes });
+    const sourceId = writer.addSource({ path, kind: format.kind, node: opts.node ?? null, folder: opts.node ? null : (f.node ?? ''), sha256: digest, bytes });
     const span = records.write(sourceId, format.kind, parsed.records);
     for (const d of parsed.diagnostics) writer.addDiagnostic(sourceId, path, d);
     // The file's own time (archive entry or disk mtime) dates snapshots that carry no time of their own.
