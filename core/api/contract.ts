@@ -65,6 +65,10 @@ export interface RstOut {
   answers_syn: boolean;
   verdict: RstVerdict;
   reason: string;
+  /** Verdict node: the node's REJECT rule that matches the packet the RST answers, else null. */
+  rule: string | null;
+  /** Each piece of evidence behind the verdict (reason is these joined). */
+  evidence: string[];
   sender_pod: string | null;
   sender_node: string | null;
   receiver_pod: string | null;
@@ -77,7 +81,10 @@ export interface SourceOut {
   id: number;
   path: string;
   kind: string;
+  /** Named by the folder's content or --node, never by the folder name alone. */
   node: string | null;
+  /** Bundle folder grouping one node's files ("" at the top; null when --node named the node). */
+  folder: string | null;
   sha256: string;
   bytes: number;
   first_ts: number | null;
@@ -136,9 +143,9 @@ export interface CorrelateOut {
 }
 
 export interface CompareRequest {
-  /** Path of the other case (B); omitted with `windows` to compare two windows of this case. */
+  /** Path of the baseline case (before); this case is after. Omitted with `windows` to compare two windows of this case. */
   against?: string;
-  windows?: { a: TimeWindow; b: TimeWindow };
+  windows?: { before: TimeWindow; after: TimeWindow };
 }
 
 export interface IngestStartRequest {

@@ -72,7 +72,17 @@ UPDATE rst_events SET
   },
   {
     version: 10,
+    name: 'RST verdict node: the matching REJECT rule and the evidence list',
+    sql: addedInSql(RST_EVENTS, 10),
+  },
+  {
+    version: 11,
+    name: 'sources keep their bundle folder; the node is named from content',
+    sql: addedInSql(SOURCES, 11),
+  },
+  {
+    version: 12,
     name: 'one listed row per connection: the second NAT half folded into the first',
-    sql: [addedInSql(FLOWS, 10), FOLD_NAT_HALVES_SQL].join('\n'),
+    sql: [addedInSql(FLOWS, 12), FOLD_NAT_HALVES_SQL].join('\n'),
   },
 ];
