@@ -40,8 +40,8 @@ export interface FlowOut extends FlowTuple {
   source: string;
   orig_pod: string | null;
   resp_pod: string | null;
-  /** The connection's other NAT half (same ISNs, translated tuple); it has no row of its own in listings. */
-  nat_peer: FlowTuple | null;
+  /** The connection's other NAT half (same ISNs, translated tuple) and its flow id; it has no row of its own in listings. */
+  nat_peer: (FlowTuple & { id: number }) | null;
   /** Which NAT half this row's tuple is: pre (pod side) | post (SNAT address and port); null without NAT. */
   nat_side: 'pre' | 'post' | null;
   /** Every capture point that saw the connection, on either NAT half (`nat_side` names the half). */

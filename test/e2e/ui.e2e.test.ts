@@ -163,7 +163,7 @@ describe('podcap in the browser', () => {
 
   it('shows flows with the CLI\'s count, and the display filter narrows them', async () => {
     await openView('flows');
-    const flows = cli<{ state: string; orig_ip: string; resp_ip: string; rst_by: string | null; start: number; end: number }>('flows');
+    const flows = cli<{ state: string; orig_ip: string; resp_ip: string; rst_by: string | null; start: number; end: number; nat_peer: { orig_ip: string; resp_ip: string } | null }>('flows');
     await expect.poll(async () => Number(await page.getByTestId('flows-total').getAttribute('data-total'))).toBe(flows.length);
     expect(await page.locator('.vrow[data-row]').count()).toBeGreaterThan(10);
     await shot('03-flows');
@@ -177,7 +177,8 @@ describe('podcap in the browser', () => {
 
     await filter.fill(`ip.addr == ${API_POD_IP} && tcp.flags.reset == 1`);
     await filter.press('Enter');
-    const want = flows.filter((f) => (f.orig_ip === API_POD_IP || f.resp_ip === API_POD_IP) && f.rst_by !== null).length;
+    // One row per connection: the address may be on either NAT half's tuple.
+    const want = flows.filter((f) => [f.orig_ip, f.resp_ip, f.nat_peer?.orig_ip, f.nat_peer?.resp_ip].includes(API_POD_IP) && f.rst_by !== null).length;
     expect(want).toBeGreaterThan(0);
     expect(want).toBeLessThan(flows.length);
     await expect.poll(async () => Number(await page.getByTestId('flows-total').getAttribute('data-total'))).toBe(want);
@@ -194,7 +195,9 @@ describe('podcap in the browser', () => {
     await expect.poll(async () => Number(await page.getByTestId('flows-total').getAttribute('data-total'))).toBe(rej);
     await page.locator('.vrow[data-row="0"]').click();
     const ws = await page.getByTestId('flow-wireshark-filter').inputValue();
-    expect(ws).toMatch(/^ip\.addr == \S+ && ip\.addr == \S+ && tcp\.port == \d+ && tcp\.port == \d+$/);
+    // A NATed connection is two tuples on the wire: the filter names both, and still selects one row.
+    const tuple = 'ip\\.addr == \\S+ && ip\\.addr == \\S+ && tcp\\.port == \\d+ && tcp\\.port == \\d+';
+    expect(ws).toMatch(new RegExp(`^(${tuple}|\\(${tuple}\\) \\|\\| \\(${tuple}\\))$`));
     await filter.fill(ws);
     await filter.press('Enter');
     await expect.poll(async () => Number(await page.getByTestId('flows-total').getAttribute('data-total'))).toBe(1);
@@ -310,10 +313,13 @@ describe('podcap in the browser', () => {
       // An evidence link opens exactly the flows it names.
       const withFlows = rows.find((r) => r.evidence.some((e) => e.flows && e.flows.length > 0));
       if (withFlows) {
-        const n = withFlows.evidence.find((e) => e.flows?.length)!.flows!.length;
-        await page.getByTestId('finding-cards').locator('article', { hasText: withFlows.title }).getByRole('button', { name: `${n} flows` }).click();
+        const ids = withFlows.evidence.find((e) => e.flows?.length)!.flows!;
+        await page.getByTestId('finding-cards').locator('article', { hasText: withFlows.title }).getByRole('button', { name: `${ids.length} flows` }).click();
         await page.getByTestId('view-flows').waitFor();
-        await expect.poll(async () => Number(await page.getByTestId('flows-total').getAttribute('data-total'))).toBe(n);
+        // Listed once per connection: an id of a folded NAT half opens its connection's row.
+        const listed = cli<{ id: number; nat_peer: { id: number } | null }>('flows');
+        const rowsOf = new Set(ids.map((id) => listed.find((f) => f.id === id || f.nat_peer?.id === id)?.id));
+        await expect.poll(async () => Number(await page.getByTestId('flows-total').getAttribute('data-total'))).toBe(rowsOf.size);
         await page.getByRole('button', { name: 'Clear' }).click();
       }
     } else await shot('10-findings');

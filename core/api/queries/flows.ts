@@ -103,7 +103,7 @@ export function toFlowOut(r: FlowJoined): FlowOut {
     source: r.source_path,
     orig_pod: r.orig_pod,
     resp_pod: r.resp_pod,
-    nat_peer: r.p_orig_ip === null ? null : { proto: r.p_proto!, orig_ip: r.p_orig_ip, orig_port: r.p_orig_port!, resp_ip: r.p_resp_ip!, resp_port: r.p_resp_port! },
+    nat_peer: r.p_orig_ip === null ? null : { id: r.nat_peer!, proto: r.p_proto!, orig_ip: r.p_orig_ip, orig_port: r.p_orig_port!, resp_ip: r.p_resp_ip!, resp_port: r.p_resp_port! },
     nat_side: r.nat_side as FlowOut['nat_side'],
     seen_at: r.sightings ? (JSON.parse(r.sightings) as FlowOut['seen_at']) : [],
     origin_guessed: r.origin_guessed === 1,
