@@ -96,6 +96,7 @@ export interface SourceOut {
 export interface CaseInfo {
   path: string;
   sources: number;
+  /** Connections, as the flows listing counts them (a second NAT half is not one more). */
   flows: number;
   rsts: number;
   firstUs: number | null;

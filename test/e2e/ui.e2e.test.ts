@@ -165,6 +165,8 @@ describe('podcap in the browser', () => {
     await openView('flows');
     const flows = cli<{ state: string; orig_ip: string; resp_ip: string; rst_by: string | null; start: number; end: number; nat_peer: { orig_ip: string; resp_ip: string } | null }>('flows');
     await expect.poll(async () => Number(await page.getByTestId('flows-total').getAttribute('data-total'))).toBe(flows.length);
+    // The header counts connections as the listing does.
+    expect((await page.getByTestId('case-flows').textContent())?.replace(/\D/g, '')).toBe(String(flows.length));
     expect(await page.locator('.vrow[data-row]').count()).toBeGreaterThan(10);
     await shot('03-flows');
 
@@ -208,7 +210,8 @@ describe('podcap in the browser', () => {
     expect(dl.suggestedFilename()).toMatch(/^flow-\d+-.+\.pcap(ng)?$/);
     const exported = join(dir, dl.suggestedFilename());
     await dl.saveAs(exported);
-    const [, ipA, ipB, portA, portB] = /^ip\.addr == (\S+) && ip\.addr == (\S+) && tcp\.port == (\d+) && tcp\.port == (\d+)$/.exec(ws)!;
+    // The listed (pod-side) tuple comes first; a NATed connection's export holds that side's copies.
+    const [, ipA, ipB, portA, portB] = /ip\.addr == ([^\s)]+) && ip\.addr == ([^\s)]+) && tcp\.port == (\d+) && tcp\.port == (\d+)/.exec(ws)!;
     const picked = cli<{ orig_ip: string; orig_port: number; resp_ip: string; resp_port: number; state: string; history: string; orig_pkts: number; resp_pkts: number }>('flows', '--state', 'REJ')
       .filter((f) => [f.orig_ip, f.resp_ip].sort().join() === [ipA, ipB].sort().join() && [f.orig_port, f.resp_port].sort().join() === [Number(portA), Number(portB)].sort().join());
     expect(picked).toHaveLength(1);
