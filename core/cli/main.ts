@@ -19,6 +19,7 @@ import { openCase, type CaseDb } from '../db/open-case.js';
 import { ingestAndAnswer } from '../api/materialize.js';
 import { Out, printTable, safeCell } from './output.js';
 import { progressBar } from './progress-bar.js';
+import { guardExit, nowReading } from './exit-guard.js';
 
 const USAGE = `podcap — offline Kubernetes network forensics
 
@@ -80,7 +81,7 @@ async function cmdIngest(args: string[]): Promise<number> {
   const onSig = () => ac.abort();
   process.once('SIGINT', onSig);
   try {
-    const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), signal: ac.signal, node: values.node });
+    const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), onInput: nowReading, signal: ac.signal, node: values.node });
     bar.done();
     const out = new Out();
     let bad = 0;
@@ -373,7 +374,7 @@ async function cmdReport(args: string[]): Promise<number> {
   const db = openCase(casePath);
   const bar = progressBar();
   try {
-    const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), workDir: join(dir, 'work') });
+    const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), onInput: nowReading, workDir: join(dir, 'work') });
     bar.done();
     for (const r of results) if (r.status === 'failed' || (r.status === 'unknown' && r.direct)) process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
     const findings = listFindings(db);
@@ -431,5 +432,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+const settle = guardExit(process.argv[2] ?? '');
 const code = await main(process.argv.slice(2));
+settle();
 process.exitCode = code;

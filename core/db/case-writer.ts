@@ -16,6 +16,17 @@ const MERGE_SLACK_US = 5_000_000;
 const NO_ISN_SLACK_US = 1_000_000;
 
 /**
+ * The same connection already stored by another source, looked up by the full tuple (flows_tuple):
+ * left to itself the planner picks flows_resp for the time range and walks every earlier flow to
+ * the same service, which made adding a capture to a non-empty case quadratic (issue 10).
+ */
+export const FIND_TWIN_SQL = `SELECT id, source_id FROM flows INDEXED BY flows_tuple WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
+  AND orig_isn = ? AND resp_isn = ? AND source_id <> ? AND start_us <= ? AND end_us >= ? LIMIT 1`;
+/** Without ISNs (UDP, ICMP, TCP picked up mid-stream) the same tuple starting at nearly the same time is the twin. */
+export const FIND_TWIN_NO_ISN_SQL = `SELECT id, source_id FROM flows INDEXED BY flows_tuple WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
+  AND source_id <> ? AND start_us BETWEEN ? AND ? LIMIT 1`;
+
+/**
  * All writes of one source's ingest, as prepared statements inside one transaction that the
  * caller opens and commits or rolls back (so a failed source leaves the case as it was).
  */
@@ -54,11 +65,8 @@ export class CaseWriter {
     this.insFlow = db.prepare(`INSERT INTO flows (source_id, proto, orig_ip, orig_port, resp_ip, resp_port, start_us, end_us, state, history,
       orig_pkts, resp_pkts, orig_bytes, resp_bytes, orig_ip_bytes, resp_ip_bytes, missed_bytes, origin_guessed, rst_by, orig_isn, resp_isn,
       orig_ttl, resp_ttl, dup_pkts, icmp_errors, tunnel, requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.findTwin = db.prepare(`SELECT id, source_id FROM flows WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
-      AND orig_isn = ? AND resp_isn = ? AND source_id <> ? AND start_us <= ? AND end_us >= ? LIMIT 1`);
-    // Without ISNs (UDP, ICMP, TCP picked up mid-stream) the same tuple starting at nearly the same time is the twin.
-    this.findTwinNoIsn = db.prepare(`SELECT id, source_id FROM flows WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
-      AND source_id <> ? AND start_us BETWEEN ? AND ? LIMIT 1`);
+    this.findTwin = db.prepare(FIND_TWIN_SQL);
+    this.findTwinNoIsn = db.prepare(FIND_TWIN_NO_ISN_SQL);
     this.mergeFlow = db.prepare(`UPDATE flows SET start_us = min(start_us, ?), end_us = max(end_us, ?), orig_pkts = max(orig_pkts, ?), resp_pkts = max(resp_pkts, ?),
       orig_bytes = max(orig_bytes, ?), resp_bytes = max(resp_bytes, ?), dup_pkts = dup_pkts + ? WHERE id = ?`);
     this.insFlowSighting = db.prepare(`INSERT OR IGNORE INTO flow_sightings (flow_id, source_id, iface, ifindex) VALUES (?, ?, ?, ?)`);

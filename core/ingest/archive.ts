@@ -25,6 +25,8 @@ export interface ArchiveOptions {
   limits?: Partial<ArchiveLimits>;
   signal?: AbortSignal;
   onProgress?: ProgressFn;
+  /** Called as each archive starts being read. */
+  onInput?: (path: string) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function expandArchives(walked: WalkResult, opts: ArchiveOptions): 
       out.files.push(f);
       continue;
     }
+    opts.onInput?.(f.displayPath);
     try {
       extractDir ??= await prepareExtractDir(opts.workDir);
     } catch (e) {

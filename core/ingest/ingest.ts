@@ -27,6 +27,8 @@ export interface IngestOptions {
   archiveLimits?: Partial<ArchiveLimits>;
   /** Least time between progress reports (default 500 ms; the UI's jobs ask for more). */
   progressEveryMs?: number;
+  /** Called as each input (archive, file, member) starts being read: what to name if podcap itself fails. */
+  onInput?: (path: string) => void;
   /** How to name an input to the user (walk.ts). */
   shownAs?: (input: string) => string;
 }
@@ -51,7 +53,7 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   const results: IngestResult[] = [];
   const workDir = opts.workDir ?? workDirFor(db.name);
   const walked = await expandArchives(await walkInputs(inputs, { skip: [workDir], shownAs: opts.shownAs }), {
-    workDir, limits: opts.archiveLimits, signal: opts.signal, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
+    workDir, limits: opts.archiveLimits, signal: opts.signal, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs, onInput: opts.onInput,
   });
   const caseWide = new CaseWriter(db);
   // Re-reading the same archive reports the same problems; the case keeps each once.
@@ -85,6 +87,7 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
   const path = f.displayPath;
   const progress = throttle(opts.onProgress, opts.progressEveryMs);
   const base = { path, direct: f.direct };
+  opts.onInput?.(path);
   let bytesTotal = 0;
   try {
     bytesTotal = (await stat(f.fsPath)).size;
