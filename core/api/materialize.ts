@@ -1,4 +1,5 @@
 import type { CaseDb } from '../db/open-case.js';
+import { acquireIngestLock } from '../db/ingest-lock.js';
 import { FLOWS } from '../db/schema.js';
 import { indexPhaseSql } from '../db/table-spec.js';
 import { THRESHOLDS } from '../analysis/thresholds.js';
@@ -42,11 +43,17 @@ export function ensureAnswers(db: CaseDb): boolean {
  * ingestPaths, then the answers for the new state of the case (the last step of the 'index'
  * phase). Every host that ingests (CLI, serve and Electron jobs) goes through here.
  */
-export async function ingestAndAnswer(db: CaseDb, inputs: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
-  const results = await ingestPaths(db, inputs, opts);
-  if (results.some((r) => r.status === 'ingested')) {
-    opts.onProgress?.({ phase: 'index', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: results.length, filesTotal: results.length });
-    materializeAnswers(db);
+export async function ingestAndAnswer(db: CaseDb, inputs: string[], opts: IngestOptions & { onWait?: (holderPid: number) => void } = {}): Promise<IngestResult[]> {
+  // Concurrent ingests into one case queue here (a second one used to fail with "database is locked").
+  const lock = await acquireIngestLock(db.name, { signal: opts.signal, onWait: opts.onWait });
+  try {
+    const results = await ingestPaths(db, inputs, opts);
+    if (results.some((r) => r.status === 'ingested')) {
+      opts.onProgress?.({ phase: 'index', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: results.length, filesTotal: results.length });
+      materializeAnswers(db);
+    }
+    return results;
+  } finally {
+    lock.release();
   }
-  return results;
 }

@@ -81,7 +81,10 @@ async function cmdIngest(args: string[]): Promise<number> {
   const onSig = () => ac.abort();
   process.once('SIGINT', onSig);
   try {
-    const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), onInput: nowReading, signal: ac.signal, node: values.node });
+    const results = await ingestAndAnswer(db, positionals, {
+      onProgress: (p) => bar.update(p), onInput: nowReading, signal: ac.signal, node: values.node,
+      onWait: (pid) => process.stderr.write(`podcap: another ingest into ${safeCell(casePath)} is running (pid ${pid}); waiting for it to finish\n`),
+    });
     bar.done();
     const out = new Out();
     let bad = 0;

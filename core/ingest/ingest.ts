@@ -150,7 +150,8 @@ async function ingestCaptureSource(
   const hash = hasherFor(bytes);
   let rawBytes = 0;
   const writer = new CaseWriter(db);
-  db.exec('BEGIN');
+  // IMMEDIATE: a deferred transaction that reads first cannot wait for the write lock later.
+  db.exec('BEGIN IMMEDIATE');
   try {
     // The hash is filled in once the whole file has been read (in the same pass as parsing).
     const placeholder = `pending:${process.pid}:${Date.now()}:${Math.random()}`;

@@ -2,7 +2,8 @@
  * Exit statuses and messages of `podcap ingest` as the README states them, through the built CLI
  * (npm test builds dist/ first): nothing ends silently, every unreadable or cut input is named.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,3 +36,28 @@ describe('an ingest that cannot settle still says so', () => {
     expect(r.errLines[0]).toMatch(/^podcap ingest: .*cap\.pcap\.gz: internal error: injected fault$/);
   });
 });
+
+describe('two ingests into one case at once', () => {
+  it('both complete: the second waits for the first instead of failing with "database is locked"', async () => {
+    const d = tmp();
+    const c = join(d, 'c.db');
+    // The first holds its write transaction ~7 s (two slowed reads), past SQLite's 5 s busy timeout.
+    const first = spawn(process.execPath, ['--import', './test/helpers/fault-slow-read.mjs', 'dist/cli.js', 'ingest', 'fixtures/captures/tcp-rstr.pcap', '--case', c],
+      { env: { ...process.env, PODCAP_SLOW_READ: 'tcp-rstr.pcap', PODCAP_SLOW_MS: '3500' } });
+    const firstDone = exited(first);
+    await sleep(1000);
+    const second = spawn(process.execPath, ['dist/cli.js', 'ingest', 'fixtures/captures/tcp-rej.pcap', '--case', c]);
+    const [a, b] = await Promise.all([firstDone, exited(second)]);
+    expect(a, a.err).toMatchObject({ code: 0 });
+    expect(b, b.err).toMatchObject({ code: 0 });
+    expect(b.err).toMatch(/another ingest into .* is running \(pid \d+\); waiting/);
+    const sources = podcap(['sources', '--case', c, '--json']).out.trim().split('\n').map((l) => (JSON.parse(l) as { path: string }).path.split('/').pop()).sort();
+    expect(sources).toEqual(['tcp-rej.pcap', 'tcp-rstr.pcap']);
+  }, 30_000);
+});
+
+function exited(p: ChildProcess): Promise<{ code: number | null; err: string }> {
+  let err = '';
+  p.stderr?.on('data', (b: Buffer) => { err += b.toString(); });
+  return new Promise((resolve) => p.on('close', (code) => resolve({ code, err })));
+}
