@@ -34,6 +34,7 @@ export const DIAGNOSTIC_CODES = {
   ARCHIVE_SYMLINK: { severity: 'error', doc: 'A link inside an archive (never extracted), or one in a folder that leaves the tree, was refused.' },
   ARCHIVE_BOMB: { severity: 'error', doc: 'An archive exceeded the size, ratio or entry-count caps and was refused.' },
   ARCHIVE_CORRUPT: { severity: 'error', doc: 'The archive is damaged; entries before the damage were kept.' },
+  ARCHIVE_EMPTY_ENTRIES: { severity: 'info', doc: 'Empty files inside an archive are not extracted (nothing to read); one count per archive.' },
   ARCHIVE_SKIPPED_ENTRY: { severity: 'dataLoss', doc: 'An archive entry podcap does not extract (device, FIFO, unknown type, encrypted, unsupported compression, duplicate name) was skipped.' },
   // correlation
   CORRELATE_CONFLICT: { severity: 'info', doc: 'Two sources disagree about an identity link.' },

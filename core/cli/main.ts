@@ -90,7 +90,7 @@ async function cmdIngest(args: string[]): Promise<number> {
     let bad = 0;
     for (const r of results) {
       if (values.json) out.json(r);
-      const unreadable = r.status === 'failed' || (r.status === 'unknown' && r.direct);
+      const unreadable = r.status === 'failed' || r.status === 'partial' || (r.status === 'unknown' && r.direct);
       if (unreadable) {
         bad++;
         process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
@@ -99,7 +99,7 @@ async function cmdIngest(args: string[]): Promise<number> {
     out.flush();
     if (!values.json) {
       const n = (s: string) => results.filter((r) => r.status === s).length;
-      process.stderr.write(`ingested ${n('ingested')}, duplicate ${n('duplicate')}, unknown ${n('unknown')}, failed ${n('failed')} → ${casePath}\n`);
+      process.stderr.write(`ingested ${n('ingested')}, duplicate ${n('duplicate')}, unknown ${n('unknown')}, failed ${n('failed')}${n('partial') ? `, archives read in part ${n('partial')}` : ''} → ${casePath}\n`);
     }
     return bad > 0 ? 1 : 0;
   } finally {
@@ -379,7 +379,7 @@ async function cmdReport(args: string[]): Promise<number> {
   try {
     const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), onInput: nowReading, workDir: join(dir, 'work') });
     bar.done();
-    for (const r of results) if (r.status === 'failed' || (r.status === 'unknown' && r.direct)) process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
+    for (const r of results) if (r.status === 'failed' || r.status === 'partial' || (r.status === 'unknown' && r.direct)) process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
     const findings = listFindings(db);
     const out = new Out();
     if (values.json) { for (const f of findings) out.json(f); out.flush(); return 0; }

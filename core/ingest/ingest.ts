@@ -33,7 +33,8 @@ export interface IngestOptions {
   shownAs?: (input: string) => string;
 }
 
-export type IngestStatus = 'ingested' | 'duplicate' | 'unknown' | 'failed';
+/** `partial`: an archive some of whose entries were lost (damage, or a cap); the entries read have their own results. */
+export type IngestStatus = 'ingested' | 'duplicate' | 'unknown' | 'failed' | 'partial';
 
 export interface IngestResult {
   path: string;
@@ -64,6 +65,9 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   for (const missing of walked.missing) {
     results.push({ path: missing.path, status: 'failed', kind: 'unknown', records: 0, diagnostics: 0, reason: missing.reason, direct: missing.direct ?? true });
   }
+  for (const p of walked.partial ?? []) {
+    results.push({ path: p.path, status: 'partial', kind: 'archive', records: 0, diagnostics: 0, reason: p.reason, direct: p.direct ?? true });
+  }
   let done = 0;
   for (const f of walked.files) {
     opts.signal?.throwIfAborted();
@@ -93,7 +97,10 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
     bytesTotal = (await stat(f.fsPath)).size;
     const head = await readHead(f.fsPath);
     const gz = isGzip(head);
-    const content = gz ? await gunzipHead(f.fsPath) : head;
+    const unzipped = gz ? await gunzipHead(f.fsPath) : { head };
+    const content = unzipped.head;
+    // A gzip cut before any content (a 10-byte .tar.gz) is not an unknown kind: it is truncated.
+    if (gz && content.length === 0 && unzipped.error) throw new PodcapError('INGEST_TRUNCATED', `truncated gzip: the stream ends or is damaged before any content (${bytesTotal} bytes on disk: ${unzipped.error}); nothing could be read`);
     const captureKind = detectCapture(content);
     const textFormat = !captureKind && looksLikeText(content)
       ? detectTextFormat(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'), f.displayPath)?.format
@@ -208,11 +215,12 @@ async function ingestTextSource(
   return { path, status: 'ingested', kind: format.kind, records: parsed.records.length, diagnostics: parsed.diagnostics.length, direct: f.direct };
 }
 
-async function gunzipHead(path: string): Promise<Uint8Array> {
+/** The first decompressed chunk; a damaged gzip is reported when it is read for real, unless nothing comes out at all. */
+async function gunzipHead(path: string): Promise<{ head: Uint8Array; error?: string }> {
   try {
-    for await (const c of contentChunks(path, true)) return c;
-  } catch {
-    /* a damaged gzip is reported when it is read for real */
+    for await (const c of contentChunks(path, true)) return { head: c };
+  } catch (e) {
+    return { head: new Uint8Array(0), error: (e as Error).message };
   }
-  return new Uint8Array(0);
+  return { head: new Uint8Array(0) };
 }

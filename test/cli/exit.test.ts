@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { buildZip } from '../helpers/zip.js';
+import { tarBytes, tarHeader } from '../ingest/archive-fixtures.js';
 
 function podcap(args: string[], opts: { env?: Record<string, string>; nodeArgs?: string[] } = {}) {
   const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), 'dist/cli.js', ...args], { encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: 60_000 });
@@ -35,6 +37,67 @@ describe('an ingest that cannot settle still says so', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.errLines[0]).toMatch(/^podcap ingest: .*cap\.pcap\.gz: internal error: injected fault$/);
   });
+});
+
+describe('exit statuses as the README states them', () => {
+  const capture = readFileSync('fixtures/captures/tcp-sf.pcap');
+
+  it('a zip whose damaged central directory drops entries: status 1, the zip named, the entries before it kept', () => {
+    const d = tmp();
+    const zip = buildZip([{ name: 'node-a/first.pcap', data: capture }, { name: 'node-a/second.pcap', data: readFileSync('fixtures/captures/tcp-rej.pcap') }, { name: 'node-a/third.txt', data: Buffer.from('x') }]);
+    // The second directory record loses its signature: yauzl cannot read past the first.
+    const cd = zip.readUInt32LE(zip.length - 22 + 16);
+    const second = cd + 46 + zip.readUInt16LE(cd + 28) + zip.readUInt16LE(cd + 30) + zip.readUInt16LE(cd + 32);
+    zip.writeUInt32LE(0xdeadbeef, second);
+    writeFileSync(join(d, 'bundle.zip'), zip);
+    const r = podcap(['ingest', join(d, 'bundle.zip'), '--case', join(d, 'c.db')]);
+    expect(r.code).toBe(1);
+    expect(r.errLines).toHaveLength(1);
+    expect(r.errLines[0]).toMatch(/^podcap: .*bundle\.zip: read in part: the zip directory is damaged after 1 entries/);
+    expect(podcap(['sources', '--case', join(d, 'c.db'), '--json']).out).toContain('first.pcap');
+  });
+
+  it('an archive cut at the size cap: status 1, the archive and the cap named', () => {
+    const d = tmp();
+    const tar = Buffer.concat([tarBytes([{ path: 'b/first.pcap', data: capture }], { end: false }), tarHeader({ path: 'b/huge.bin' }, 5 * 2 ** 30), Buffer.alloc(1024)]);
+    writeFileSync(join(d, 'b.tar.gz'), gzipSync(tar));
+    const r = podcap(['ingest', join(d, 'b.tar.gz'), '--case', join(d, 'c.db')]);
+    expect(r.code).toBe(1);
+    expect(r.errLines).toHaveLength(1);
+    expect(r.errLines[0]).toMatch(/^podcap: .*b\.tar\.gz: read in part: entry "b\/huge\.bin" declares 5 GiB, over the per-entry cap of 4 GiB/);
+  });
+
+  it('a .tar.gz cut to 10 bytes is reported as truncated, not as an unknown kind', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'b.tar.gz'), gzipSync(tarBytes([{ path: 'b/first.pcap', data: capture }])).subarray(0, 10));
+    const r = podcap(['ingest', join(d, 'b.tar.gz'), '--case', join(d, 'c.db')]);
+    expect(r.code).toBe(1);
+    expect(r.errLines).toEqual([expect.stringMatching(/^podcap: .*b\.tar\.gz: truncated gzip: the stream ends or is damaged before any content \(10 bytes on disk: unexpected end of file\)/)]);
+  });
+
+  it('150,000 empty entries end quickly at the entry cap, with the diagnostic, status 1', () => {
+    const d = tmp();
+    const header = tarHeader({ path: 'e' }, 0);
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 150_000; i++) {
+      const h = Buffer.from(header);
+      // A distinct name per entry, the header checksum redone (octal, as tar writes it).
+      h.write(`e${i}`, 0, 'ascii');
+      h.fill(0x20, 148, 156);
+      let sum = 0;
+      for (const b of h) sum += b;
+      h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii');
+      parts.push(h);
+    }
+    parts.push(Buffer.alloc(1024));
+    writeFileSync(join(d, 'flood.tar.gz'), gzipSync(Buffer.concat(parts)));
+    const r = podcap(['ingest', join(d, 'flood.tar.gz'), '--case', join(d, 'c.db')]);
+    expect(r.code).toBe(1);
+    expect(r.errLines[0]).toMatch(/flood\.tar\.gz: read in part: more than 100000 entries \(cap 100000 per input archive\)/);
+    const diags = podcap(['diagnostics', '--case', join(d, 'c.db'), '--json']).out.trim().split('\n').map((l) => JSON.parse(l) as { code: string; message: string });
+    expect(diags.map((x) => x.code).sort()).toEqual(['ARCHIVE_BOMB', 'ARCHIVE_EMPTY_ENTRIES']);
+    expect(diags.find((x) => x.code === 'ARCHIVE_EMPTY_ENTRIES')!.message).toBe('100000 empty files not extracted (nothing to read)');
+  }, 60_000);
 });
 
 describe('two ingests into one case at once', () => {
