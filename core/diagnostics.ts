@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = {
   // text dumps
   TEXT_MALFORMED_LINE: { severity: 'info', doc: 'A line did not match the format and was skipped.' },
   TEXT_MASKED_VALUE: { severity: 'info', doc: 'A value was masked in the dump (e.g. 10.x.x.x, 3xxx9) and cannot be used.' },
+  TEXT_LINE_TOO_LONG: { severity: 'dataLoss', doc: 'A line longer than any node tool prints (1 MiB); only its head was read.' },
   TEXT_TRUNCATED: { severity: 'dataLoss', doc: 'The dump ends mid-record.' },
   TEXT_NO_DATE: { severity: 'info', doc: 'Times carry no date; the bundle or user time was used.' },
   TEXT_BAD_JSON: { severity: 'error', doc: 'A JSON dump could not be parsed.' },
@@ -55,5 +56,14 @@ export interface Diagnostic {
 }
 
 export function diag(code: DiagnosticCode, message: string, where: { source?: string; offset?: number; line?: number } = {}): Diagnostic {
-  return { code, severity: DIAGNOSTIC_CODES[code].severity, message, ...where };
+  return { code, severity: DIAGNOSTIC_CODES[code].severity, message: boundedMessage(message), ...where };
+}
+
+/** Longest diagnostic message kept: messages quote input (a line, a name), and input can be any size. */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/** The message, or its head and how long it was: a 500 MB line once became a 524 MB diagnostic. */
+export function boundedMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  return `${message.slice(0, MAX_MESSAGE_CHARS)}… (message of ${message.length} characters cut)`;
 }

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostics.js';
+import { boundedMessage, type Diagnostic } from '../diagnostics.js';
 import type { ConnRecord, RstEvent, Sighting } from '../flows/types.js';
 import type { CaseDb } from './open-case.js';
 
@@ -91,7 +91,8 @@ export class CaseWriter {
   }
 
   addDiagnostic(sourceId: number | null, path: string, d: Diagnostic): void {
-    this.insDiag.run(sourceId, d.source ?? path, d.code, d.severity, d.message, d.offset ?? null, d.line ?? null);
+    // Bounded here too: not every diagnostic is made by diag().
+    this.insDiag.run(sourceId, boundedText(d.source ?? path), d.code, d.severity, boundedMessage(d.message), d.offset ?? null, d.line ?? null);
   }
 
   /** RSTs arrive before their connection is complete; they are written with it. */
@@ -238,4 +239,9 @@ function isNatPeer(a: NatCandidate, b: NatCandidate): boolean {
   return a.respIsn >= 0
     ? b.startUs <= a.endUs + MERGE_SLACK_US && a.startUs <= b.endUs + MERGE_SLACK_US
     : Math.abs(a.startUs - b.startUs) <= NO_ISN_SLACK_US;
+}
+
+/** Paths come from archives and can be made very long; a stored one keeps its head. */
+function boundedText(s: string): string {
+  return s.length <= 4096 ? s : `${s.slice(0, 4096)}…`;
 }

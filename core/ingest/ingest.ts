@@ -11,7 +11,7 @@ import { detectCapture, looksLikeText, type CaptureKind } from './detect.js';
 import { detectTextFormat, scoreTextFormats, type AnyTextFormat } from '../formats/registry.js';
 import { RecordWriter } from '../db/record-writer.js';
 import { afterIngest } from '../db/post-ingest.js';
-import { parseText, readText } from './text-ingest.js';
+import { DiagnosticBudget, parseTextStream } from './text-ingest.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
 import { expandArchives, workDirFor, type ArchiveLimits } from './archive.js';
@@ -195,24 +195,51 @@ async function ingestTextSource(
   const path = f.displayPath;
   const hash = hasherFor(bytes);
   let rawBytes = 0;
-  const text = await readText(f.fsPath, gz, { signal: opts.signal, hash, onRawBytes: (n) => { rawBytes = n; report(n, 0); } });
-  const digest = await hash.digest();
-  if (knownDigest === undefined && db.prepare('SELECT 1 FROM sources WHERE sha256 = ?').get(digest)) {
-    return { path, status: 'duplicate', kind: format.kind, records: 0, diagnostics: 0, direct: f.direct };
-  }
+  let count = 0;
   const mtimeUs = Math.round((await stat(f.fsPath)).mtimeMs * 1000);
-  const parsed = parseText(format, text, path, f.mtimeUs ?? mtimeUs);
-  report(rawBytes, parsed.records.length);
   const writer = new CaseWriter(db);
   const records = new RecordWriter(db);
-  db.transaction(() => {
-    const sourceId = writer.addSource({ path, kind: format.kind, node: opts.node ?? f.node, sha256: digest, bytes });
-    const span = records.write(sourceId, format.kind, parsed.records);
-    for (const d of parsed.diagnostics) writer.addDiagnostic(sourceId, path, d);
+  const kept = new DiagnosticBudget();
+  // Parsed and written piece by piece in one transaction, hashed in the same pass (as captures are):
+  // a 200 MB conntrack -E dump held ~6 times its size in memory when read whole first.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const placeholder = `pending:${process.pid}:${Date.now()}:${Math.random()}`;
+    const sourceId = writer.addSource({ path, kind: format.kind, node: opts.node ?? f.node, sha256: knownDigest ?? placeholder, bytes });
+    let first: number | null = null;
+    let last: number | null = null;
+    let diagnostics = 0;
+    const stream = { signal: opts.signal, hash, onRawBytes: (n: number) => { rawBytes = n; report(n, count); } };
+    for await (const piece of parseTextStream(format, f.fsPath, gz, stream, path, f.mtimeUs ?? mtimeUs)) {
+      const span = records.write(sourceId, format.kind, piece.records);
+      if (span.first !== null && (first === null || span.first < first)) first = span.first;
+      if (span.last !== null && (last === null || span.last > last)) last = span.last;
+      count += piece.records.length;
+      for (const d of piece.diagnostics) {
+        if (!kept.keep(d)) continue;
+        writer.addDiagnostic(sourceId, path, d);
+        diagnostics++;
+      }
+      report(rawBytes, count);
+    }
+    for (const d of kept.summary(path)) {
+      writer.addDiagnostic(sourceId, path, d);
+      diagnostics++;
+    }
+    const digest = await hash.digest();
+    if (db.prepare('SELECT 1 FROM sources WHERE sha256 = ? AND id <> ?').get(digest, sourceId)) {
+      db.exec('ROLLBACK');
+      return { path, status: 'duplicate', kind: format.kind, records: 0, diagnostics: 0, direct: f.direct };
+    }
+    db.prepare('UPDATE sources SET sha256 = ? WHERE id = ?').run(digest, sourceId);
     // The file's own time (archive entry or disk mtime) dates snapshots that carry no time of their own.
-    writer.finishSource(sourceId, { kind: format.kind, firstTs: span.first, lastTs: span.last, records: parsed.records.length, detail: { gzip: gz, fileTimeUs: f.mtimeUs ?? mtimeUs } });
-  })();
-  return { path, status: 'ingested', kind: format.kind, records: parsed.records.length, diagnostics: parsed.diagnostics.length, direct: f.direct };
+    writer.finishSource(sourceId, { kind: format.kind, firstTs: first, lastTs: last, records: count, detail: { gzip: gz, fileTimeUs: f.mtimeUs ?? mtimeUs } });
+    db.exec('COMMIT');
+    return { path, status: 'ingested', kind: format.kind, sourceId, records: count, diagnostics, direct: f.direct };
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
 }
 
 /** The first decompressed chunk; a damaged gzip is reported when it is read for real, unless nothing comes out at all. */
