@@ -35,7 +35,7 @@ export interface ArchiveOptions {
  * `<archive>!/<member>`. An archive that cannot be read at all becomes a `missing` input.
  */
 export async function expandArchives(walked: WalkResult, opts: ArchiveOptions): Promise<WalkResult> {
-  const out: WalkResult = { files: [], missing: [...walked.missing], partial: [...(walked.partial ?? [])], diagnostics: [...walked.diagnostics] };
+  const out: WalkResult = { files: [], missing: [...walked.missing], partial: [...(walked.partial ?? [])], empty: [...(walked.empty ?? [])], diagnostics: [...walked.diagnostics] };
   const limits = archiveLimits(opts.limits);
   let extractDir: string | undefined;
   const progress = throttle(opts.onProgress, opts.progressEveryMs);
@@ -78,6 +78,11 @@ export async function expandArchives(walked: WalkResult, opts: ArchiveOptions): 
     if (r.unreadable) out.missing.push({ path: f.displayPath, reason: r.unreadable, direct: f.direct });
     else {
       const lost = r.diagnostics.filter((d) => d.code === 'ARCHIVE_BOMB' || d.code === 'ARCHIVE_CORRUPT');
+      if (r.files.length === 0 && lost.length === 0) {
+        // Found by fuzzing: a zip whose end record says 0 entries gave no result and no word at all.
+        const why = r.diagnostics.length > 0 ? ' (what was in it: podcap diagnostics)' : '';
+        out.empty!.push({ path: f.displayPath, reason: `the archive holds no file to read${why}`, direct: f.direct });
+      }
       if (lost.length > 0) {
         const more = lost.length > 1 ? ` (and ${lost.length - 1} more problem${lost.length > 2 ? 's' : ''}: podcap diagnostics)` : '';
         const where = lost[0].source && lost[0].source !== f.displayPath ? `${lost[0].source.slice(f.displayPath.length + 2)}: ` : '';

@@ -65,6 +65,9 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   for (const missing of walked.missing) {
     results.push({ path: missing.path, status: 'failed', kind: 'unknown', records: 0, diagnostics: 0, reason: missing.reason, direct: missing.direct ?? true });
   }
+  for (const p of walked.empty ?? []) {
+    results.push({ path: p.path, status: 'unknown', kind: 'archive', records: 0, diagnostics: 0, reason: p.reason, direct: p.direct ?? true });
+  }
   for (const p of walked.partial ?? []) {
     results.push({ path: p.path, status: 'partial', kind: 'archive', records: 0, diagnostics: 0, reason: p.reason, direct: p.direct ?? true });
   }

@@ -57,6 +57,17 @@ describe('exit statuses as the README states them', () => {
     expect(podcap(['sources', '--case', join(d, 'c.db'), '--json']).out).toContain('first.pcap');
   });
 
+  it('a zip whose end record claims no entries: status 1 and a line naming it, not silence (found by fuzzing)', () => {
+    const d = tmp();
+    const zip = buildZip([{ name: 'node-a/first.pcap', data: capture }]);
+    zip.writeUInt16LE(0, zip.length - 22 + 8);
+    zip.writeUInt16LE(0, zip.length - 22 + 10);
+    writeFileSync(join(d, 'bundle.zip'), zip);
+    const r = podcap(['ingest', join(d, 'bundle.zip'), '--case', join(d, 'c.db')]);
+    expect(r.code).toBe(1);
+    expect(r.errLines).toEqual([expect.stringMatching(/^podcap: .*bundle\.zip: the archive holds no file to read$/)]);
+  });
+
   it('an archive cut at the size cap: status 1, the archive and the cap named', () => {
     const d = tmp();
     const tar = Buffer.concat([tarBytes([{ path: 'b/first.pcap', data: capture }], { end: false }), tarHeader({ path: 'b/huge.bin' }, 5 * 2 ** 30), Buffer.alloc(1024)]);
