@@ -9,10 +9,10 @@ import type { CompareRow, FindingOut, TimeWindow } from '../api/contract.js';
 import { compareSides } from '../api/compare.js';
 import { planWindow } from '../api/window-plan.js';
 import { listSources as listSourcesForReport } from '../api/sources.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { exportFlowPcap } from '../api/flow-pcap.js';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { listDiagnostics, listSources, type SourceOut } from '../api/sources.js';
 import { cmdServe, SERVE_USAGE } from '../api/serve-command.js';
 import { openCase, type CaseDb } from '../db/open-case.js';
@@ -84,6 +84,7 @@ async function cmdIngest(args: string[]): Promise<number> {
     const results = await ingestAndAnswer(db, positionals, {
       onProgress: (p) => bar.update(p), onInput: nowReading, signal: ac.signal, node: values.node,
       onWait: (pid) => process.stderr.write(`podcap: another ingest into ${safeCell(casePath)} is running (pid ${pid}); waiting for it to finish\n`),
+      onEstimate: (e) => noteEstimate(casePath, e.bytes, e.files),
     });
     bar.done();
     const out = new Out();
@@ -106,6 +107,18 @@ async function cmdIngest(args: string[]): Promise<number> {
     process.off('SIGINT', onSig);
     db.close();
   }
+}
+
+/** Says up front when the case will grow a lot, and when it may not fit where it lives. */
+function noteEstimate(casePath: string, bytes: number, files: number): void {
+  let free = Infinity;
+  try {
+    const s = statfsSync(dirname(resolve(casePath)));
+    free = s.bavail * s.bsize;
+  } catch { /* no statfs here: say nothing about room */ }
+  const mb = (n: number) => `${Math.ceil(n / 1e6)} MB`;
+  if (bytes > free) process.stderr.write(`podcap: warning: ${files} file${files === 1 ? '' : 's'} may grow the case by about ${mb(bytes)}, but only ${mb(free)} is free where it lives\n`);
+  else if (bytes >= 256e6) process.stderr.write(`podcap: ${files} file${files === 1 ? '' : 's'}: the case will grow by about ${mb(bytes)}\n`);
 }
 
 function withCase<T>(args: string[], extra: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>, fn: (db: CaseDb, v: Record<string, string | boolean | undefined>) => T): T {

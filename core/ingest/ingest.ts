@@ -15,6 +15,7 @@ import { DiagnosticBudget, parseTextStream } from './text-ingest.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
 import { expandArchives, workDirFor, type ArchiveLimits } from './archive.js';
+import { estimateCaseGrowth, type CaseEstimate } from './case-estimate.js';
 
 export interface IngestOptions {
   signal?: AbortSignal;
@@ -29,6 +30,8 @@ export interface IngestOptions {
   progressEveryMs?: number;
   /** Called as each input (archive, file, member) starts being read: what to name if podcap itself fails. */
   onInput?: (path: string) => void;
+  /** Called once the inputs are known, before any is read: how much the case is expected to grow. */
+  onEstimate?: (e: CaseEstimate) => void;
   /** How to name an input to the user (walk.ts). */
   shownAs?: (input: string) => string;
 }
@@ -56,6 +59,7 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   const walked = await expandArchives(await walkInputs(inputs, { skip: [workDir], shownAs: opts.shownAs }), {
     workDir, limits: opts.archiveLimits, signal: opts.signal, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs, onInput: opts.onInput,
   });
+  if (opts.onEstimate) opts.onEstimate(await estimateCaseGrowth(walked.files));
   const caseWide = new CaseWriter(db);
   // Re-reading the same archive reports the same problems; the case keeps each once.
   const known = db.prepare('SELECT 1 FROM diagnostics WHERE source_id IS NULL AND path = ? AND code = ? AND message = ?');
