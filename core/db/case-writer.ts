@@ -195,7 +195,10 @@ export class CaseWriter {
   linkNatPeersAcross(sourceIds: number[]): number {
     if (sourceIds.length === 0) return 0;
     const marks = sourceIds.map(() => '?').join(', ');
-    const isns = this.db.prepare(`SELECT DISTINCT orig_isn FROM flows WHERE source_id IN (${marks}) AND proto = 'tcp' AND orig_isn >= 0 AND nat_peer IS NULL`)
+    // Only ISNs some other flow shares: a lone flow has no half to meet, and fetching each one's
+    // group was the larger part of adding a capture to a case that already held one.
+    const isns = this.db.prepare(`SELECT DISTINCT f.orig_isn FROM flows f WHERE f.source_id IN (${marks}) AND f.proto = 'tcp' AND f.orig_isn >= 0 AND f.nat_peer IS NULL
+      AND EXISTS (SELECT 1 FROM flows g WHERE g.orig_isn = f.orig_isn AND g.id <> f.id)`)
       .all(...sourceIds) as { orig_isn: number }[];
     const members = this.db.prepare(`SELECT id, orig_ip AS origIp, orig_port AS origPort, resp_ip AS respIp, resp_port AS respPort, resp_isn AS respIsn,
       start_us AS startUs, end_us AS endUs, nat_peer FROM flows WHERE orig_isn = ? AND proto = 'tcp' ORDER BY id`);
