@@ -6,6 +6,7 @@
  * main() waits on (the event loop empties and Node exits 13, "unsettled top-level await"; a gzip
  * sniff did that to every gzipped capture over ~1 MiB).
  */
+import { isMainThread } from 'node:worker_threads';
 import { safeCell } from './output.js';
 
 /** Status when podcap itself failed (EX_SOFTWARE), distinct from 1 (an input could not be read) and 2 (usage). */
@@ -26,6 +27,8 @@ const where = (): string => (reading !== undefined ? `${safeCell(reading)}: ` : 
  * EXIT_INTERNAL and one line on stderr.
  */
 export function guardExit(cmd: string): () => void {
+  // serve's ingest worker threads run the launcher too: their failures are reported as job results.
+  if (!isMainThread) return () => {};
   let settled = false;
   const die = (why: string): void => {
     process.stderr.write(`podcap ${cmd}: ${where()}${why}\n`);

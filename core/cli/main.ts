@@ -1,25 +1,23 @@
-import { parseArgs } from 'node:util';
-import { iterateFlows, type FlowOut } from '../api/flows.js';
-import { iterateRst, type RstOut } from '../api/rst.js';
-import { listCorrelations } from '../api/correlate.js';
-import { listFanout } from '../api/fanout.js';
-import { listPorts } from '../api/ports.js';
-import { listFindings } from '../api/findings.js';
-import type { CompareRow, FindingOut, TimeWindow } from '../api/contract.js';
-import { compareSides } from '../api/compare.js';
-import { planWindow } from '../api/window-plan.js';
-import { listSources as listSourcesForReport } from '../api/sources.js';
-import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { exportFlowPcap } from '../api/flow-pcap.js';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { listDiagnostics, listSources, type SourceOut } from '../api/sources.js';
-import { cmdServe, SERVE_USAGE } from '../api/serve-command.js';
-import { openCase, type CaseDb } from '../db/open-case.js';
-import { ingestAndAnswer } from '../api/materialize.js';
-import { Out, printTable, safeCell } from './output.js';
-import { progressBar } from './progress-bar.js';
-import { guardExit, nowReading } from './exit-guard.js';
+/**
+ * The podcap command line: the usage text and the command table, one file per command in
+ * commands/. Importing this module runs nothing; bin/podcap.js calls main().
+ */
+import { cmdCompare } from './commands/compare.js';
+import { cmdCorrelate } from './commands/correlate.js';
+import { cmdDiagnostics } from './commands/diagnostics.js';
+import { cmdFanout } from './commands/fanout.js';
+import { cmdFindings } from './commands/findings.js';
+import { cmdFlows } from './commands/flows.js';
+import { cmdIngest } from './commands/ingest.js';
+import { cmdPcap } from './commands/pcap.js';
+import { cmdPorts } from './commands/ports.js';
+import { cmdReport } from './commands/report.js';
+import { cmdRst } from './commands/rst.js';
+import { cmdSources } from './commands/sources.js';
+import { cmdServe, SERVE_USAGE } from './commands/serve.js';
+import { UsageError } from './args.js';
+import { safeCell } from './output.js';
+import { CONN_STATES } from '../net/conn-state.js';
 
 const USAGE = `podcap — offline Kubernetes network forensics
 
@@ -36,8 +34,8 @@ commands:
   fanout --case FILE           who opens how many connections to where (pod, netns or IP; per evidence)
   ports --case FILE            SNAT ports per destination, held-port utilization vs --allocation (default 1024)
   findings --case FILE         what the runbooks would conclude, with evidence and the next step
-  compare --case A --against B   before/after: rates, RSTs, destinations, SNAT ports, findings
-  compare --case A --window FROM..TO --window FROM..TO   two time windows of one case
+  compare --case AFTER --against BEFORE   before/after a fix: rates, RSTs, destinations, SNAT ports, findings
+  compare --case FILE --window BEFORE --window AFTER   two time windows (FROM..TO) of one case
   correlate --case FILE        IP ↔ pod ↔ container ↔ netns ↔ veth ↔ node, with the evidence for each link
 ${SERVE_USAGE}
 
@@ -45,372 +43,28 @@ common options:
   --case FILE     the SQLite case file (created by ingest)
   --json          JSON Lines on stdout (one object per line), nothing else
   --limit N       at most N rows
-flows options: --state S[,S...]  --ip ADDR  --port N  --proto tcp|udp|icmp
+podcap <command> --help   the command's own options
 `;
 
-class UsageError extends Error {}
+const CASE = '  --case FILE     the case file (made by podcap ingest)\n  --json          JSON Lines on stdout (one object per line), nothing else\n';
+const LIMIT = '  --limit N       at most N rows\n';
 
-function fail(msg: string): never {
-  throw new UsageError(msg);
-}
-
-function needCase(v: { case?: string }): string {
-  if (!v.case) fail('--case FILE is required');
-  return v.case;
-}
-
-function int(s: string | undefined, name: string): number | undefined {
-  if (s === undefined) return undefined;
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 0) fail(`${name} takes a whole number, not "${s}"`);
-  return n;
-}
-
-/** host:port, with IPv6 in brackets so the port is unambiguous. */
-const hp = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
-
-const fmtTime = (s: number | null) => (s === null ? '-' : new Date(s * 1000).toISOString().replace('T', ' ').replace('Z', ''));
-
-async function cmdIngest(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { case: { type: 'string' }, node: { type: 'string' }, json: { type: 'boolean' } } });
-  const casePath = needCase(values);
-  if (positionals.length === 0) fail('ingest needs at least one PATH');
-  const db = openCase(casePath);
-  const bar = progressBar();
-  const ac = new AbortController();
-  const onSig = () => ac.abort();
-  process.once('SIGINT', onSig);
-  try {
-    const results = await ingestAndAnswer(db, positionals, {
-      onProgress: (p) => bar.update(p), onInput: nowReading, signal: ac.signal, node: values.node,
-      onWait: (pid) => process.stderr.write(`podcap: another ingest into ${safeCell(casePath)} is running (pid ${pid}); waiting for it to finish\n`),
-      onEstimate: (e) => noteEstimate(casePath, e.bytes, e.files),
-    });
-    bar.done();
-    const out = new Out();
-    let bad = 0;
-    for (const r of results) {
-      if (values.json) out.json(r);
-      const unreadable = r.status === 'failed' || r.status === 'partial' || (r.status === 'unknown' && r.direct);
-      if (unreadable) {
-        bad++;
-        process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
-      }
-    }
-    out.flush();
-    if (!values.json) {
-      const n = (s: string) => results.filter((r) => r.status === s).length;
-      process.stderr.write(`ingested ${n('ingested')}, duplicate ${n('duplicate')}, unknown ${n('unknown')}, failed ${n('failed')}${n('partial') ? `, archives read in part ${n('partial')}` : ''} → ${casePath}\n`);
-    }
-    return bad > 0 ? 1 : 0;
-  } finally {
-    process.off('SIGINT', onSig);
-    db.close();
-  }
-}
-
-/** Says up front when the case will grow a lot, and when it may not fit where it lives. */
-function noteEstimate(casePath: string, bytes: number, files: number): void {
-  let free = Infinity;
-  try {
-    const s = statfsSync(dirname(resolve(casePath)));
-    free = s.bavail * s.bsize;
-  } catch { /* no statfs here: say nothing about room */ }
-  const mb = (n: number) => `${Math.ceil(n / 1e6)} MB`;
-  if (bytes > free) process.stderr.write(`podcap: warning: ${files} file${files === 1 ? '' : 's'} may grow the case by about ${mb(bytes)}, but only ${mb(free)} is free where it lives\n`);
-  else if (bytes >= 256e6) process.stderr.write(`podcap: ${files} file${files === 1 ? '' : 's'}: the case will grow by about ${mb(bytes)}\n`);
-}
-
-function withCase<T>(args: string[], extra: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>, fn: (db: CaseDb, v: Record<string, string | boolean | undefined>) => T): T {
-  const { values } = parseArgs({ args, options: { case: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, ...extra } });
-  const db = openCase(needCase(values as { case?: string }), { readonly: true });
-  try {
-    return fn(db, values as Record<string, string | boolean | undefined>);
-  } finally {
-    db.close();
-  }
-}
-
-function cmdSources(args: string[]): number {
-  return withCase(args, {}, (db, v) => {
-    const out = new Out();
-    const rows = listSources(db);
-    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
-    printTable<SourceOut>(out, rows, [
-      { title: 'ID', get: (r) => r.id, right: true },
-      { title: 'KIND', get: (r) => r.kind },
-      { title: 'NODE', get: (r) => r.node },
-      { title: 'RECORDS', get: (r) => r.records, right: true },
-      { title: 'BYTES', get: (r) => r.bytes, right: true },
-      { title: 'FIRST', get: (r) => fmtTime(r.first_ts) },
-      { title: 'LAST', get: (r) => fmtTime(r.last_ts) },
-      { title: 'DIAG', get: (r) => r.diagnostics, right: true },
-      { title: 'PATH', get: (r) => r.path },
-    ]);
-    return 0;
-  });
-}
-
-function cmdDiagnostics(args: string[]): number {
-  return withCase(args, {}, (db, v) => {
-    const out = new Out();
-    const rows = listDiagnostics(db);
-    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
-    printTable(out, rows, [
-      { title: 'SEVERITY', get: (r) => r.severity },
-      { title: 'CODE', get: (r) => r.code },
-      { title: 'WHERE', get: (r) => `${r.path ?? ''}${r.offset !== null ? ` @${r.offset}` : ''}${r.line !== null ? `:${r.line}` : ''}` },
-      { title: 'MESSAGE', get: (r) => r.message },
-    ]);
-    return 0;
-  });
-}
-
-function cmdFlows(args: string[]): number {
-  const extra = { state: { type: 'string' as const }, ip: { type: 'string' as const }, port: { type: 'string' as const }, proto: { type: 'string' as const } };
-  return withCase(args, extra, (db, v) => {
-    const proto = v.proto as string | undefined;
-    if (proto !== undefined && !['tcp', 'udp', 'icmp'].includes(proto)) fail(`--proto takes tcp, udp or icmp, not "${proto}"`);
-    const rows = iterateFlows(db, {
-      states: typeof v.state === 'string' ? v.state.split(',').map((s) => s.trim().toUpperCase()) : undefined,
-      ip: v.ip as string | undefined,
-      port: int(v.port as string | undefined, '--port'),
-      proto: proto as 'tcp' | 'udp' | 'icmp' | undefined,
-      limit: int(v.limit as string | undefined, '--limit'),
-    });
-    const out = new Out();
-    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
-    printTable<FlowOut>(out, rows, [
-      { title: 'START', get: (r) => fmtTime(r.start) },
-      { title: 'PROTO', get: (r) => r.proto },
-      { title: 'ORIG', get: (r) => hp(r.orig_ip, r.orig_port) },
-      { title: 'RESP', get: (r) => hp(r.resp_ip, r.resp_port) },
-      { title: 'STATE', get: (r) => r.state },
-      { title: 'HISTORY', get: (r) => r.history },
-      { title: 'DUR', get: (r) => r.duration.toFixed(3), right: true },
-      { title: 'PKTS o/r', get: (r) => `${r.orig_pkts}/${r.resp_pkts}`, right: true },
-      { title: 'BYTES o/r', get: (r) => `${r.orig_bytes}/${r.resp_bytes}`, right: true },
-      { title: 'RST', get: (r) => r.rst_by },
-      { title: 'NAT PEER', get: (r) => (r.nat_peer ? hp(r.nat_peer.orig_ip, r.nat_peer.orig_port) : null) },
-    ]);
-    return 0;
-  });
-}
-
-/** `podcap pcap --flow ID -w FILE`: a flow's packets for Wireshark (tcpdump's -w spelling). */
-async function cmdPcap(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { case: { type: 'string' }, flow: { type: 'string' }, w: { type: 'string', short: 'w' } } });
-  const casePath = needCase(values);
-  const id = int(values.flow, '--flow');
-  if (!id) fail('--flow ID is required (the id column of `podcap flows --json`)');
-  if (!values.w) fail('-w FILE is required (where to write the packets)');
-  const db = openCase(casePath, { readonly: true });
-  try {
-    const res = await exportFlowPcap(db, id);
-    writeFileSync(values.w, res.bytes);
-    process.stderr.write(`${res.packets} packets of flow ${id} written to ${safeCell(values.w)} (${res.format})\n`);
-    return 0;
-  } finally {
-    db.close();
-  }
-}
-
-function cmdRst(args: string[]): number {
-  return withCase(args, { sender: { type: 'string' } }, (db, v) => {
-    const rows = iterateRst(db, { senderIp: v.sender as string | undefined, limit: int(v.limit as string | undefined, '--limit') });
-    const out = new Out();
-    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
-    printTable<RstOut>(out, rows, [
-      { title: 'TIME', get: (r) => fmtTime(r.ts) },
-      { title: 'SENDER', get: (r) => hp(r.sender_ip, r.sender_port) },
-      { title: 'ROLE', get: (r) => r.sender_role },
-      { title: 'RECEIVER', get: (r) => hp(r.receiver_ip, r.receiver_port) },
-      { title: 'TTL', get: (r) => `${r.ttl}${r.ttl_baseline !== null ? `/${r.ttl_baseline}` : ''}`, right: true },
-      { title: 'IDLE s', get: (r) => (r.idle_before_s === null ? null : r.idle_before_s.toFixed(3)), right: true },
-      { title: 'VERDICT', get: (r) => r.verdict },
-      { title: 'POD', get: (r) => r.sender_pod },
-      { title: 'REASON', get: (r) => r.reason },
-    ]);
-    return 0;
-  });
-}
-
-function cmdCorrelate(args: string[]): number {
-  return withCase(args, { ip: { type: 'string' } }, (db, v) => {
-    const rows = listCorrelations(db, { ip: v.ip as string | undefined });
-    const out = new Out();
-    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
-    printTable(out, rows, [
-      { title: 'KIND', get: (r) => r.kind },
-      { title: 'IP', get: (r) => r.ip },
-      { title: 'POD', get: (r) => (r.pod ? `${r.namespace ? r.namespace + '/' : ''}${r.pod}` : r.service) },
-      { title: 'NODE', get: (r) => r.node },
-      { title: 'NETNS', get: (r) => r.netns_inode },
-      { title: 'VETH', get: (r) => (r.veth ? `${r.veth} (${r.ifindex})` : null) },
-      { title: 'CONTAINERS', get: (r) => r.container_ids.join(',') },
-      { title: 'EVIDENCE', get: (r) => `${r.evidence.length} links` },
-    ]);
-    return 0;
-  });
-}
-
-function cmdFanout(args: string[]): number {
-  return withCase(args, {}, (db, v) => {
-    const rows = listFanout(db, { limit: int(v.limit as string | undefined, '--limit') });
-    const out = new Out();
-    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
-    printTable(out, rows, [
-      { title: 'WHO', get: (r) => r.who },
-      { title: 'NETNS', get: (r) => r.netns },
-      { title: 'NODE', get: (r) => r.node },
-      { title: 'CONNS', get: (r) => r.connections, right: true },
-      { title: 'DESTS', get: (r) => r.destinations, right: true },
-      { title: 'PUBLIC', get: (r) => r.public_destinations, right: true },
-      { title: 'PEAK/MIN', get: (r) => r.peak_per_minute, right: true },
-      { title: 'MEDIAN LIFE s', get: (r) => (r.median_lifetime_s === null ? null : r.median_lifetime_s.toFixed(3)), right: true },
-      { title: '1-REQ %', get: (r) => (r.one_request_share === null ? null : (r.one_request_share * 100).toFixed(0)), right: true },
-      { title: 'EVIDENCE', get: (r) => r.evidence },
-      { title: 'TOP DESTINATION', get: (r) => (r.top_destinations[0] ? `${r.top_destinations[0].ip}:${r.top_destinations[0].port} (${r.top_destinations[0].connections})` : null) },
-    ]);
-    return 0;
-  });
-}
-
-function cmdPorts(args: string[]): number {
-  return withCase(args, { allocation: { type: 'string' } }, (db, v) => {
-    const rows = listPorts(db, { limit: int(v.limit as string | undefined, '--limit'), allocation: int(v.allocation as string | undefined, '--allocation') });
-    const out = new Out();
-    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
-    printTable(out, rows, [
-      { title: 'SNAT IP', get: (r) => r.snat_ip },
-      { title: 'DESTINATION', get: (r) => hp(r.dst_ip, r.dst_port) },
-      { title: 'PORTS', get: (r) => r.distinct_src_ports, right: true },
-      { title: 'PEAK', get: (r) => r.peak_concurrent, right: true },
-      { title: 'HELD %', get: (r) => (r.utilization * 100).toFixed(1), right: true },
-      { title: 'REUSED', get: (r) => r.reused_ports, right: true },
-      { title: 'MIN REUSE GAP s', get: (r) => (r.min_reuse_gap_s === null ? null : r.min_reuse_gap_s.toFixed(3)), right: true },
-      { title: 'STALE ACK', get: (r) => r.stale_ack_resets, right: true },
-      { title: 'PODS', get: (r) => r.pods.map((p) => `${p.pod} (${p.ports})`).join(', ') },
-    ]);
-    return 0;
-  });
-}
-
-function printFindings(out: Out, rows: FindingOut[]): void {
-  if (rows.length === 0) {
-    out.line('No findings: none of the runbook rules fired on this case.');
-    out.flush();
-    return;
-  }
-  for (const f of rows) {
-    out.line(`[${f.severity.toUpperCase()}] ${safeCell(f.title)}`);
-    out.line(`  ${safeCell(f.detail)}`);
-    for (const e of f.evidence.slice(0, 4)) {
-      const what = [e.lines?.length ? `lines ${e.lines.slice(0, 8).join(', ')}${e.lines.length > 8 ? '…' : ''}` : '', e.flows?.length ? `flows ${e.flows.slice(0, 8).join(', ')}${e.flows.length > 8 ? '…' : ''}` : ''].filter(Boolean).join('; ');
-      out.line(`  evidence: ${safeCell(e.source)}${what ? ` (${what})` : ''}`);
-    }
-    out.line(`  next: ${safeCell(f.next_step)}`);
-    out.line('');
-  }
-  out.flush();
-}
-
-function cmdFindings(args: string[]): number {
-  return withCase(args, {}, (db, v) => {
-    const rows = listFindings(db);
-    const out = new Out();
-    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
-    printFindings(out, rows);
-    return 0;
-  });
-}
-
-/** `FROM..TO`, each epoch seconds or an ISO 8601 time (UTC unless it says otherwise); either side may be empty. */
-export function parseWindow(s: string): TimeWindow {
-  const m = /^(.*)\.\.(.*)$/.exec(s);
-  if (!m) fail(`--window takes FROM..TO, not "${s}"`);
-  const t = (x: string): number | undefined => {
-    if (x.trim() === '') return undefined;
-    if (/^\d+(\.\d+)?$/.test(x.trim())) return Math.round(Number(x) * 1e6);
-    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(x) ? x : x + 'Z');
-    if (Number.isNaN(ms)) fail(`cannot read the time "${x}" (use epoch seconds or ISO 8601)`);
-    return ms * 1000;
-  };
-  return { fromUs: t(m[1]), toUs: t(m[2]) };
-}
-
-function fmtWindowEnd(us: number): string {
-  return Number.isFinite(us) ? new Date(Math.floor(us / 1000)).toISOString() : '';
-}
-
-function cmdCompare(args: string[]): number {
-  const { values } = parseArgs({ args, options: { case: { type: 'string' }, against: { type: 'string' }, window: { type: 'string', multiple: true }, json: { type: 'boolean' } } });
-  const a = openCase(needCase(values), { readonly: true });
-  const windows = (values.window ?? []).map(parseWindow);
-  let b: CaseDb | undefined;
-  try {
-    let rows: CompareRow[];
-    if (values.against) {
-      b = openCase(values.against, { readonly: true });
-      rows = compareSides({ db: a, window: windows[0] ?? {} }, { db: b, window: windows[1] ?? windows[0] ?? {} });
-    } else {
-      if (windows.length !== 2) fail('compare needs --against CASE, or two --window FROM..TO of the same case');
-      rows = compareSides({ db: a, window: windows[0] }, { db: a, window: windows[1] });
-    }
-    // Say so when a window was widened: the answer covers whole minutes, not the times given.
-    const sides: [CaseDb, TimeWindow | undefined][] = values.against ? [[a, windows[0]], [b!, windows[1] ?? windows[0]]] : [[a, windows[0]], [a, windows[1]]];
-    for (const [db, w] of sides) {
-      if (!w || (w.fromUs === undefined && w.toUs === undefined)) continue;
-      const p = planWindow(db, w);
-      if (p.mode === 'minutes') process.stderr.write(`podcap: note: ${db.name} holds many flows; fan-out, SNAT ports and findings cover whole minutes ${fmtWindowEnd(p.fromUs)}..${fmtWindowEnd(p.toUs)}\n`);
-    }
-    const out = new Out();
-    if (values.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
-    printTable(out, rows, [
-      { title: 'SECTION', get: (r) => r.section },
-      { title: 'KEY', get: (r) => r.key },
-      { title: 'A', get: (r) => r.a, right: true },
-      { title: 'B', get: (r) => r.b, right: true },
-      { title: 'DELTA', get: (r) => r.delta, right: true },
-      { title: 'CHANGE', get: (r) => r.change },
-    ]);
-    return 0;
-  } finally {
-    a.close();
-    b?.close();
-  }
-}
-
-/** The one-command answer for a bundle: ingest into a temporary case and print the findings. */
-async function cmdReport(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, keep: { type: 'string' } } });
-  if (positionals.length === 0) fail('report needs at least one PATH');
-  const dir = mkdtempSync(join(tmpdir(), 'podcap-report-'));
-  const casePath = values.keep ?? join(dir, 'report.case.db');
-  const db = openCase(casePath);
-  const bar = progressBar();
-  try {
-    const results = await ingestAndAnswer(db, positionals, { onProgress: (p) => bar.update(p), onInput: nowReading, workDir: join(dir, 'work') });
-    bar.done();
-    for (const r of results) if (r.status === 'failed' || r.status === 'partial' || (r.status === 'unknown' && r.direct)) process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
-    const findings = listFindings(db);
-    const out = new Out();
-    if (values.json) { for (const f of findings) out.json(f); out.flush(); return 0; }
-    const sources = listSourcesForReport(db);
-    const kinds = new Map<string, number>();
-    for (const s of sources) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1);
-    out.line(`podcap report: ${sources.length} files (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`);
-    const top = listFanout(db, { limit: 3 });
-    if (top.length) out.line(`top fan-out: ${top.map((f) => `${safeCell(f.who)} ${f.connections} connections (${f.evidence})`).join('; ')}`);
-    out.line('');
-    printFindings(out, findings);
-    if (values.keep) process.stderr.write(`case kept in ${casePath}\n`);
-    return 0;
-  } finally {
-    db.close();
-    if (!values.keep) rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** `podcap <command> --help`: what the command does and every option it takes. */
+const HELP: Record<string, string> = {
+  report: `usage: podcap report PATH... [--keep CASE] [--json] [--verbose]\n\nIngest files, folders or bundles into a temporary case and print the findings.\nExit 1 when an input could not be read (named on stderr), or when nothing could be read.\n\n  --keep CASE     keep the case in CASE instead of a temporary file\n  --json          findings as JSON Lines\n  -v, --verbose   list every file that was not read\n`,
+  ingest: `usage: podcap ingest PATH... --case FILE [--node NAME] [--json] [--verbose]\n\nRead captures, node-tool dumps, folders and archives (.tar, .tar.gz, .zip, .gz) into a case.\nEach file is one transaction; the same bytes again are a no-op. Ends with what was not read and\nwhy, and any data lost inside files that were read. Exit 1 when an input could not be read.\n\n  --case FILE     the case file (created if needed)\n  --node NAME     attach every source to this node\n  --json          one result object per file on stdout\n  -v, --verbose   list every file that was not read\n`,
+  sources: `usage: podcap sources --case FILE [--json]\n\nWhat the case holds: each file's kind, node, time range, records and diagnostics.\n\n${CASE}`,
+  flows: `usage: podcap flows --case FILE [--state S[,S...]] [--ip ADDR] [--port N] [--proto tcp|udp|icmp] [--limit N] [--json]\n\nConnections with Zeek's conn_state and history.\n\n${CASE}${LIMIT}  --state S,...   only these Zeek states: ${CONN_STATES.join(', ')}\n  --ip ADDR       either end is ADDR\n  --port N        either port is N\n  --proto P       tcp, udp or icmp\n`,
+  rst: `usage: podcap rst --case FILE [--sender ADDR] [--limit N] [--json]\n\nEvery RST: who sent it, the TTL evidence, the capture points, and the verdict.\n\n${CASE}${LIMIT}  --sender ADDR   only RSTs sent by ADDR\n`,
+  diagnostics: `usage: podcap diagnostics --case FILE [--json]\n\nProblems found in the inputs, with the file and the offset or line.\n\n${CASE}`,
+  pcap: `usage: podcap pcap --case FILE --flow ID -w OUT\n\nOne flow's packets for Wireshark (a .pcap, or a .pcapng when they span link types).\n\n  --case FILE     the case file\n  --flow ID       the flow's id (podcap flows --json)\n  -w OUT          the file to write\n`,
+  fanout: `usage: podcap fanout --case FILE [--limit N] [--json]\n\nWho opens how many connections to where (pod, netns or IP), per evidence source.\n\n${CASE}${LIMIT}`,
+  ports: `usage: podcap ports --case FILE [--allocation N] [--limit N] [--json]\n\nSNAT ports per node IP and destination against the allocation.\n\n${CASE}${LIMIT}  --allocation N  SNAT ports allocated per node IP (default 1024)\n`,
+  findings: `usage: podcap findings --case FILE [--json]\n\nWhat the runbooks would conclude, with the evidence and the next step.\n\n${CASE}`,
+  compare: `usage: podcap compare --case AFTER --against BEFORE [--json]\n       podcap compare --case FILE --window BEFORE --window AFTER [--json]\n\nBefore/after a fix: connection and RST rates, destinations, SNAT ports and findings.\n"new" appeared after, "gone" was there only before; CHANGE is after − before.\n\n  --case FILE     the case after the fix (or the one case with two windows)\n  --against FILE  the baseline case, before the fix\n  --window FROM..TO   epoch seconds or ISO 8601 (UTC), either side may be empty; the first is before\n${CASE.split('\n')[1]}\n`,
+  correlate: `usage: podcap correlate --case FILE [--ip ADDR] [--json]\n\nIP ↔ pod ↔ container ↔ netns ↔ veth ↔ node, with the evidence for each link.\n\n${CASE}  --ip ADDR       only this address\n`,
+  serve: `usage: podcap serve --case FILE [--port N] [--open]\n\nThe UI in a browser, on 127.0.0.1 with a one-time token in the printed URL.\n\n  --case FILE     the case file (created if needed)\n  --port N        port to listen on (default: any free one)\n  --open          open the browser\n  --max-upload-mb N   largest upload accepted\n`,
+};
 
 const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   serve: cmdServe,
@@ -436,8 +90,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const run = COMMANDS[cmd];
   if (!run) {
-    process.stderr.write(`podcap: unknown command "${safeCell(cmd)}"\n${USAGE}`);
+    process.stderr.write(`podcap: unknown command "${safeCell(cmd)}" (podcap --help lists them)\n`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(HELP[cmd] ?? USAGE);
+    return 0;
   }
   try {
     return await run(rest);
@@ -448,7 +106,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const settle = guardExit(process.argv[2] ?? '');
-const code = await main(process.argv.slice(2));
-settle();
-process.exitCode = code;
+export { guardExit } from './exit-guard.js';

@@ -69,4 +69,9 @@ UPDATE rst_events SET
     sql: [...[OPENER_MINUTES, SNAT_MINUTES, SNAT_ACTIVE, DEST_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS].map(createTableSql), addedInSql(FLOWS, 9), addedInSql(RST_EVENTS, 9),
       'DROP INDEX flows_state;', 'DROP INDEX rst_events_ts_verdict;'].join('\n'),
   },
+  {
+    version: 10,
+    name: 'RST verdict node: the matching REJECT rule and the evidence list',
+    sql: addedInSql(RST_EVENTS, 10),
+  },
 ];

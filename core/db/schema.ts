@@ -148,12 +148,14 @@ export const RST_EVENTS: TableSpec = {
     { name: 'answers_syn', type: 'INTEGER', notNull: true, doc: '1 when the RST answers a SYN (refused port).' },
     { name: 'payload_len', type: 'INTEGER', notNull: true, doc: 'Payload bytes carried by the RST.' },
     { name: 'ttl_baseline', since: 4, type: 'INTEGER', doc: 'The sender\'s usual TTL (same flow, else its other flows), null when unknown.' },
-    { name: 'verdict', since: 4, type: 'TEXT', doc: 'endpoint | middlebox-suspect | unknown (core/analysis/rst-verdict.ts).' },
+    { name: 'verdict', since: 4, type: 'TEXT', doc: 'endpoint | node | middlebox-suspect | unknown (core/analysis/rst/verdict.ts).' },
     { name: 'reason', since: 4, type: 'TEXT', doc: 'Why, in words: the evidence behind the verdict.' },
     { name: 'quiet_before_us', since: 6, type: 'INTEGER', doc: 'Longest quiet gap just before the RST (before it, or before the packet it answers): what an idle timer saw; -1 unknown.' },
-    { name: 'sender_who', since: 7, type: 'TEXT', doc: 'The sender as the RST views group it: its pod on this flow (namespace/name), else its address (post-ingest).' },
+    { name: 'sender_who', since: 7, type: 'TEXT', doc: 'The sender as the RST views group it: its pod on this flow (namespace/name), else its address (the correlate phase).' },
     { name: 'receiver_who', since: 7, type: 'TEXT', doc: 'Likewise for the receiver.' },
     { name: 'dst_port', since: 7, type: 'INTEGER', doc: 'The flow\'s responder port (the service port the connection was made to).' },
+    { name: 'rule', since: 10, type: 'TEXT', doc: 'Verdict node: the node\'s REJECT rule (iptables-save text) that matches the packet the RST answers; null when none matched.' },
+    { name: 'evidence', since: 10, type: 'TEXT', doc: 'JSON array of strings: each piece of evidence behind the verdict.' },
   ],
   indexes: [
     { name: 'rst_events_flow', columns: ['flow_id'] },
@@ -255,6 +257,8 @@ export interface RstEventRow {
   verdict: string | null;
   reason: string | null;
   quiet_before_us: number | null;
+  rule: string | null;
+  evidence: string | null;
 }
 
 export interface DiagnosticRow {
@@ -412,7 +416,7 @@ export const OPENER_MINUTES: TableSpec = {
 
 export const SNAT_MINUTES: TableSpec = {
   name: 'snat_minutes',
-  doc: 'SNAT port rollup: per (SNAT address, destination, port) and minute, the source ports in use and the peaks (core/analysis/snat-cells.ts). Rebuilt in the index phase.',
+  doc: 'SNAT port rollup: per (SNAT address, destination, port) and minute, the source ports in use and the peaks (core/analysis/cells/snat-cells.ts). Rebuilt in the index phase.',
   columns: [
     { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
     { name: 'snat_ip', type: 'TEXT', notNull: true, doc: 'Translated source address.' },

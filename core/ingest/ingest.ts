@@ -10,12 +10,14 @@ import { hasherFor } from './hasher.js';
 import { detectCapture, looksLikeText, type CaptureKind } from './detect.js';
 import { detectTextFormat, scoreTextFormats, type AnyTextFormat } from '../formats/registry.js';
 import { RecordWriter } from '../db/record-writer.js';
-import { afterIngest } from '../db/post-ingest.js';
+import { afterIngest } from './correlate-phase.js';
+import { materializeAnswers } from './index-phase.js';
 import { DiagnosticBudget, parseTextStream } from './text-ingest.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
-import { expandArchives, workDirFor, type ArchiveLimits } from './archive.js';
+import { expandArchives, workDirFor, type ArchiveLimits } from './archive/archive.js';
 import { estimateCaseGrowth, type CaseEstimate } from './case-estimate.js';
+import { acquireIngestLock } from '../db/ingest-lock.js';
 
 export interface IngestOptions {
   signal?: AbortSignal;
@@ -24,7 +26,7 @@ export interface IngestOptions {
   node?: string;
   /** podcap's working folder for this case (archives are extracted in it); default `<case file>.work`. */
   workDir?: string;
-  /** Caps for hostile archives (defaults in archive-limits.ts). */
+  /** Caps for hostile archives (defaults in archive/limits.ts). */
   archiveLimits?: Partial<ArchiveLimits>;
   /** Least time between progress reports (default 500 ms; the UI's jobs ask for more). */
   progressEveryMs?: number;
@@ -32,8 +34,17 @@ export interface IngestOptions {
   onInput?: (path: string) => void;
   /** Called once the inputs are known, before any is read: how much the case is expected to grow. */
   onEstimate?: (e: CaseEstimate) => void;
+  /** Called when another ingest into the same case is running and this one waits for it (its pid). */
+  onWait?: (holderPid: number) => void;
+  /** Problems found while walking folders and unpacking archives (dangling links, damaged archives, caps), as they are recorded. */
+  onNote?: (d: Diagnostic) => void;
   /** How to name an input to the user (walk.ts). */
   shownAs?: (input: string) => string;
+  /**
+   * false: stop after the correlate phase, leaving the case as an older podcap (without rollups
+   * and stored answers) would; only tests of ensureAnswers want that. Default true.
+   */
+  index?: boolean;
 }
 
 /** `partial`: an archive some of whose entries were lost (damage, or a cap); the entries read have their own results. */
@@ -52,8 +63,22 @@ export interface IngestResult {
   direct: boolean;
 }
 
-/** Ingests files, folders and archives into the case; each source in its own transaction. */
+/**
+ * Ingests files, folders and archives into the case, each source in its own transaction, then runs
+ * the whole-case phases: parse → correlate (correlate-phase.ts) → index (index-phase.ts). Every
+ * host (CLI, serve and Electron jobs) ingests through here.
+ */
 export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
+  // Concurrent ingests into one case queue here (a second one used to fail with "database is locked").
+  const lock = await acquireIngestLock(db.name, { signal: opts.signal, onWait: opts.onWait });
+  try {
+    return await ingestLocked(db, inputs, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function ingestLocked(db: CaseDb, inputs: string[], opts: IngestOptions): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
   const workDir = opts.workDir ?? workDirFor(db.name);
   const walked = await expandArchives(await walkInputs(inputs, { skip: [workDir], shownAs: opts.shownAs }), {
@@ -65,6 +90,7 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   const known = db.prepare('SELECT 1 FROM diagnostics WHERE source_id IS NULL AND path = ? AND code = ? AND message = ?');
   for (const d of walked.diagnostics) {
     if (!known.get(d.source ?? '', d.code, d.message)) caseWide.addDiagnostic(null, d.source ?? '', d);
+    opts.onNote?.(d);
   }
   for (const missing of walked.missing) {
     results.push({ path: missing.path, status: 'failed', kind: 'unknown', records: 0, diagnostics: 0, reason: missing.reason, direct: missing.direct ?? true });
@@ -84,6 +110,10 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   if (results.some((r) => r.status === 'ingested')) {
     opts.onProgress?.({ phase: 'correlate', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: done, filesTotal: walked.files.length });
     afterIngest(db, results.filter((r) => r.status === 'ingested' && r.sourceId !== undefined).map((r) => r.sourceId!));
+    if (opts.index !== false) {
+      opts.onProgress?.({ phase: 'index', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: results.length, filesTotal: results.length });
+      materializeAnswers(db);
+    }
   }
   return results;
 }
@@ -132,6 +162,7 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
       const guess = text ? scoreTextFormats(text, f.displayPath) : undefined;
       const why = guess && guess.confidence >= 0.2
         ? `looks like documentation or an excerpt around ${guess.format.kind} output (confidence ${guess.confidence.toFixed(2)}), not a dump; not read as evidence`
+        : bytesTotal === 0 ? 'empty file'
         : gz ? 'gzip content is not a capture or a known node-tool dump' : `not a capture or a known node-tool dump${text === null ? ' (binary)' : ''}`;
       const d = diag('INGEST_UNKNOWN_KIND', why, { source: path });
       digest ??= await hashFile(f.fsPath, bytesTotal);

@@ -1,5 +1,5 @@
 /**
- * Exit statuses and messages of `podcap ingest` as the README states them, through the built CLI
+ * Exit statuses and messages of `podcap ingest` as the README states them, through the built CLI (bin/podcap.js over dist/)
  * (npm test builds dist/ first): nothing ends silently, every unreadable or cut input is named.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -13,7 +13,7 @@ import { buildZip } from '../helpers/zip.js';
 import { tarBytes, tarHeader } from '../ingest/archive-fixtures.js';
 
 function podcap(args: string[], opts: { env?: Record<string, string>; nodeArgs?: string[] } = {}) {
-  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), 'dist/cli.js', ...args], { encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), 'bin/podcap.js', ...args], { encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr, errLines: r.stderr.split('\n').filter((l) => l.startsWith('podcap')) };
 }
 const tmp = () => mkdtempSync(join(tmpdir(), 'podcap-exit-'));
@@ -116,11 +116,11 @@ describe('two ingests into one case at once', () => {
     const d = tmp();
     const c = join(d, 'c.db');
     // The first holds its write transaction ~7 s (two slowed reads), past SQLite's 5 s busy timeout.
-    const first = spawn(process.execPath, ['--import', './test/helpers/fault-slow-read.mjs', 'dist/cli.js', 'ingest', 'fixtures/captures/tcp-rstr.pcap', '--case', c],
+    const first = spawn(process.execPath, ['--import', './test/helpers/fault-slow-read.mjs', 'bin/podcap.js', 'ingest', 'fixtures/captures/tcp-rstr.pcap', '--case', c],
       { env: { ...process.env, PODCAP_SLOW_READ: 'tcp-rstr.pcap', PODCAP_SLOW_MS: '3500' } });
     const firstDone = exited(first);
     await sleep(1000);
-    const second = spawn(process.execPath, ['dist/cli.js', 'ingest', 'fixtures/captures/tcp-rej.pcap', '--case', c]);
+    const second = spawn(process.execPath, ['bin/podcap.js', 'ingest', 'fixtures/captures/tcp-rej.pcap', '--case', c]);
     const [a, b] = await Promise.all([firstDone, exited(second)]);
     expect(a, a.err).toMatchObject({ code: 0 });
     expect(b, b.err).toMatchObject({ code: 0 });
