@@ -83,6 +83,7 @@ UPDATE rst_events SET
   {
     version: 12,
     name: 'one listed row per connection: the second NAT half folded into the first',
-    sql: [addedInSql(FLOWS, 12), FOLD_NAT_HALVES_SQL].join('\n'),
+    // Stored whole-case answers of older cases hold the fan-out's old shape (a row per source): drop them, they are recomputed.
+    sql: [addedInSql(FLOWS, 12), FOLD_NAT_HALVES_SQL, 'DELETE FROM answers;'].join('\n'),
   },
 ];
