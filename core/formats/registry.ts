@@ -1,5 +1,6 @@
 import { conntrackFormat } from './conntrack/index.js';
 import { crictlFormat } from './crictl/index.js';
+import { inspektorGadgetFormat } from './inspektor-gadget/index.js';
 import { ipLinkFormat } from './iplink/index.js';
 import { iptablesFormat } from './iptables/index.js';
 import { ipvsFormat } from './ipvs/index.js';
@@ -17,7 +18,7 @@ export type AnyTextFormat = TextFormat<string, unknown>;
 
 /** Every node-tool text format podcap reads. Order only matters for exact ties. */
 export const TEXT_FORMATS: AnyTextFormat[] = [
-  tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
+  inspektorGadgetFormat, tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
   crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, ipvsFormat, ufwFormat,
 ] as AnyTextFormat[];
 
