@@ -227,8 +227,11 @@ function evidenceForWho(db: CaseDb, who: string, netns: string | null, kind: str
     const ids = flowIds(db, `SELECT id FROM flows WHERE (orig_pod = ? OR (orig_pod IS NULL AND orig_ip = ?)) AND coalesce(+nat_side, 'pre') = 'pre' LIMIT 20`, [who, who]);
     return [{ source: 'flows', flows: ids }];
   }
-  if (kind === 'tcptracer' && netns) {
+  if ((kind === 'tcptracer' || kind === 'inspektor-gadget') && netns) {
     return groupLines(prepared(db, `SELECT s.path, t.line FROM tcp_events t JOIN sources s ON s.id = t.source_id WHERE t.netns = ? ORDER BY t.id LIMIT 50`).all(Number(netns)) as { path: string; line: number }[]);
+  }
+  if (kind === 'inspektor-gadget') {
+    return groupLines(prepared(db, `SELECT s.path, t.line FROM tcp_events t JOIN sources s ON s.id = t.source_id WHERE t.pod = ? AND t.netns IS NULL ORDER BY t.id LIMIT 50`).all(who) as { path: string; line: number }[]);
   }
   const ev = prepared(db, `SELECT evidence FROM identities WHERE (pod = ? OR ip = ? OR netns_inode = ?) LIMIT 1`).get(who.split('/').pop(), who, netns === null ? null : Number(netns)) as { evidence: string } | undefined;
   if (!ev) return [];

@@ -69,4 +69,9 @@ UPDATE rst_events SET
     sql: [...[OPENER_MINUTES, SNAT_MINUTES, SNAT_ACTIVE, DEST_MINUTES, RST_MINUTES, ROLLUP_DESTS, ROLLUP_PODS].map(createTableSql), addedInSql(FLOWS, 9), addedInSql(RST_EVENTS, 9),
       'DROP INDEX flows_state;', 'DROP INDEX rst_events_ts_verdict;'].join('\n'),
   },
+  {
+    version: 10,
+    name: 'TCP events keep the pod and tool that reported them (Inspektor Gadget names the pod itself)',
+    sql: addedInSql(TCP_EVENTS, 10),
+  },
 ];
