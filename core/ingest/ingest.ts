@@ -12,6 +12,8 @@ import { detectTextFormat, scoreTextFormats, type AnyTextFormat } from '../forma
 import { RecordWriter } from '../db/record-writer.js';
 import { afterIngest } from '../db/post-ingest.js';
 import { parseText, readText } from './text-ingest.js';
+import { ingestSectionedSource } from './sectioned-ingest.js';
+import { looksSectioned } from '../formats/sections/split.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
 import { expandArchives, workDirFor, type ArchiveLimits } from './archive.js';
@@ -92,6 +94,9 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
     const gz = isGzip(head);
     const content = gz ? await gunzipHead(f.fsPath) : head;
     const captureKind = detectCapture(content);
+    const headText = !captureKind && looksLikeText(content) ? Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8') : null;
+    // Several commands' outputs in one file (Retina's metadata files): each section is detected on its own.
+    if (headText !== null && looksSectioned(headText)) return await ingestSectionedSource(db, f, gz, bytesTotal, opts);
     const textFormat = !captureKind && looksLikeText(content)
       ? detectTextFormat(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'), f.displayPath)?.format
       : undefined;
