@@ -4,7 +4,7 @@
 // Electron is installed, otherwise in the same UI served to a browser (podcap serve).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { electronBinary } from './electron-binary.mjs';
 
 const CASE = 'sample.case.db';
 const BUNDLE = 'fixtures/lab/bundles/rst-mix.tar.gz';
@@ -26,12 +26,8 @@ podcap('findings', '--case', CASE);
 console.log('\n== who sent each RST (podcap rst) ==');
 podcap('rst', '--case', CASE);
 
-let electron = null;
-try {
-  // The package exports the binary's path, and throws when the binary was not downloaded.
-  const bin = createRequire(import.meta.url)('electron');
-  if (typeof bin === 'string' && existsSync(bin)) electron = bin;
-} catch { /* optional dependency without its binary (as on machines without internet) */ }
+const found = electronBinary();
+const electron = 'path' in found ? found.path : null;
 
 const interactive = process.stdout.isTTY && !process.env.CI;
 if (electron && interactive) {

@@ -41,3 +41,14 @@ export function parseTimeUs(text: string): number | null {
   const frac = /\.(\d{1,6})/.exec(t)?.[1] ?? '';
   return Math.floor(ms / 1000) * 1e6 + Number(frac.padEnd(6, '0') || 0);
 }
+
+/** `ip:port`, with IPv6 addresses in brackets (RFC 3986), as Wireshark and ss print them. */
+export function fmtEndpoint(ip: string, port: number | null | undefined): string {
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  return port === null || port === undefined ? host : `${host}:${port}`;
+}
+
+/** The last part of a source path (`bundle.tar.gz!/node/capture.pcap` → `capture.pcap`). */
+export function fileName(path: string): string {
+  return path.split(/[\\/!]/).filter(Boolean).pop() ?? path;
+}

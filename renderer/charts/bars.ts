@@ -1,5 +1,7 @@
 import * as d3 from 'd3';
-import { clip, frame, INK, legend, MUTED, styleAxis, type Size } from './common';
+import { clip, distinctClips, frame, INK, legend, MUTED, styleAxis, type Size } from './common';
+
+const REFERENCE_COLOR = '#c53030';
 
 export interface BarRow {
   key: string;
@@ -22,14 +24,25 @@ export function renderBars(svg: SVGSVGElement, rows: readonly BarRow[], o: BarOp
   const shown = rows.slice(0, o.maxRows ?? 25);
   const rowH = 22;
   const height = Math.max(o.height, shown.length * rowH + 56);
-  const { g, w, h } = frame(svg, { width: o.width, height }, { top: 24, right: 60, bottom: 24, left: 170 }, o.label);
+  // Room for the longest label up to a third of the width (~6.2 px a character at 10 px).
+  const labelChars = Math.max(12, Math.min(d3.max(shown, (r) => r.key.length) ?? 12, Math.floor((o.width / 3) / 6.2)));
+  const { g, w, h } = frame(svg, { width: o.width, height }, { top: 24, right: 60, bottom: 24, left: labelChars * 6.2 + 14 }, o.label);
   const total = (r: BarRow) => r.values.reduce((a, b) => a + b, 0);
-  const max = Math.max(1, d3.max(shown, total) ?? 1, o.reference?.value ?? 0);
+  const dataMax = Math.max(1, d3.max(shown, total) ?? 1);
+  // A reference far beyond the data (4 ports of a 1,024 allocation) would squash every bar to a
+  // sliver: then the axis follows the data and the reference is named at the edge instead.
+  const refOnScale = o.reference !== undefined && o.reference.value <= dataMax * 10;
+  const max = refOnScale ? Math.max(dataMax, o.reference!.value) : dataMax;
   const x = d3.scaleLinear().domain([0, max]).range([0, w]).nice();
   const y = d3.scaleBand<string>().domain(shown.map((r) => r.key)).range([0, h]).padding(0.25);
 
-  styleAxis(g.append('g').attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(w / 80)), max >= 10_000 ? '~s' : ',~f')));
-  const yAxis = g.append('g').call(d3.axisLeft(y).tickFormat((d) => clip(d, 26)));
+  // Counts are whole: no 0.5 ticks on a five-port axis.
+  const integral = shown.every((r) => r.values.every(Number.isInteger));
+  const ticks = Math.max(2, Math.min(Math.floor(w / 80), integral ? Math.ceil(x.domain()[1]) : Infinity));
+  styleAxis(g.append('g').attr('transform', `translate(0,${h})`).call(d3.axisBottom(x).ticks(ticks, max >= 10_000 ? '~s' : ',~f')));
+  const clipped = distinctClips(shown.map((r) => r.key), labelChars);
+  const labels = new Map(shown.map((r, i) => [r.key, clipped[i]]));
+  const yAxis = g.append('g').call(d3.axisLeft(y).tickFormat((d) => labels.get(d) ?? clip(d, labelChars)));
   styleAxis(yAxis);
   yAxis.selectAll<SVGTextElement, string>('.tick text').attr('fill', INK).append('title').text((d) => d);
 
@@ -50,10 +63,14 @@ export function renderBars(svg: SVGSVGElement, rows: readonly BarRow[], o: BarOp
     sel.append('text').attr('x', x(acc) + 4).attr('y', y.bandwidth() / 2).attr('dy', '0.35em').attr('fill', INK).attr('class', 'bar-total').text(Number.isInteger(acc) ? String(acc) : String(+acc.toFixed(3)));
     sel.append('title').text(r.title ?? `${r.key}: ${r.values.map((v, i) => `${o.series[i]?.label ?? i} ${v}`).join(', ')}`);
   });
-  if (o.reference) {
+  if (o.reference && refOnScale) {
     const rx = x(o.reference.value);
-    g.append('line').attr('x1', rx).attr('x2', rx).attr('y1', -4).attr('y2', h).attr('stroke', '#c53030').attr('stroke-dasharray', '4 3');
-    g.append('text').attr('x', rx).attr('y', h + 20).attr('text-anchor', 'middle').attr('fill', '#c53030').text(o.reference.label);
+    g.append('line').attr('x1', rx).attr('x2', rx).attr('y1', -4).attr('y2', h).attr('stroke', REFERENCE_COLOR).attr('stroke-dasharray', '4 3');
+    // Above the plot, so it never sits on the axis's tick labels.
+    g.append('text').attr('x', rx).attr('y', -12).attr('text-anchor', rx > w - 60 ? 'end' : 'middle').attr('fill', REFERENCE_COLOR).attr('class', 'reference-label').text(o.reference.label);
+  } else if (o.reference) {
+    g.append('text').attr('x', w + 56).attr('y', -12).attr('text-anchor', 'end').attr('fill', REFERENCE_COLOR).attr('class', 'reference-label')
+      .text(`${o.reference.label} (off scale →)`);
   }
   if (o.series.length > 1) legend(g, o.series, 0, -10);
 }

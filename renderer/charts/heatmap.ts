@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { frame, INK, styleAxis, utcTick, type Size } from './common';
+import { frame, INK, MUTED, styleAxis, utcTick, type Size } from './common';
 
 export interface HeatCell {
   /** Bucket start, epoch seconds. */
@@ -17,7 +17,7 @@ export interface HeatmapOptions extends Size {
 
 /** Source port (y) × time (x): how densely each slice of the ephemeral range is used. */
 export function renderHeatmap(svg: SVGSVGElement, cells: readonly HeatCell[], o: HeatmapOptions): void {
-  const { g, w, h } = frame(svg, o, { top: 16, right: 70, bottom: 28, left: 60 }, o.label);
+  const { g, w, h } = frame(svg, o, { top: 22, right: 110, bottom: 40, left: 70 }, o.label);
   if (cells.length === 0) return;
   const t0 = d3.min(cells, (c) => c.ts)!;
   const t1 = d3.max(cells, (c) => c.ts)! + o.bucketSeconds;
@@ -44,4 +44,15 @@ export function renderHeatmap(svg: SVGSVGElement, cells: readonly HeatCell[], o:
   }
   key.append('text').attr('x', 16).attr('y', 8).attr('fill', INK).text(String(max));
   key.append('text').attr('x', 16).attr('y', h).attr('fill', INK).text('0');
+  key.append('text').attr('x', 40).attr('y', -8).attr('text-anchor', 'end').attr('fill', MUTED).attr('class', 'axis-title').text('connections per cell');
+  g.append('text').attr('x', w / 2).attr('y', h + 34).attr('text-anchor', 'middle').attr('fill', MUTED).attr('class', 'axis-title')
+    .text(`time (UTC), ${fmtSpan(o.bucketSeconds)} per column`);
+  g.append('text').attr('transform', `translate(${-52},${h / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('fill', MUTED).attr('class', 'axis-title')
+    .text(o.portBucket > 1 ? `source port (${o.portBucket} per row)` : 'source port');
+}
+
+function fmtSpan(s: number): string {
+  if (s >= 60 && s % 60 === 0) return `${s / 60} min`;
+  if (s >= 1) return `${s} s`;
+  return `${+(s * 1000).toFixed(3)} ms`;
 }

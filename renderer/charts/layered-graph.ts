@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { clip, frame, INK, MUTED, type Size } from './common';
+import { distinctClips, frame, halo, INK, MUTED, type Size } from './common';
 
 export interface GraphNode {
   id: string;
@@ -75,12 +75,17 @@ export function renderLayeredGraph(svg: SVGSVGElement, nodes: readonly GraphNode
   node.append('circle').attr('r', 5).attr('fill', (nd) => nd.color ?? '#4a5568').attr('stroke', '#fff');
   const first = (nd: GraphNode) => n > 1 && nd.layer === 0;
   const last = (nd: GraphNode) => n > 1 && nd.layer === n - 1;
-  node.append('text')
+  const shown = new Map<string, string>();
+  perLayer.forEach((layer, li) => {
+    const clipped = distinctClips(layer.map((nd) => nd.label), li === 0 || li === n - 1 ? endMax : midMax);
+    layer.forEach((nd, i) => shown.set(nd.id, clipped[i]));
+  });
+  halo(node.append('text')
     .attr('x', (nd) => (first(nd) ? -9 : last(nd) ? 9 : 0))
     .attr('y', (nd) => (first(nd) || last(nd) ? 0 : -9))
     .attr('dy', (nd) => (first(nd) || last(nd) ? '0.35em' : 0))
     .attr('text-anchor', (nd) => (first(nd) ? 'end' : last(nd) ? 'start' : 'middle'))
-    .attr('fill', INK)
-    .text((nd) => clip(nd.label, first(nd) || last(nd) ? endMax : midMax));
+    .attr('fill', INK))
+    .text((nd) => shown.get(nd.id) ?? nd.label);
   node.append('title').text((nd) => nd.title ?? nd.label);
 }

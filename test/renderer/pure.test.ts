@@ -67,3 +67,40 @@ describe('virtualized rows', () => {
     expect(pagesFor(0, 0, 200)).toEqual([]);
   });
 });
+
+describe('readable labels and cells', () => {
+  it('clips labels without making two of them read the same', async () => {
+    const { distinctClips } = await import('../../renderer/charts/common.js');
+    const nodes = ['aks-nodepool1-38164255-vmss000001', 'aks-nodepool1-38164255-vmss000002', 'short'];
+    const clipped = distinctClips(nodes, 20);
+    expect(new Set(clipped).size).toBe(3);
+    expect(clipped.every((c) => c.length <= 20)).toBe(true);
+    expect(clipped[0].endsWith('000001')).toBe(true);
+    expect(clipped[2]).toBe('short');
+    // Labels that differ before the cut keep the plain end clip.
+    expect(distinctClips(['payments/api-7c9b8d6f5-h4j2k', 'payments/ledger-5f7d8c9b6-x'], 18)).toEqual(['payments/api-7c9b…', 'payments/ledger-5…']);
+  });
+  it('writes IPv6 endpoints in brackets', async () => {
+    const { fmtEndpoint } = await import('../../renderer/app/format.js');
+    expect(fmtEndpoint('fe80::1c2b:6879', 143)).toBe('[fe80::1c2b:6879]:143');
+    expect(fmtEndpoint('10.244.1.21', 54)).toBe('10.244.1.21:54');
+  });
+  it('names each capture file of a RST once, by its name, with its interfaces', async () => {
+    const { seenAtShort } = await import('../../renderer/views/rst/RstView.js');
+    expect(seenAtShort([
+      { source: 'fixtures/lab/bundles/rst-mix.tar.gz!/rst-mix/aks-node/tcpdump-any.pcap', interface: 'eth0' },
+      { source: 'fixtures/lab/bundles/rst-mix.tar.gz!/rst-mix/aks-node/tcpdump-any.pcap', interface: 'cali0ba5b84d8aa' },
+      { source: 'fixtures/lab/bundles/rst-mix.tar.gz!/rst-mix/aks-node/veth-api.pcap', interface: null },
+    ])).toBe('tcpdump-any.pcap (eth0, cali0ba5b84d8aa) · veth-api.pcap');
+  });
+});
+
+describe('flow ends', () => {
+  it('shows ICMP type and code as such, not as a port glued to the address', async () => {
+    const { flowEnd } = await import('../../renderer/views/flows/flow-columns.js');
+    const icmp = { proto: 'icmp', orig_ip: 'fe80::c37:2dff:fed8:6879', orig_port: 143, resp_ip: 'ff02::16', resp_port: 0 };
+    expect(flowEnd(icmp, 'orig')).toBe('fe80::c37:2dff:fed8:6879 (type 143)');
+    expect(flowEnd(icmp, 'resp')).toBe('ff02::16 (code 0)');
+    expect(flowEnd({ ...icmp, proto: 'tcp' }, 'orig')).toBe('[fe80::c37:2dff:fed8:6879]:143');
+  });
+});

@@ -1,3 +1,4 @@
+import { fmtEndpoint } from '../../app/format';
 import { useCallback } from 'react';
 import type { FanoutOut } from '../../../core/api/contract';
 import { renderBars } from '../../charts/bars';
@@ -65,9 +66,9 @@ export function FanoutView() {
         const id = `dst:${d.ip}:${d.port}`;
         if (!seen.has(id)) {
           seen.add(id);
-          nodes.push({ id, layer: 1, label: `${d.ip}:${d.port}`, color: d.public ? PUBLIC_COLOR : PRIVATE_COLOR, title: `${d.ip}:${d.port} (${d.public ? 'public' : 'private'})` });
+          nodes.push({ id, layer: 1, label: fmtEndpoint(d.ip, d.port), color: d.public ? PUBLIC_COLOR : PRIVATE_COLOR, title: `${fmtEndpoint(d.ip, d.port)} (${d.public ? 'public' : 'private'})` });
         }
-        links.push({ source: `pod:${r.who}`, target: id, value: d.connections, color: d.public ? PUBLIC_COLOR : PRIVATE_COLOR, title: `${r.who} → ${d.ip}:${d.port}: ${d.connections} connections` });
+        links.push({ source: `pod:${r.who}`, target: id, value: d.connections, color: d.public ? PUBLIC_COLOR : PRIVATE_COLOR, title: `${r.who} → ${fmtEndpoint(d.ip, d.port)}: ${d.connections} connections` });
       }
     }
     renderLayeredGraph(svg, nodes, links, {

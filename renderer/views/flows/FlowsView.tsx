@@ -3,11 +3,11 @@ import type { FlowListRequest, FlowOut } from '../../../core/api/contract';
 import { checkDisplayFilter, flowDisplayFilter } from '../../../core/api/display-filter';
 import { ApiCallError } from '../../api/client';
 import { useApp } from '../../app/context';
-import { fmtDuration, fmtNum, fmtTime } from '../../app/format';
+import { fmtDuration, fmtEndpoint, fmtNum, fmtTime } from '../../app/format';
 import { downloadBlob, downloadText } from '../../export/download';
 import { toCsv, toJsonLines } from '../../export/csv';
 import { ErrorBox } from '../../components/States';
-import { FLOW_COLUMNS, type SortKey } from './flow-columns';
+import { FLOW_COLUMNS, flowEnd, type SortKey } from './flow-columns';
 import { pagesFor, rowWindow } from './virtual-rows';
 
 const PAGE = 200;
@@ -239,10 +239,10 @@ function FlowDetails({ f }: { f: FlowOut }) {
   };
   const rows: [string, string][] = [
     ['Start (UTC)', fmtTime(f.start)], ['End (UTC)', fmtTime(f.end)], ['Duration', fmtDuration(f.duration)],
-    ['Originator', `${f.orig_ip}:${f.orig_port}${f.orig_pod ? ` (${f.orig_pod})` : ''}${f.origin_guessed ? ' — guessed: no SYN seen' : ''}`],
-    ['Responder', `${f.resp_ip}:${f.resp_port}${f.resp_pod ? ` (${f.resp_pod})` : ''}`],
+    ['Originator', `${flowEnd(f, 'orig')}${f.orig_pod ? ` (${f.orig_pod})` : ''}${f.origin_guessed ? ' — guessed: no SYN seen' : ''}`],
+    ['Responder', `${flowEnd(f, 'resp')}${f.resp_pod ? ` (${f.resp_pod})` : ''}`],
     ['State / history', `${f.state} / ${f.history || '—'}`], ['Packets o/r', `${f.orig_pkts} / ${f.resp_pkts}`], ['Bytes o/r', `${f.orig_bytes} / ${f.resp_bytes}`],
-    ['RST by', f.rst_by ?? '—'], ['NAT peer', f.nat_peer ? `${f.nat_peer.orig_ip}:${f.nat_peer.orig_port} → ${f.nat_peer.resp_ip}:${f.nat_peer.resp_port}` : '—'], ['Source', f.source],
+    ['RST by', f.rst_by ?? '—'], ['NAT peer', f.nat_peer ? `${fmtEndpoint(f.nat_peer.orig_ip, f.nat_peer.orig_port)} → ${fmtEndpoint(f.nat_peer.resp_ip, f.nat_peer.resp_port)}` : '—'], ['Source', f.source],
   ];
   return (
     <section className="flow-details" aria-label="Selected flow" data-testid="flow-details">

@@ -1,5 +1,5 @@
 import type { FlowOut } from '../../../core/api/contract';
-import { fmtDuration, fmtTime } from '../../app/format';
+import { fmtDuration, fmtEndpoint, fmtTime } from '../../app/format';
 import type { TableColumn } from '../../components/DataTable';
 
 export type SortKey = 'start' | 'proto' | 'orig_ip' | 'resp_ip' | 'resp_port' | 'state' | 'history' | 'duration' | 'orig_pkts' | 'orig_bytes' | 'resp_bytes' | 'rst_by' | 'source';
@@ -9,11 +9,22 @@ export interface FlowColumn extends TableColumn<FlowOut> {
   width: number;
 }
 
+/**
+ * One side of a flow as text. ICMP has no ports: Zeek stores the type as orig_p and the code as
+ * resp_p, and a glued `:143` would read as a port.
+ */
+export function flowEnd(f: Pick<FlowOut, 'proto' | 'orig_ip' | 'orig_port' | 'resp_ip' | 'resp_port'>, side: 'orig' | 'resp'): string {
+  const ip = side === 'orig' ? f.orig_ip : f.resp_ip;
+  const port = side === 'orig' ? f.orig_port : f.resp_port;
+  if (f.proto === 'icmp') return `${ip} (${side === 'orig' ? 'type' : 'code'} ${port})`;
+  return fmtEndpoint(ip, port);
+}
+
 export const FLOW_COLUMNS: FlowColumn[] = [
   { key: 'start', title: 'Start (UTC)', get: (f) => f.start, render: (f) => fmtTime(f.start), sort: 'start', width: 190 },
   { key: 'proto', title: 'Proto', get: (f) => f.proto, sort: 'proto', width: 56 },
-  { key: 'orig', title: 'Originator', get: (f) => `${f.orig_ip}:${f.orig_port}`, sort: 'orig_ip', width: 190 },
-  { key: 'resp', title: 'Responder', get: (f) => `${f.resp_ip}:${f.resp_port}`, sort: 'resp_ip', width: 190 },
+  { key: 'orig', title: 'Originator', get: (f) => flowEnd(f, 'orig'), sort: 'orig_ip', width: 250 },
+  { key: 'resp', title: 'Responder', get: (f) => flowEnd(f, 'resp'), sort: 'resp_ip', width: 250 },
   { key: 'state', title: 'State', get: (f) => f.state, sort: 'state', width: 64 },
   { key: 'history', title: 'History', get: (f) => f.history, sort: 'history', width: 100 },
   { key: 'duration', title: 'Duration', get: (f) => f.duration, render: (f) => fmtDuration(f.duration), sort: 'duration', numeric: true, width: 84 },

@@ -4,14 +4,14 @@ import { renderBars } from '../../charts/bars';
 import { renderHeatmap } from '../../charts/heatmap';
 import { renderLineChart } from '../../charts/line-chart';
 import { useApi, useApp } from '../../app/context';
-import { fmtTime } from '../../app/format';
+import { fmtEndpoint, fmtTime } from '../../app/format';
 import { Chart } from '../../components/Chart';
 import { DataTable, type TableColumn } from '../../components/DataTable';
 import { Empty, QueryState } from '../../components/States';
 
 const COLUMNS: TableColumn<PortsOut>[] = [
   { key: 'snat_ip', title: 'SNAT / source IP', get: (r) => r.snat_ip },
-  { key: 'dst', title: 'Destination', get: (r) => `${r.dst_ip}:${r.dst_port}` },
+  { key: 'dst', title: 'Destination', get: (r) => fmtEndpoint(r.dst_ip, r.dst_port) },
   { key: 'distinct_src_ports', title: 'Source ports', get: (r) => r.distinct_src_ports, numeric: true },
   { key: 'peak_concurrent', title: 'Peak concurrent', get: (r) => r.peak_concurrent, numeric: true },
   { key: 'allocation', title: 'Allocation', get: (r) => r.allocation, numeric: true },
@@ -23,7 +23,7 @@ const COLUMNS: TableColumn<PortsOut>[] = [
   { key: 'last_ts', title: 'Last (UTC)', get: (r) => r.last_ts, render: (r) => fmtTime(r.last_ts) },
 ];
 
-const key = (r: PortsOut) => `${r.snat_ip} → ${r.dst_ip}:${r.dst_port}`;
+const key = (r: PortsOut) => `${r.snat_ip} → ${fmtEndpoint(r.dst_ip, r.dst_port)}`;
 
 export function PortsView() {
   const { window } = useApp();
@@ -47,7 +47,7 @@ export function PortsView() {
   const h = heat.data;
   const drawHeat = useCallback((svg: SVGSVGElement, width: number) => {
     if (!h) return;
-    renderHeatmap(svg, h.cells, { width, height: 260, label: `Source ports × time to ${h.dst_ip}:${h.dst_port}`, bucketSeconds: h.bucketSeconds, portBucket: h.portBucket });
+    renderHeatmap(svg, h.cells, { width, height: 260, label: `Source ports × time to ${fmtEndpoint(h.dst_ip, h.dst_port)}`, bucketSeconds: h.bucketSeconds, portBucket: h.portBucket });
   }, [h]);
 
   return (
@@ -61,7 +61,7 @@ export function PortsView() {
             <Chart title="Source ports used vs allocation" draw={drawUse} testId="ports-bars" />
             {target && (
               <QueryState q={heat} what="the port heatmap" channel="ports.heatmap" isEmpty={(d) => d.cells.length === 0}>
-                {() => <Chart title={`Source ports × time to ${target.dst_ip}:${target.dst_port}`} draw={drawHeat} testId="ports-heatmap" />}
+                {() => <Chart title={`Source ports × time to ${fmtEndpoint(target.dst_ip, target.dst_port)}`} draw={drawHeat} testId="ports-heatmap" />}
               </QueryState>
             )}
             <DataTable title="Port usage" rows={data} columns={COLUMNS} rowKey={key} onActivate={setPicked} testId="ports-table" />

@@ -5,7 +5,7 @@ import { renderBars } from '../../charts/bars';
 import { VERDICT_COLORS } from '../../charts/common';
 import { renderScatterTimeline } from '../../charts/scatter-timeline';
 import { useApi, useApp } from '../../app/context';
-import { fmtTime } from '../../app/format';
+import { fileName, fmtEndpoint, fmtTime } from '../../app/format';
 import { Chart } from '../../components/Chart';
 import { DataTable, type TableColumn } from '../../components/DataTable';
 import { Empty, QueryState } from '../../components/States';
@@ -35,17 +35,34 @@ export function countBySender(rows: readonly RstOut[]): CountBy[] {
   return [...m.values()].sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
+/** Export and tooltip text: every capture point with its full path. */
+const seenAtText = (r: RstOut) => r.seen_at.map((s) => `${s.source}${s.interface ? ` (${s.interface})` : ''}`).join('; ');
+
+/**
+ * In the table, one entry per capture file by its name, its interfaces together: full bundle
+ * paths repeated per RST made three RSTs fill a page.
+ */
+export function seenAtShort(seen: RstOut['seen_at']): string {
+  const byFile = new Map<string, string[]>();
+  for (const s of seen) {
+    const ifs = byFile.get(fileName(s.source)) ?? [];
+    if (s.interface && !ifs.includes(s.interface)) ifs.push(s.interface);
+    byFile.set(fileName(s.source), ifs);
+  }
+  return [...byFile].map(([f, ifs]) => (ifs.length ? `${f} (${ifs.join(', ')})` : f)).join(' · ');
+}
+
 const COLUMNS: TableColumn<RstOut>[] = [
   { key: 'ts', title: 'Time (UTC)', get: (r) => r.ts, render: (r) => fmtTime(r.ts) },
-  { key: 'sender', title: 'Sender', get: (r) => `${r.sender_ip}:${r.sender_port}` },
+  { key: 'sender', title: 'Sender', get: (r) => fmtEndpoint(r.sender_ip, r.sender_port) },
   { key: 'sender_pod', title: 'Sender pod', get: (r) => r.sender_pod },
-  { key: 'receiver', title: 'Receiver', get: (r) => `${r.receiver_ip}:${r.receiver_port}` },
+  { key: 'receiver', title: 'Receiver', get: (r) => fmtEndpoint(r.receiver_ip, r.receiver_port) },
   { key: 'sender_role', title: 'Role', get: (r) => r.sender_role },
   { key: 'ttl', title: 'TTL / baseline', get: (r) => r.ttl, render: (r) => `${r.ttl}${r.ttl_baseline !== null ? ` / ${r.ttl_baseline}` : ''}`, numeric: true },
   { key: 'idle_before_s', title: 'Idle before (s)', get: (r) => r.idle_before_s, numeric: true },
   { key: 'verdict', title: 'Verdict', get: (r) => r.verdict, render: (r) => <span className={`verdict v-${r.verdict}`}>{r.verdict}</span> },
   { key: 'reason', title: 'Why', get: (r) => r.reason },
-  { key: 'seen_at', title: 'Seen at', get: (r) => r.seen_at.map((s) => `${s.source}${s.interface ? ` (${s.interface})` : ''}`).join('; ') },
+  { key: 'seen_at', title: 'Seen at', get: seenAtText, render: (r) => <span title={seenAtText(r)}>{seenAtShort(r.seen_at)}</span> },
 ];
 
 export function RstView() {
@@ -67,7 +84,7 @@ export function RstView() {
       ts: r.ts,
       lane: senderLabel(r),
       verdict: r.verdict,
-      title: `${fmtTime(r.ts)} ${r.sender_ip}:${r.sender_port} → ${r.receiver_ip}:${r.receiver_port}, TTL ${r.ttl}: ${r.verdict} (${r.reason})`,
+      title: `${fmtTime(r.ts)} ${fmtEndpoint(r.sender_ip, r.sender_port)} → ${fmtEndpoint(r.receiver_ip, r.receiver_port)}, TTL ${r.ttl}: ${r.verdict} (${r.reason})`,
     })), {
       width, height: 220, label: 'RSTs over time by sender, coloured by verdict',
       domain: window.fromUs !== undefined && window.toUs !== undefined ? [window.fromUs / 1e6, window.toUs / 1e6] : undefined,
