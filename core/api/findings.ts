@@ -8,6 +8,7 @@ import { readAnswer } from './answers.js';
 import { answeredWindow, planWindow, windowSql } from './window-plan.js';
 import { listFanout } from './fanout.js';
 import { listPorts } from './ports.js';
+import { dropFindings } from '../analysis/drops/drops.js';
 
 /** Analyses several rules share, computed once per listFindings call. */
 interface Shared { fanout(): FanoutOut[]; ports(): PortsOut[] }
@@ -188,7 +189,10 @@ const podIpReused: Rule = (db) => {
   }));
 };
 
-const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, refusedStorm, staleAckReuse, kubeletBlocked, podIpReused];
+/** Cilium's own drop records (Hubble DROPPED flows): one finding per drop reason. */
+const datapathDrops: Rule = (db, w) => dropFindings(db, w);
+
+const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, refusedStorm, staleAckReuse, kubeletBlocked, podIpReused, datapathDrops];
 
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
 

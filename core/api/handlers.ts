@@ -6,6 +6,7 @@ import { compareSides } from './compare.js';
 import { conntrackTimeline } from './conntrack.js';
 import { openCase } from '../db/open-case.js';
 import { listFanout } from './fanout.js';
+import { listDrops } from '../analysis/drops/drops.js';
 import { listFindings } from './findings.js';
 import { listPorts, portHeatmap } from './ports.js';
 import { rstSummary } from './rst-summary.js';
@@ -43,6 +44,7 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
     'rst.list': (req) => [...iterateRst(db, req)],
     'rst.summary': (req) => rstSummary(db, req),
     'fanout.list': (req) => listFanout(db, req),
+    'drops.list': (req) => listDrops(db, req),
     'ports.list': (req) => listPorts(db, req),
     'ports.heatmap': (req) => portHeatmap(db, req),
     'conntrack.timeline': (req) => conntrackTimeline(db, req),

@@ -3,6 +3,7 @@ import { iterateFlows, type FlowOut } from '../api/flows.js';
 import { iterateRst, type RstOut } from '../api/rst.js';
 import { listCorrelations } from '../api/correlate.js';
 import { listFanout } from '../api/fanout.js';
+import { listDrops } from '../analysis/drops/drops.js';
 import { listPorts } from '../api/ports.js';
 import { listFindings } from '../api/findings.js';
 import type { CompareRow, FindingOut, TimeWindow } from '../api/contract.js';
@@ -33,6 +34,7 @@ commands:
   diagnostics --case FILE      problems found in the inputs
   pcap --case FILE --flow ID -w OUT   one flow's packets as a .pcap (.pcapng across link types) for Wireshark
   fanout --case FILE           who opens how many connections to where (pod, netns or IP; per evidence)
+  drops --case FILE            who was dropped by the datapath, where and why (Hubble DROPPED flows)
   ports --case FILE            SNAT ports per destination, held-port utilization vs --allocation (default 1024)
   findings --case FILE         what the runbooks would conclude, with evidence and the next step
   compare --case A --against B   before/after: rates, RSTs, destinations, SNAT ports, findings
@@ -237,6 +239,26 @@ function cmdCorrelate(args: string[]): number {
   });
 }
 
+function cmdDrops(args: string[]): number {
+  return withCase(args, {}, (db, v) => {
+    const rows = listDrops(db, { limit: int(v.limit as string | undefined, '--limit') });
+    const out = new Out();
+    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printTable(out, rows, [
+      { title: 'COUNT', get: (r) => r.count, right: true },
+      { title: 'SOURCE', get: (r) => r.src },
+      { title: 'DESTINATION', get: (r) => (r.dst_port !== null ? `${r.dst}:${r.dst_port}` : r.dst) },
+      { title: 'PROTO', get: (r) => r.proto },
+      { title: 'REASON', get: (r) => r.reason },
+      { title: 'WHY', get: (r) => r.category },
+      { title: 'DIR', get: (r) => r.direction },
+      { title: 'NODE', get: (r) => r.node },
+      { title: 'EVIDENCE', get: (r) => r.evidence.map((e) => `${e.source}:${e.lines.slice(0, 3).join(',')}${e.lines.length > 3 ? ',…' : ''}`).join(' ') },
+    ]);
+    return 0;
+  });
+}
+
 function cmdFanout(args: string[]): number {
   return withCase(args, {}, (db, v) => {
     const rows = listFanout(db, { limit: int(v.limit as string | undefined, '--limit') });
@@ -405,6 +427,7 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   diagnostics: cmdDiagnostics,
   correlate: cmdCorrelate,
   fanout: cmdFanout,
+  drops: cmdDrops,
   ports: cmdPorts,
   findings: cmdFindings,
   compare: cmdCompare,

@@ -1,4 +1,5 @@
 import type { CrictlRecord } from '../formats/crictl/types.js';
+import type { HubbleFlow } from '../formats/hubble/types.js';
 import type { IgRecord } from '../formats/inspektor-gadget/types.js';
 import type { IpInterface, IpLinkRecord } from '../formats/iplink/types.js';
 import type { IptablesRecord } from '../formats/iptables/types.js';
@@ -37,8 +38,9 @@ export interface Facts {
   igPods: Sourced<IgPodFact>[];
 }
 
-/** What one Inspektor Gadget row says about the pod it names. */
+/** What one Inspektor Gadget row or Hubble flow says about the pod it names. */
 export interface IgPodFact {
+  tool: 'inspektor-gadget' | 'hubble';
   pod: string;
   namespace: string | null;
   node: string | null;
@@ -59,7 +61,7 @@ export function igPodFact(g: IgRecord): IgPodFact | null {
   if (!pod) return null;
   const namespace = g.k8s?.namespace ?? (g.srcK8s?.kind === 'pod' ? g.srcK8s.namespace : null);
   return {
-    pod, namespace, node: g.k8s?.node ?? null, containerId: g.runtime?.containerId ?? null,
+    tool: 'inspektor-gadget', pod, namespace, node: g.k8s?.node ?? null, containerId: g.runtime?.containerId ?? null,
     ip: LOCAL_SRC.has(g.gadget) ? g.saddr : null, netns: g.netns ?? null, pid: g.pid, hostNetwork: g.k8s?.hostNetwork === true, line: g.line,
   };
 }
@@ -129,6 +131,15 @@ export function sortFacts(inputs: FactInput[]): Facts {
         const fact = igPodFact(g);
         if (fact) f.igPods.push({ ...base, r: fact });
         if (g.netns !== undefined && !g.k8s?.hostNetwork) f.tcp.push({ ...base, r: { pid: g.pid, saddr: LOCAL_SRC.has(g.gadget) ? g.saddr : null, netns: g.netns, line: g.line, comm: g.comm } });
+        break;
+      }
+      case 'hubble': {
+        // Cilium names both ends of a flow; JSON flows carry the address with the pod.
+        const h = x.record as HubbleFlow;
+        for (const e of [h.src, h.dst]) {
+          if (!e.pod) continue;
+          f.igPods.push({ ...base, r: { tool: 'hubble', pod: e.pod, namespace: e.namespace ?? null, node: null, containerId: null, ip: e.ip, netns: null, pid: null, hostNetwork: false, line: h.line } });
+        }
         break;
       }
       case 'tcptracer-count': {

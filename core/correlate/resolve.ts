@@ -102,8 +102,8 @@ export function correlate(inputs: FactInput[]): CorrelationResult {
     const shown = igShown.get(key) ?? 0;
     igShown.set(key, shown + 1);
     const cite = shown < 3;
-    const p = cite ? podFor(g.pod, g.namespace, node, ev(s, g.line, `inspektor-gadget: process ${g.pid ?? '?'} in pod ${label}${node ? ` on ${node}` : ''}`))
-      : findPod(g.pod, g.namespace) ?? podFor(g.pod, g.namespace, node, ev(s, g.line, `inspektor-gadget: pod ${label}`));
+    const p = cite ? podFor(g.pod, g.namespace, node, ev(s, g.line, g.tool === 'hubble' ? `hubble: flow of pod ${label}` : `inspektor-gadget: process ${g.pid ?? '?'} in pod ${label}${node ? ` on ${node}` : ''}`))
+      : findPod(g.pod, g.namespace) ?? podFor(g.pod, g.namespace, node, ev(s, g.line, `${g.tool}: pod ${label}`));
     if (g.containerId) p.containerIds.add(g.containerId);
     if (g.hostNetwork) continue; // its netns and address are the node's
     if (g.netns !== null && (cite || !p.netns.has(g.netns))) addNetns(p, g.netns, ev(s, g.line, `inspektor-gadget: pod ${label} in netns ${g.netns}`));
@@ -114,11 +114,11 @@ export function correlate(inputs: FactInput[]): CorrelationResult {
     if (nodeIps.has(ip) || (igClaims.get(ip)?.size ?? 0) > 1) {
       if (!igSkipped.has(ip)) {
         igSkipped.add(ip);
-        notes.push({ code: 'CORRELATE_CONFLICT', message: `inspektor-gadget: ${ip} is used by ${nodeIps.has(ip) ? 'a node' : `pods ${[...igClaims.get(ip)!].join(', ')}`} (hostNetwork?); not taken as a pod address`, source: s.source, line: g.line });
+        notes.push({ code: 'CORRELATE_CONFLICT', message: `${g.tool}: ${ip} is used by ${nodeIps.has(ip) ? 'a node' : `pods ${[...igClaims.get(ip)!].join(', ')}`} (hostNetwork?); not taken as a pod address`, source: s.source, line: g.line });
       }
       continue;
     }
-    if (cite || !p.ips.has(ip)) addIp(p, ip, ev(s, g.line, `inspektor-gadget: pod ${label} uses ${ip}`));
+    if (cite || !p.ips.has(ip)) addIp(p, ip, ev(s, g.line, `${g.tool}: pod ${label} uses ${ip}`));
   }
 
   // 2. Files collected inside a pod (…/pods/<pod>/): its eth0 address and its iflink.

@@ -4,7 +4,7 @@ import { diag } from '../diagnostics.js';
 import type { CaseDb } from './open-case.js';
 
 /** The record kinds the identity graph is built from. */
-const IDENTITY_KINDS = ['kubectl', 'crictl', 'lsns', 'pstree', 'iplink', 'tcptracer', 'tcptracer-count', 'iptables', 'inspektor-gadget'];
+const IDENTITY_KINDS = ['kubectl', 'crictl', 'lsns', 'pstree', 'iplink', 'tcptracer', 'tcptracer-count', 'iptables', 'inspektor-gadget', 'hubble'];
 
 export function loadFacts(db: CaseDb): FactInput[] {
   const rows = db.prepare(`SELECT r.kind, r.data, s.path, s.id AS source_id, s.node FROM records r JOIN sources s ON s.id = r.source_id

@@ -1,5 +1,6 @@
 import { conntrackFormat } from './conntrack/index.js';
 import { crictlFormat } from './crictl/index.js';
+import { hubbleFormat } from './hubble/index.js';
 import { inspektorGadgetFormat } from './inspektor-gadget/index.js';
 import { ipLinkFormat } from './iplink/index.js';
 import { iptablesFormat } from './iptables/index.js';
@@ -19,7 +20,7 @@ export type AnyTextFormat = TextFormat<string, unknown>;
 /** Every node-tool text format podcap reads. Order only matters for exact ties. */
 export const TEXT_FORMATS: AnyTextFormat[] = [
   inspektorGadgetFormat, tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
-  crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, ipvsFormat, ufwFormat,
+  crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, ipvsFormat, ufwFormat, hubbleFormat,
 ] as AnyTextFormat[];
 
 /** Below this a sniffer's claim is not taken (DESIGN.md: content decides, names only break ties). */
