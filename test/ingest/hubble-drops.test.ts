@@ -40,6 +40,14 @@ describe('a Hubble dump with drops', () => {
     expect(d[1]).toMatchObject({ direction: 'egress', node: 'k3d-agent-zone-control-agent-0', src_ip: '10.0.1.116' });
   });
 
+  it('the same event printed by two overlapping hubble queries is one drop', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'podcap-hubble2-'));
+    const db2 = openCase(join(root, 'c.db'));
+    await ingestPaths(db2, [join(H, 'hubble_observe_--pod_deathstar_--verdict_DROPPED.txt'), join(H, 'hubble_observe_--pod_deathstar_--protocol_http.txt')]);
+    const l7 = listDrops(db2).filter((d) => d.reason === 'L7_POLICY_DENIED');
+    expect(l7.map((d) => [d.count, d.evidence.length])).toEqual([[1, 1]]);
+  });
+
   it('one finding per drop reason', () => {
     const f = listFindings(db).filter((x) => x.id.startsWith('drops:'));
     expect(f.map((x) => [x.id, x.severity])).toEqual([

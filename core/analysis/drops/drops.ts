@@ -52,8 +52,14 @@ export function listDrops(db: CaseDb, req: { fromUs?: number; toUs?: number; lim
     return e.reserved ? `(${e.reserved})` : '?';
   };
   const groups = new Map<string, DropOut & { lines: Map<string, number[]> }>();
+  // Overlapping `hubble observe` queries (--verdict DROPPED and --protocol http) print the same
+  // event twice: one event is one drop.
+  const seen = new Set<string>();
   for (const r of rows) {
     const f = JSON.parse(r.data) as HubbleFlow;
+    const id = JSON.stringify([f.time, f.src, f.dst, f.event, f.summary ?? null, f.node ?? null]);
+    if (seen.has(id)) continue;
+    seen.add(id);
     const reason = f.dropReason ?? 'UNKNOWN';
     const node = f.node ?? r.node;
     const src = name(f.src);
