@@ -8,4 +8,7 @@ if (!existsSync(cli)) {
   process.stderr.write('podcap: dist/cli.js is missing; run `npm run build:cli` first\n');
   process.exit(2);
 }
-await import(cli);
+// The bundle defines main() and runs nothing on import; serve's ingest worker threads run this
+// file too, and main() hands them their job.
+const { main } = await import(cli);
+process.exitCode = await main(process.argv.slice(2));

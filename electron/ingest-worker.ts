@@ -2,7 +2,7 @@
  * Electron utility process that runs one ingest job (the main process stays free for the window
  * and IPC). Speaks the same JobMessage protocol as `podcap serve`'s worker threads.
  */
-import { runIngestJob, type JobSpec } from '../core/api/ingest-jobs.js';
+import { runIngestJob, type JobSpec } from '../core/host/ingest-jobs.js';
 
 const port = process.parentPort;
 const ac = new AbortController();

@@ -8,7 +8,7 @@ import { createQueryHandlers, type QueryChannel } from '../core/api/handlers.js'
 import type { ApiRequest } from '../core/api/contract.js';
 import { openCase, type CaseDb } from '../core/db/open-case.js';
 import { buildSyntheticCase, NODE_IPS, podIp, T0_US } from './synthetic-case.js';
-import { EXACT_MAX_FLOWS } from '../core/api/window-plan.js';
+import { EXACT_MAX_FLOWS } from '../core/analysis/rollups/window-plan.js';
 
 type Call = { [C in QueryChannel]: [C, ApiRequest<C>] }[QueryChannel];
 

@@ -19,7 +19,7 @@ interface PageMarks {
 }
 
 function serve(casePath: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, ['dist/cli.js', 'serve', '--case', casePath, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['bin/podcap.js', 'serve', '--case', casePath, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((ok, fail) => {
     const t = setTimeout(() => fail(new Error('podcap serve printed no URL')), 20_000);
     proc.stdout!.on('data', (c: Buffer) => {

@@ -117,10 +117,10 @@ async function benchCaptures(only: string[] | undefined): Promise<void> {
     const caseFile = join(dir, `bench-${f.size}.case.db`);
     for (const ext of ['', '-wal', '-shm']) rmSync(caseFile + ext, { force: true });
     if (!only || only.includes('podcap')) {
-      const m = await measure(process.execPath, ['dist/cli.js', 'ingest', f.path, '--case', caseFile, '--json']);
+      const m = await measure(process.execPath, ['bin/podcap.js', 'ingest', f.path, '--case', caseFile, '--json']);
       const res = JSON.parse(m.stdout.trim().split('\n')[0] || '{}');
       row('podcap ingest (decode+track+store)', m, `${res.records ?? '?'} pkts`);
-      const flows = spawnSync(process.execPath, ['dist/cli.js', 'sources', '--case', caseFile, '--json'], { encoding: 'utf8' }).stdout;
+      const flows = spawnSync(process.execPath, ['bin/podcap.js', 'sources', '--case', caseFile, '--json'], { encoding: 'utf8' }).stdout;
       void flows;
     }
     row('pcap-parser (bare count)', pp, `${packets} pkts`);

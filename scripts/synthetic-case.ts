@@ -2,7 +2,7 @@
  * A case of synthetic-but-valid flows for the query bench and the rollup tests: tracker records
  * written through the same CaseWriter as a real ingest (NAT halves sharing ISNs, RST events with
  * TTL evidence, Zeek states in realistic shares, a few pods opening most connections), pods from
- * a `kubectl get pods -A -o wide` dump ingested the normal way, then the post-ingest passes and
+ * a `kubectl get pods -A -o wide` dump ingested the normal way, then the correlate phase and
  * the index phase as in a real ingest. Deterministic: the same target gives the same case.
  */
 import { rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { CaseWriter } from '../core/db/case-writer.js';
 import { openCase } from '../core/db/open-case.js';
 import type { ConnRecord, ConnState, RstEvent } from '../core/flows/types.js';
 import { ingestPaths } from '../core/ingest/ingest.js';
-import { materializeAnswers } from '../core/api/materialize.js';
+import { materializeAnswers } from '../core/ingest/index-phase.js';
 
 const NODE = 'aks-nodepool1-38164255-vmss000009';
 export const NODE_IPS = ['10.240.0.4', '10.240.0.5', '10.240.0.6', '10.240.0.7'];
@@ -118,7 +118,7 @@ export async function buildSyntheticCase(path: string, target: number): Promise<
   }
   w.finishSource(src, { kind: 'pcap', firstTs: T0_US, lastTs: T0_US + SPAN_US, records: w.flowsWritten, detail: { synthetic: true } });
   db.exec('COMMIT');
-  const { afterIngest } = await import('../core/db/post-ingest.js');
+  const { afterIngest } = await import('../core/ingest/correlate-phase.js');
   afterIngest(db, [src]);
   const t0 = performance.now();
   materializeAnswers(db);

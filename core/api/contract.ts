@@ -3,17 +3,82 @@
  * Channel names are `domain.verb`. The renderer imports only types from here (and the request
  * validator, which is pure). Response row shapes are the CLI's JSON Lines shapes (DESIGN.md).
  */
+import type { CompareRow } from '../analysis/compare/compare.js';
+import type { ConntrackTimeline } from '../analysis/conntrack/timeline.js';
+import type { FanoutOut } from '../analysis/fanout/fanout.js';
+import type { FindingOut } from '../analysis/findings/findings.js';
+import type { TimeWindow } from '../analysis/rollups/window-plan.js';
+import type { CountBy, RstSummary } from '../analysis/rst/summary.js';
+import type { RstVerdict } from '../analysis/rst/verdict.js';
+import type { PortHeatmap, PortsOut } from '../analysis/snat/ports.js';
 import type { DiagnosticRow } from '../db/schema.js';
-import type { FlowOut } from './flows.js';
-import type { RstOut } from './rst.js';
-import type { SourceOut } from './sources.js';
 
-export type { DiagnosticRow, FlowOut, RstOut, SourceOut };
+// Each analysis owns its answer type; the contract hands them on so every host and the UI import one place.
+export type { CompareRow, ConntrackTimeline, CountBy, DiagnosticRow, FanoutOut, FindingOut, PortHeatmap, PortsOut, RstSummary, TimeWindow };
 
-/** A time window in epoch microseconds (the shared time brush). */
-export interface TimeWindow {
-  fromUs?: number;
-  toUs?: number;
+export interface FlowTuple {
+  proto: string;
+  orig_ip: string;
+  orig_port: number;
+  resp_ip: string;
+  resp_port: number;
+}
+
+/** `podcap flows` row (DESIGN.md CLI contract); times in epoch seconds. */
+export interface FlowOut extends FlowTuple {
+  id: number;
+  start: number;
+  end: number;
+  duration: number;
+  state: string;
+  history: string;
+  orig_pkts: number;
+  resp_pkts: number;
+  orig_bytes: number;
+  resp_bytes: number;
+  rst_by: 'orig' | 'resp' | 'both' | null;
+  source: string;
+  orig_pod: string | null;
+  resp_pod: string | null;
+  nat_peer: FlowTuple | null;
+  origin_guessed: boolean;
+}
+
+/** `podcap rst` row (DESIGN.md CLI contract). */
+export interface RstOut {
+  id: number;
+  ts: number;
+  sender_ip: string;
+  sender_port: number;
+  receiver_ip: string;
+  receiver_port: number;
+  sender_role: 'orig' | 'resp' | 'unknown';
+  ttl: number;
+  ttl_baseline: number | null;
+  ip_id: number | null;
+  idle_before_s: number | null;
+  answers_syn: boolean;
+  verdict: RstVerdict;
+  reason: string;
+  sender_pod: string | null;
+  sender_node: string | null;
+  receiver_pod: string | null;
+  seen_at: { source: string; interface: string | null }[];
+  flow: FlowTuple & { state: string; id: number };
+}
+
+/** `podcap sources` row (DESIGN.md CLI contract). */
+export interface SourceOut {
+  id: number;
+  path: string;
+  kind: string;
+  node: string | null;
+  sha256: string;
+  bytes: number;
+  first_ts: number | null;
+  last_ts: number | null;
+  records: number;
+  diagnostics: number;
 }
 
 export interface CaseInfo {
@@ -50,76 +115,6 @@ export interface RstListRequest extends TimeWindow {
   limit?: number;
 }
 
-export interface CountBy {
-  key: string;
-  count: number;
-  endpoint: number;
-  middlebox: number;
-  unknown: number;
-}
-
-export interface RstSummary {
-  total: number;
-  bySender: CountBy[];
-  byReceiver: CountBy[];
-  byPort: CountBy[];
-  /** Per-bucket counts over time; bucket length in seconds. */
-  bucketSeconds: number;
-  overTime: { ts: number; endpoint: number; middlebox: number; unknown: number }[];
-}
-
-/** `podcap fanout` row. */
-export interface FanoutOut {
-  who: string;
-  namespace: string | null;
-  netns: string | null;
-  node: string | null;
-  connections: number;
-  destinations: number;
-  public_destinations: number;
-  peak_per_minute: number;
-  median_lifetime_s: number | null;
-  one_request_share: number | null;
-  evidence: string;
-  /** Top destinations for the pod → destination graph. */
-  top_destinations: { ip: string; port: number; connections: number; public: boolean }[];
-}
-
-/** `podcap ports` row. */
-export interface PortsOut {
-  snat_ip: string;
-  dst_ip: string;
-  dst_port: number;
-  distinct_src_ports: number;
-  peak_concurrent: number;
-  first_ts: number | null;
-  last_ts: number | null;
-  allocation: number;
-  utilization: number;
-  reused_ports: number;
-  min_reuse_gap_s: number | null;
-  time_wait_held: number;
-  /** Attempts answered by a stale ACK then reset: a port reused while the peer still held its old connection. */
-  stale_ack_resets: number;
-  pods: { pod: string; ports: number }[];
-}
-
-/** Source-port × time cells for the port-usage heatmap of one destination. */
-export interface PortHeatmap {
-  dst_ip: string;
-  dst_port: number;
-  bucketSeconds: number;
-  portBucket: number;
-  cells: { ts: number; port: number; count: number }[];
-}
-
-export interface ConntrackTimeline {
-  max: number | null;
-  points: { ts: number; count: number; source: string }[];
-  tableFull: { ts: number; count: number; node: string | null }[];
-  stats: { node: string | null; cpu: number | null; drop: number; insert_failed: number; early_drop: number }[];
-}
-
 /** `podcap correlate` row. */
 export interface CorrelateOut {
   ip: string;
@@ -135,30 +130,10 @@ export interface CorrelateOut {
   evidence: { link: string; source: string; line: number | null }[];
 }
 
-/** `podcap findings` row. */
-export interface FindingOut {
-  id: string;
-  rule: string;
-  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
-  title: string;
-  detail: string;
-  evidence: { source: string; lines?: number[]; packets?: number; flows?: number[] }[];
-  next_step: string;
-}
-
 export interface CompareRequest {
   /** Path of the other case (B); omitted with `windows` to compare two windows of this case. */
   against?: string;
   windows?: { a: TimeWindow; b: TimeWindow };
-}
-
-export interface CompareRow {
-  section: 'connection_rate' | 'rst_rate' | 'destinations' | 'snat_ports' | 'findings';
-  key: string;
-  a: number | string | null;
-  b: number | string | null;
-  delta: number | null;
-  change: 'new' | 'gone' | 'up' | 'down' | 'same';
 }
 
 export interface IngestStartRequest {
@@ -220,17 +195,3 @@ export const API_CHANNELS: readonly ApiChannel[] = [
 export interface ApiClient {
   call<C extends ApiChannel>(channel: C, req: ApiRequest<C>): Promise<ApiResponse<C>>;
 }
-
-/** The app's views, in tab and menu order (the renderer's tabs and Electron's View menu). */
-export const VIEWS = [
-  { id: 'sources', label: 'Sources' },
-  { id: 'findings', label: 'Findings' },
-  { id: 'rst', label: 'RST origins' },
-  { id: 'fanout', label: 'Fan-out' },
-  { id: 'ports', label: 'Port usage' },
-  { id: 'flows', label: 'Flows' },
-  { id: 'correlate', label: 'Correlation' },
-  { id: 'compare', label: 'Compare' },
-] as const;
-
-export type ViewId = (typeof VIEWS)[number]['id'];

@@ -1,39 +1,27 @@
-import { windowStepUs } from './window-plan.js';
 import type { CaseDb } from '../db/open-case.js';
-import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo } from './contract.js';
-import { listCorrelations } from './correlate.js';
-import { compareSides } from './compare.js';
-import { conntrackTimeline } from './conntrack.js';
+import type { ApiChannel, ApiRequest, ApiResponse } from './contract.js';
+import { caseInfo } from './queries/case-info.js';
+import { listCorrelations } from './queries/correlate.js';
+import { compareSides } from '../analysis/compare/compare.js';
+import { conntrackTimeline } from '../analysis/conntrack/timeline.js';
 import { openCase } from '../db/open-case.js';
-import { listFanout } from './fanout.js';
+import { listFanout } from '../analysis/fanout/fanout.js';
 import { listDrops } from '../analysis/drops/drops.js';
-import { listFindings } from './findings.js';
-import { listPorts, portHeatmap } from './ports.js';
-import { rstSummary } from './rst-summary.js';
-import { listFlowPage } from './flow-page.js';
-import { exportFlowPcap } from './flow-pcap.js';
-import { iterateRst } from './rst.js';
-import { listDiagnostics, listSources } from './sources.js';
+import { listFindings } from '../analysis/findings/findings.js';
+import { listPorts, portHeatmap } from '../analysis/snat/ports.js';
+import { rstSummary } from '../analysis/rst/summary.js';
+import { listFlowPage } from './queries/flow-page.js';
+import { exportFlowPcap } from '../export/flow-pcap.js';
+import { iterateRst } from './queries/rst.js';
+import { listDiagnostics, listSources } from './queries/sources.js';
 
 /** Query channels answered from one open case (ingest jobs are handled by the host: CLI, serve, Electron). */
 export type QueryChannel = Exclude<ApiChannel, 'ingest.start' | 'ingest.status' | 'ingest.cancel'>;
 export type QueryHandlers = { [C in QueryChannel]: (req: ApiRequest<C>) => ApiResponse<C> | Promise<ApiResponse<C>> };
 
-export class NotImplementedError extends Error {
-  constructor(channel: string) {
-    super(`${channel} is not implemented yet`);
-  }
-}
-
-
 export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers {
   return {
-    'case.info': (): CaseInfo => {
-      const r = db.prepare(`SELECT (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM flows) AS flows,
-        (SELECT count(*) FROM rst_events) AS rsts, (SELECT min(first_ts) FROM sources) AS firstUs, (SELECT max(last_ts) FROM sources) AS lastUs`).get() as Omit<CaseInfo, 'path' | 'nodes' | 'windowStepUs'>;
-      const nodes = (db.prepare('SELECT DISTINCT node FROM sources WHERE node IS NOT NULL ORDER BY node').all() as { node: string }[]).map((n) => n.node);
-      return { path: casePath, ...r, nodes, windowStepUs: windowStepUs(db) };
-    },
+    'case.info': () => caseInfo(db, casePath),
     'sources.list': () => listSources(db),
     'diagnostics.list': (req) => listDiagnostics(db, req.sourceId),
     'flows.list': (req) => listFlowPage(db, req),

@@ -148,10 +148,10 @@ export const RST_EVENTS: TableSpec = {
     { name: 'answers_syn', type: 'INTEGER', notNull: true, doc: '1 when the RST answers a SYN (refused port).' },
     { name: 'payload_len', type: 'INTEGER', notNull: true, doc: 'Payload bytes carried by the RST.' },
     { name: 'ttl_baseline', since: 4, type: 'INTEGER', doc: 'The sender\'s usual TTL (same flow, else its other flows), null when unknown.' },
-    { name: 'verdict', since: 4, type: 'TEXT', doc: 'endpoint | middlebox-suspect | unknown (core/analysis/rst-verdict.ts).' },
+    { name: 'verdict', since: 4, type: 'TEXT', doc: 'endpoint | middlebox-suspect | unknown (core/analysis/rst/verdict.ts).' },
     { name: 'reason', since: 4, type: 'TEXT', doc: 'Why, in words: the evidence behind the verdict.' },
     { name: 'quiet_before_us', since: 6, type: 'INTEGER', doc: 'Longest quiet gap just before the RST (before it, or before the packet it answers): what an idle timer saw; -1 unknown.' },
-    { name: 'sender_who', since: 7, type: 'TEXT', doc: 'The sender as the RST views group it: its pod on this flow (namespace/name), else its address (post-ingest).' },
+    { name: 'sender_who', since: 7, type: 'TEXT', doc: 'The sender as the RST views group it: its pod on this flow (namespace/name), else its address (the correlate phase).' },
     { name: 'receiver_who', since: 7, type: 'TEXT', doc: 'Likewise for the receiver.' },
     { name: 'dst_port', since: 7, type: 'INTEGER', doc: 'The flow\'s responder port (the service port the connection was made to).' },
   ],
@@ -414,7 +414,7 @@ export const OPENER_MINUTES: TableSpec = {
 
 export const SNAT_MINUTES: TableSpec = {
   name: 'snat_minutes',
-  doc: 'SNAT port rollup: per (SNAT address, destination, port) and minute, the source ports in use and the peaks (core/analysis/snat-cells.ts). Rebuilt in the index phase.',
+  doc: 'SNAT port rollup: per (SNAT address, destination, port) and minute, the source ports in use and the peaks (core/analysis/cells/snat-cells.ts). Rebuilt in the index phase.',
   columns: [
     { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
     { name: 'snat_ip', type: 'TEXT', notNull: true, doc: 'Translated source address.' },

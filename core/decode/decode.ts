@@ -1,5 +1,5 @@
-import { LINKTYPE } from '../formats/linktype.js';
-import { ipv4Text, ipv6Text } from './ip-text.js';
+import { LINKTYPE } from '../net/linktype.js';
+import { ipv4Text, ipv6Text } from '../net/ip-text.js';
 import { L4, type Packet } from './packet.js';
 
 /** Why a frame did or did not yield a transport-level packet; ingest counts these. */

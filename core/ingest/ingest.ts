@@ -10,13 +10,14 @@ import { hasherFor } from './hasher.js';
 import { detectCapture, looksLikeText, type CaptureKind } from './detect.js';
 import { detectTextFormat, scoreTextFormats, type AnyTextFormat } from '../formats/registry.js';
 import { RecordWriter } from '../db/record-writer.js';
-import { afterIngest } from '../db/post-ingest.js';
+import { afterIngest } from './correlate-phase.js';
+import { materializeAnswers } from './index-phase.js';
 import { parseText, readText } from './text-ingest.js';
 import { ingestSectionedSource } from './sectioned-ingest.js';
 import { looksSectioned } from '../formats/sections/split.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
-import { expandArchives, workDirFor, type ArchiveLimits } from './archive.js';
+import { expandArchives, workDirFor, type ArchiveLimits } from './archive/archive.js';
 
 export interface IngestOptions {
   signal?: AbortSignal;
@@ -25,12 +26,17 @@ export interface IngestOptions {
   node?: string;
   /** podcap's working folder for this case (archives are extracted in it); default `<case file>.work`. */
   workDir?: string;
-  /** Caps for hostile archives (defaults in archive-limits.ts). */
+  /** Caps for hostile archives (defaults in archive/limits.ts). */
   archiveLimits?: Partial<ArchiveLimits>;
   /** Least time between progress reports (default 500 ms; the UI's jobs ask for more). */
   progressEveryMs?: number;
   /** How to name an input to the user (walk.ts). */
   shownAs?: (input: string) => string;
+  /**
+   * false: stop after the correlate phase, leaving the case as an older podcap (without rollups
+   * and stored answers) would; only tests of ensureAnswers want that. Default true.
+   */
+  index?: boolean;
 }
 
 export type IngestStatus = 'ingested' | 'duplicate' | 'unknown' | 'failed';
@@ -48,7 +54,11 @@ export interface IngestResult {
   direct: boolean;
 }
 
-/** Ingests files, folders and archives into the case; each source in its own transaction. */
+/**
+ * Ingests files, folders and archives into the case, each source in its own transaction, then runs
+ * the whole-case phases: parse → correlate (correlate-phase.ts) → index (index-phase.ts). Every
+ * host (CLI, serve and Electron jobs) ingests through here.
+ */
 export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
   const workDir = opts.workDir ?? workDirFor(db.name);
@@ -73,6 +83,10 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   if (results.some((r) => r.status === 'ingested')) {
     opts.onProgress?.({ phase: 'correlate', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: done, filesTotal: walked.files.length });
     afterIngest(db, results.filter((r) => r.status === 'ingested' && r.sourceId !== undefined).map((r) => r.sourceId!));
+    if (opts.index !== false) {
+      opts.onProgress?.({ phase: 'index', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: results.length, filesTotal: results.length });
+      materializeAnswers(db);
+    }
   }
   return results;
 }

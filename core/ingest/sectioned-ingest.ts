@@ -1,12 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { diag, type Diagnostic } from '../diagnostics.js';
-import { CaseWriter } from '../db/case-writer.js';
+import { CaseWriter, hasSourceSha } from '../db/case-writer.js';
 import type { CaseDb } from '../db/open-case.js';
 import { RecordWriter } from '../db/record-writer.js';
 import { detectTextFormat, scoreTextFormats } from '../formats/registry.js';
 import { splitSections } from '../formats/sections/split.js';
 import { hasherFor } from './hasher.js';
-import type { IngestOptions, IngestResult } from './ingest.js';
 import { parseText, readText } from './text-ingest.js';
 import type { InputFile } from './walk.js';
 
@@ -15,12 +14,24 @@ import type { InputFile } from './walk.js';
  * each of its own detected kind, with record and diagnostic lines counted in the whole file so
  * evidence points at the right line of what the user has.
  */
-export async function ingestSectionedSource(db: CaseDb, f: InputFile, gz: boolean, bytes: number, opts: IngestOptions): Promise<IngestResult> {
+/** What ingest.ts's IngestResult holds for one input (kept apart so the two files do not import each other). */
+export interface SectionedResult {
+  path: string;
+  status: 'ingested' | 'duplicate' | 'unknown';
+  kind: string;
+  sourceId?: number;
+  records: number;
+  diagnostics: number;
+  reason?: string;
+  direct: boolean;
+}
+
+export async function ingestSectionedSource(db: CaseDb, f: InputFile, gz: boolean, bytes: number, opts: { signal?: AbortSignal; node?: string }): Promise<SectionedResult> {
   const path = f.displayPath;
   const hash = hasherFor(bytes);
   const text = await readText(f.fsPath, gz, { signal: opts.signal, hash });
   const digest = await hash.digest();
-  if (db.prepare('SELECT 1 FROM sources WHERE sha256 = ?').get(`${digest}#1`)) return { path, status: 'duplicate', kind: 'sections', records: 0, diagnostics: 0, direct: f.direct };
+  if (hasSourceSha(db, `${digest}#1`)) return { path, status: 'duplicate', kind: 'sections', records: 0, diagnostics: 0, direct: f.direct };
   const split = splitSections(text);
   const mtimeUs = f.mtimeUs ?? Math.round((await stat(f.fsPath)).mtimeMs * 1000);
   const base = { path, direct: f.direct };

@@ -1,8 +1,8 @@
 import { HostError } from '../../core/api/api-error.js';
 import type { ApiChannel, IngestJob } from '../../core/api/contract.js';
 import { createQueryHandlers, type QueryChannel, type QueryHandlers } from '../../core/api/handlers.js';
-import { JobManager, type JobRunner } from '../../core/api/ingest-jobs.js';
-import { ensureAnswers } from '../../core/api/materialize.js';
+import { JobManager, type JobRunner } from '../../core/host/ingest-jobs.js';
+import { ensureAnswers } from '../../core/ingest/index-phase.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
 
 /**

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MenuCommand } from '../../core/api/bridge.js';
 import type { ApiChannel } from '../../core/api/contract.js';
-import { RENDERER_CSP } from '../../core/api/csp.js';
+import { RENDERER_CSP } from '../../core/host/csp.js';
 import { defaultCasePath } from './case-location.js';
 import { CaseSession } from './case-session.js';
 import { registerApiIpc } from './ipc.js';

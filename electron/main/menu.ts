@@ -1,4 +1,4 @@
-import { VIEWS } from '../../core/api/contract.js';
+import { VIEWS } from '../../core/api/views.js';
 import type { MenuItemConstructorOptions } from 'electron';
 
 export interface MenuActions {

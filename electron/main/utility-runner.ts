@@ -1,5 +1,5 @@
 import { utilityProcess } from 'electron';
-import type { JobMessage, JobRunner } from '../../core/api/ingest-jobs.js';
+import type { JobMessage, JobRunner } from '../../core/host/ingest-jobs.js';
 
 /** Runs each ingest job in its own Electron utility process (see electron/ingest-worker.ts). */
 export function utilityProcessRunner(workerPath: string): JobRunner {

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo, TimeWindow, ViewId } from '../../core/api/contract';
-import { VIEWS } from '../../core/api/contract';
+import type { ApiChannel, ApiRequest, ApiResponse, CaseInfo, TimeWindow } from '../../core/api/contract';
+import type { ViewId } from '../../core/api/views';
+import { VIEWS } from '../../core/api/views';
 import { ApiCallError, type Host } from '../api/client';
 
 export { VIEWS, type ViewId };

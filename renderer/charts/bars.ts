@@ -1,5 +1,6 @@
 import * as d3 from 'd3';
-import { clip, distinctClips, frame, INK, legend, MUTED, styleAxis, type Size } from './common';
+import { frame, INK, legend, MUTED, styleAxis, type Size } from './common';
+import { clip, distinctClips } from './labels';
 
 const REFERENCE_COLOR = '#c53030';
 

@@ -1,5 +1,6 @@
 import * as d3 from 'd3';
-import { distinctClips, frame, halo, INK, MUTED, type Size } from './common';
+import { frame, halo, INK, MUTED, type Size } from './common';
+import { distinctClips } from './labels';
 
 export interface GraphNode {
   id: string;

@@ -1,5 +1,6 @@
 import * as d3 from 'd3';
-import { clip, frame, GRID, INK, legend, MUTED, styleAxis, utcTick, VERDICT_COLORS, type Size } from './common';
+import { frame, GRID, INK, legend, MUTED, styleAxis, utcTick, VERDICT_COLORS, type Size } from './common';
+import { clip } from './labels';
 
 export interface ScatterPoint {
   /** Epoch seconds. */

@@ -1,5 +1,6 @@
 import * as d3 from 'd3';
-import { clip, frame, INK, styleAxis, utcTick, type Size } from './common';
+import { frame, INK, styleAxis, utcTick, type Size } from './common';
+import { clip } from './labels';
 
 export interface Span {
   label: string;

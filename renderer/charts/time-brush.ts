@@ -1,5 +1,6 @@
 import * as d3 from 'd3';
-import { clip, frame, GRID, INK, MUTED, styleAxis, utcTick, VERDICT_COLORS } from './common';
+import { frame, GRID, INK, MUTED, styleAxis, utcTick, VERDICT_COLORS } from './common';
+import { clip } from './labels';
 
 export interface BrushLane {
   label: string;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { nthSmallest } from '../../core/analysis/nth-smallest.js';
-import { MINUTE_US, OpenerCellBuilder, rankOpeners, summarizeOpener, type OpenerFlow } from '../../core/analysis/opener-cells.js';
-import { snatCells, summarizeSnat, type SnatUse } from '../../core/analysis/snat-cells.js';
-import { portStats } from '../../core/analysis/snat.js';
+import { nthSmallest } from '../../core/analysis/cells/nth-smallest.js';
+import { MINUTE_US, OpenerCellBuilder, rankOpeners, summarizeOpener, type OpenerFlow } from '../../core/analysis/cells/opener-cells.js';
+import { snatCells, summarizeSnat, type SnatUse } from '../../core/analysis/cells/snat-cells.js';
+import { portStats } from '../../core/analysis/cells/snat.js';
 import { rng } from '../../scripts/synthetic-case.js';
 
 const T0 = 1_764_000_000_000_000 - (1_764_000_000_000_000 % MINUTE_US);

@@ -23,7 +23,7 @@ function readTsv(path: string): Row[] {
   return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [cols[i], v])));
 }
 
-export function decodeFile(path: string) {
+function decodeFile(path: string) {
   const bytes = readFileSync(path);
   const reader: CaptureReader = sniffPcapng(bytes) ? new PcapngReader(path) : new PcapReader(path);
   reader.push(bytes);

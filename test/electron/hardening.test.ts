@@ -5,7 +5,7 @@ import { menuTemplate, MENU_VIEWS, type MenuActions } from '../../electron/main/
 import { guardContents, guardSession, isAppUrl, type GuardableContents } from '../../electron/main/navigation.js';
 import { secureWebPreferences } from '../../electron/main/web-preferences.js';
 import { API_CHANNELS } from '../../core/api/contract.js';
-import { NotImplementedError } from '../../core/api/handlers.js';
+import { NotImplementedError } from '../../core/api/api-error.js';
 
 const APP = 'file:///opt/podcap/resources/app.asar/out/renderer/index.html';
 
@@ -113,7 +113,7 @@ describe('IPC validation wrapper', () => {
   });
 
   it('reports filter errors with their column', async () => {
-    const { DisplayFilterError } = await import('../../core/api/display-filter.js');
+    const { DisplayFilterError } = await import('../../core/filter/display-filter.js');
     const r = await handleIpcCall(() => APP, () => { throw new DisplayFilterError('bad', 7, 3); }, 'flows.list', top, { filter: 'x' });
     expect(!r.ok && r.error).toEqual({ code: 'FILTER', message: 'bad', column: 7, length: 3 });
   });

@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { iterateFlows } from '../../core/api/flows.js';
-import { iterateRst } from '../../core/api/rst.js';
+import { iterateFlows } from '../../core/api/queries/flows.js';
+import { iterateRst } from '../../core/api/queries/rst.js';
 import { openCase } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 

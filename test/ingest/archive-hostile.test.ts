@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expandArchives } from '../../core/ingest/archive.js';
+import { expandArchives } from '../../core/ingest/archive/archive.js';
 import { walkInputs } from '../../core/ingest/walk.js';
 
 /** The archives Python's tarfile/zipfile wrote (fixtures/hostile/make.py): an independent maker. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { iterateFlows } from '../../core/api/flows.js';
+import { iterateFlows } from '../../core/api/queries/flows.js';
 import { openCase } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 import { pcapFileHeader, pcapRecord } from '../../core/formats/pcap/writer.js';

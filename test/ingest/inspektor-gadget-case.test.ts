@@ -2,9 +2,9 @@ import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listCorrelations } from '../../core/api/correlate.js';
-import { computeFanout } from '../../core/api/fanout.js';
-import { listSources } from '../../core/api/sources.js';
+import { listCorrelations } from '../../core/api/queries/correlate.js';
+import { computeFanout } from '../../core/analysis/fanout/fanout.js';
+import { listSources } from '../../core/api/queries/sources.js';
 import { openCase, type CaseDb } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 

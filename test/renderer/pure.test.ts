@@ -70,7 +70,7 @@ describe('virtualized rows', () => {
 
 describe('readable labels and cells', () => {
   it('clips labels without making two of them read the same', async () => {
-    const { distinctClips } = await import('../../renderer/charts/common.js');
+    const { distinctClips } = await import('../../renderer/charts/labels.js');
     const nodes = ['aks-nodepool1-38164255-vmss000001', 'aks-nodepool1-38164255-vmss000002', 'short'];
     const clipped = distinctClips(nodes, 20);
     expect(new Set(clipped).size).toBe(3);
@@ -86,7 +86,7 @@ describe('readable labels and cells', () => {
     expect(fmtEndpoint('10.244.1.21', 54)).toBe('10.244.1.21:54');
   });
   it('names each capture file of a RST once, by its name, with its interfaces', async () => {
-    const { seenAtShort } = await import('../../renderer/views/rst/RstView.js');
+    const { seenAtShort } = await import('../../renderer/views/rst/seen-at.js');
     expect(seenAtShort([
       { source: 'fixtures/lab/bundles/rst-mix.tar.gz!/rst-mix/aks-node/tcpdump-any.pcap', interface: 'eth0' },
       { source: 'fixtures/lab/bundles/rst-mix.tar.gz!/rst-mix/aks-node/tcpdump-any.pcap', interface: 'cali0ba5b84d8aa' },
@@ -97,7 +97,7 @@ describe('readable labels and cells', () => {
 
 describe('flow ends', () => {
   it('shows ICMP type and code as such, not as a port glued to the address', async () => {
-    const { flowEnd } = await import('../../renderer/views/flows/flow-columns.js');
+    const { flowEnd } = await import('../../renderer/views/flows/flow-end.js');
     const icmp = { proto: 'icmp', orig_ip: 'fe80::c37:2dff:fed8:6879', orig_port: 143, resp_ip: 'ff02::16', resp_port: 0 };
     expect(flowEnd(icmp, 'orig')).toBe('fe80::c37:2dff:fed8:6879 (type 143)');
     expect(flowEnd(icmp, 'resp')).toBe('ff02::16 (code 0)');

@@ -4,7 +4,13 @@
  */
 import type { CaseDb } from '../../db/open-case.js';
 import { prepared } from '../../db/statements.js';
-import type { HubbleEndpoint, HubbleFlow } from '../../formats/hubble/types.js';
+
+/** The stored Hubble flow record (core/formats/hubble/types.ts HubbleFlow), as far as drops read it. */
+interface HubbleEndpoint { ip: string | null; port: number | null; namespace?: string; pod?: string; reserved?: string }
+interface HubbleFlow {
+  time: string; event: string; summary?: string; node?: string; dropReason?: string; proto?: string;
+  direction?: 'ingress' | 'egress'; src: HubbleEndpoint; dst: HubbleEndpoint; line: number;
+}
 
 export type DropCategory = 'policy' | 'no-route' | 'conntrack' | 'service' | 'invalid' | 'other';
 

@@ -4,7 +4,7 @@
  * canonical text form (dotted IPv4, RFC 5952 IPv6 as core/decode prints it) and joins work.
  */
 import { isIPv4 } from 'node:net';
-import { ipv6Text } from '../../decode/ip-text.js';
+import { ipv6Text } from '../../net/ip-text.js';
 
 export interface IpText {
   ip: string;

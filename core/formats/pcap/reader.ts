@@ -3,7 +3,7 @@ import { PodcapError } from '../../errors.js';
 import { ChunkBuffer } from '../chunk-buffer.js';
 import { newFrame, type CaptureReader } from '../capture-reader.js';
 import type { CaptureInterface, Frame } from '../frame.js';
-import { LINKTYPE_MASK } from '../linktype.js';
+import { LINKTYPE_MASK } from '../../net/linktype.js';
 import {
   PCAP_FILE_HEADER_LEN, PCAP_MAGIC_KUZNETZOV, PCAP_MAGIC_NS, PCAP_MAGIC_US, PCAP_MAX_CAPLEN,
   type PcapHeader,

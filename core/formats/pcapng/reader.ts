@@ -3,7 +3,7 @@ import { PodcapError } from '../../errors.js';
 import { ChunkBuffer } from '../chunk-buffer.js';
 import { newFrame, type CaptureReader } from '../capture-reader.js';
 import type { CaptureInterface, Frame } from '../frame.js';
-import { LINKTYPE_MASK } from '../linktype.js';
+import { LINKTYPE_MASK } from '../../net/linktype.js';
 import { tsresolToUnitsPerSec, unitsToMicros, type TsOut } from './timestamp.js';
 import {
   BT_EPB, BT_IDB, BT_OPB, BT_SHB, BT_SPB, BYTE_ORDER_MAGIC, KNOWN_BLOCK_TYPES, MAX_BLOCK_LEN,

@@ -4,7 +4,7 @@
  * on the little-endian machines Kubernetes nodes run, each 32-bit word is byte-reversed.
  */
 import { diag, type Diagnostic } from '../../diagnostics.js';
-import { ipv6Text } from '../../decode/ip-text.js';
+import { ipv6Text } from '../../net/ip-text.js';
 import type { TextParseContext, TextParseResult } from '../text-format.js';
 import type { ProcNetRecord, ProcSocketRecord } from './types.js';
 

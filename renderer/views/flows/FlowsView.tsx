@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { FlowListRequest, FlowOut } from '../../../core/api/contract';
-import { checkDisplayFilter, flowDisplayFilter } from '../../../core/api/display-filter';
+import { checkDisplayFilter, flowDisplayFilter } from '../../../core/filter/display-filter';
 import { ApiCallError } from '../../api/client';
 import { useApp } from '../../app/context';
 import { fmtDuration, fmtEndpoint, fmtNum, fmtTime } from '../../app/format';
 import { downloadBlob, downloadText } from '../../export/download';
 import { toCsv, toJsonLines } from '../../export/csv';
 import { ErrorBox } from '../../components/States';
-import { FLOW_COLUMNS, flowEnd, type SortKey } from './flow-columns';
+import { FLOW_COLUMNS, type SortKey } from './flow-columns';
+import { flowEnd } from './flow-end';
 import { pagesFor, rowWindow } from './virtual-rows';
 
 const PAGE = 200;

@@ -1,5 +1,6 @@
 import type { FlowOut } from '../../../core/api/contract';
-import { fmtDuration, fmtEndpoint, fmtTime } from '../../app/format';
+import { fmtDuration, fmtTime } from '../../app/format';
+import { flowEnd } from './flow-end';
 import type { TableColumn } from '../../components/DataTable';
 
 export type SortKey = 'start' | 'proto' | 'orig_ip' | 'resp_ip' | 'resp_port' | 'state' | 'history' | 'duration' | 'orig_pkts' | 'orig_bytes' | 'resp_bytes' | 'rst_by' | 'source';
@@ -7,17 +8,6 @@ export type SortKey = 'start' | 'proto' | 'orig_ip' | 'resp_ip' | 'resp_port' | 
 export interface FlowColumn extends TableColumn<FlowOut> {
   sort?: SortKey;
   width: number;
-}
-
-/**
- * One side of a flow as text. ICMP has no ports: Zeek stores the type as orig_p and the code as
- * resp_p, and a glued `:143` would read as a port.
- */
-export function flowEnd(f: Pick<FlowOut, 'proto' | 'orig_ip' | 'orig_port' | 'resp_ip' | 'resp_port'>, side: 'orig' | 'resp'): string {
-  const ip = side === 'orig' ? f.orig_ip : f.resp_ip;
-  const port = side === 'orig' ? f.orig_port : f.resp_port;
-  if (f.proto === 'icmp') return `${ip} (${side === 'orig' ? 'type' : 'code'} ${port})`;
-  return fmtEndpoint(ip, port);
 }
 
 export const FLOW_COLUMNS: FlowColumn[] = [

@@ -1,11 +1,12 @@
 import { useCallback, useMemo } from 'react';
 import type { CountBy, RstOut } from '../../../core/api/contract';
-import { flowDisplayFilter } from '../../../core/api/display-filter';
+import { flowDisplayFilter } from '../../../core/filter/display-filter';
 import { renderBars } from '../../charts/bars';
 import { VERDICT_COLORS } from '../../charts/common';
 import { renderScatterTimeline } from '../../charts/scatter-timeline';
 import { useApi, useApp } from '../../app/context';
-import { fileName, fmtEndpoint, fmtTime } from '../../app/format';
+import { fmtEndpoint, fmtTime } from '../../app/format';
+import { seenAtShort } from './seen-at';
 import { Chart } from '../../components/Chart';
 import { DataTable, type TableColumn } from '../../components/DataTable';
 import { Empty, QueryState } from '../../components/States';
@@ -37,20 +38,6 @@ export function countBySender(rows: readonly RstOut[]): CountBy[] {
 
 /** Export and tooltip text: every capture point with its full path. */
 const seenAtText = (r: RstOut) => r.seen_at.map((s) => `${s.source}${s.interface ? ` (${s.interface})` : ''}`).join('; ');
-
-/**
- * In the table, one entry per capture file by its name, its interfaces together: full bundle
- * paths repeated per RST made three RSTs fill a page.
- */
-export function seenAtShort(seen: RstOut['seen_at']): string {
-  const byFile = new Map<string, string[]>();
-  for (const s of seen) {
-    const ifs = byFile.get(fileName(s.source)) ?? [];
-    if (s.interface && !ifs.includes(s.interface)) ifs.push(s.interface);
-    byFile.set(fileName(s.source), ifs);
-  }
-  return [...byFile].map(([f, ifs]) => (ifs.length ? `${f} (${ifs.join(', ')})` : f)).join(' · ');
-}
 
 const COLUMNS: TableColumn<RstOut>[] = [
   { key: 'ts', title: 'Time (UTC)', get: (r) => r.ts, render: (r) => fmtTime(r.ts) },

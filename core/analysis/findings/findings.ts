@@ -1,0 +1,257 @@
+import { prepared } from '../../db/statements.js';
+import { staleAckResetSql } from '../stale-ack.js';
+import { THRESHOLDS, type Thresholds } from '../thresholds.js';
+import type { CaseDb } from '../../db/open-case.js';
+import { conntrackTimeline } from '../conntrack/timeline.js';
+import type { FanoutOut } from '../fanout/fanout.js';
+import type { TimeWindow } from '../rollups/window-plan.js';
+import type { PortsOut } from '../snat/ports.js';
+import { readAnswer } from '../rollups/answers.js';
+import { answeredWindow, planWindow, windowSql } from '../rollups/window-plan.js';
+import { listFanout } from '../fanout/fanout.js';
+import { listPorts } from '../snat/ports.js';
+import { dropFindings } from '../drops/drops.js';
+
+/** `podcap findings` row. */
+export interface FindingOut {
+  id: string;
+  rule: string;
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  title: string;
+  detail: string;
+  evidence: { source: string; lines?: number[]; packets?: number; flows?: number[] }[];
+  next_step: string;
+}
+
+/** Analyses several rules share, computed once per listFindings call. */
+interface Shared { fanout(): FanoutOut[]; ports(): PortsOut[] }
+type Rule = (db: CaseDb, w: TimeWindow, t: Thresholds, shared: Shared) => FindingOut[];
+
+const flowIds = (db: CaseDb, sql: string, params: unknown[]) => (prepared(db, sql).all(...params) as { id: number }[]).map((r) => r.id);
+
+/** Runbook §4: "nf_conntrack: table full, dropping packet", or entries near nf_conntrack_max. */
+const conntrackFull: Rule = (db, w, t) => {
+  const tl = conntrackTimeline(db, w);
+  const out: FindingOut[] = [];
+  const lines = prepared(db, `SELECT s.path, k.line FROM kernel_events k JOIN sources s ON s.id = k.source_id WHERE k.event = 'conntrack_table_full' ORDER BY k.id LIMIT 50`).all() as { path: string; line: number }[];
+  if (tl.tableFull.length > 0) {
+    const drops = tl.tableFull.reduce((a, f) => a + f.count, 0);
+    out.push({
+      id: 'conntrack-table-full', rule: 'conntrack-table-full', severity: 'critical',
+      title: 'Conntrack table full: the kernel dropped packets',
+      detail: `${tl.tableFull.length} "nf_conntrack: table full, dropping packet" kernel messages (${drops} including suppressed repeats)${tl.max ? `; nf_conntrack_max is ${tl.max}` : ''}. New connections were dropped while the table was full.`,
+      evidence: groupLines(lines),
+      next_step: 'Raise net.netfilter.nf_conntrack_max (and the hash size) on the node, and find who fills the table: `podcap fanout` and the conntrack entries by source.',
+    });
+  }
+  const peak = tl.points.reduce((m, p) => Math.max(m, p.count), 0);
+  if (tl.max && peak >= tl.max * t.conntrackPressureShare) {
+    out.push({
+      id: 'conntrack-pressure', rule: 'conntrack-pressure', severity: 'high',
+      title: 'Conntrack entries near the table maximum',
+      detail: `Peak ${peak} entries against nf_conntrack_max ${tl.max} (${((peak / tl.max) * 100).toFixed(0)} %).`,
+      evidence: [...new Set(tl.points.filter((p) => p.count === peak).map((p) => p.source))].map((source) => ({ source })),
+      next_step: 'Raise nf_conntrack_max or shorten the conntrack timeouts; check for connection churn with `podcap fanout`.',
+    });
+  }
+  const dropping = tl.stats.filter((s) => s.drop > 0 || s.insert_failed > 0);
+  if (dropping.length > 0) {
+    out.push({
+      id: 'conntrack-drops', rule: 'conntrack-drops', severity: 'high',
+      title: 'Conntrack counters show drops or failed inserts',
+      detail: `conntrack -S: drop ${dropping.reduce((a, s) => a + s.drop, 0)}, insert_failed ${dropping.reduce((a, s) => a + s.insert_failed, 0)} across ${dropping.length} CPUs.`,
+      evidence: [],
+      next_step: 'insert_failed points at SNAT port races (conntrack clashes) or a full table; compare with the table-full messages and the SNAT port usage.',
+    });
+  }
+  return out;
+};
+
+/** Runbook §1: one pod's public connections eat the node's SNAT ports. */
+const snatExhaustion: Rule = (db, w, t, shared) => {
+  const out: FindingOut[] = [];
+  for (const p of shared.ports().slice(0, 20)) {
+    if (p.utilization < t.snatUtilizationWarn) continue;
+    out.push({
+      id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
+      title: `SNAT ports to ${p.dst_ip}:${p.dst_port} ${p.utilization >= 1 ? 'exhausted' : 'nearly exhausted'}`,
+      detail: `${p.snat_ip} held up to ${(p.utilization * p.allocation).toFixed(0)} of ${p.allocation} ports for this destination (counting Azure's hold after close); ${p.distinct_src_ports} distinct ports used; top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
+      evidence: [{ source: 'flows', flows: flowIds(db, `SELECT id FROM flows WHERE orig_ip = ? AND resp_ip = ? AND resp_port = ? LIMIT 20`, [p.snat_ip, p.dst_ip, p.dst_port]) }],
+      next_step: 'Reuse connections (pooling/keep-alive) in the pods named, or add outbound IPs / allocate more SNAT ports per node.',
+    });
+  }
+  for (const f of shared.fanout().slice(0, 20)) {
+    if (f.public_destinations === 0 || f.connections < t.snatSuspectConnections) continue;
+    out.push({
+      id: `snat-suspect:${f.who}:${f.evidence}`, rule: 'snat-exhaustion-suspect', severity: 'high',
+      title: `SNAT exhaustion suspect: ${f.who}`,
+      detail: `${f.who}${f.netns ? ` (netns ${f.netns})` : ''} opened ${f.connections} connections to ${f.destinations} destinations, ${f.public_destinations} public (evidence: ${f.evidence}). Only public destinations use SNAT ports.`,
+      evidence: evidenceForWho(db, f.who, f.netns, f.evidence),
+      next_step: `Inside the pod, \`netstat -ptn | grep ESTABLISHED\` and count public peers; fix with connection pooling/reuse. Top destination: ${f.top_destinations[0] ? `${f.top_destinations[0].ip}:${f.top_destinations[0].port}` : 'n/a'}.`,
+    });
+  }
+  return out;
+};
+
+const noReuse: Rule = (db, w, t, shared) => shared.fanout().slice(0, 50)
+  .filter((f) => f.evidence === 'pcap' && f.connections >= t.noReuseMinConnections && (f.one_request_share ?? 0) >= t.noReuseShare)
+  .map((f) => ({
+    id: `no-reuse:${f.who}`, rule: 'no-connection-reuse', severity: f.public_destinations > 0 ? 'high' : 'medium',
+    title: `${f.who} opens a new connection per request`,
+    detail: `${f.connections} connections, ${((f.one_request_share ?? 0) * 100).toFixed(0)} % carried a single request; median lifetime ${f.median_lifetime_s?.toFixed(3)} s; peak ${f.peak_per_minute}/min; ${f.public_destinations} public destinations.`,
+    evidence: evidenceForWho(db, f.who, f.netns, 'pcap'),
+    next_step: 'Enable keep-alive / a connection pool in this workload; each new public connection costs a SNAT port held for minutes after it closes.',
+  }));
+
+const middleboxRsts: Rule = (db, w, t) => {
+  const params: unknown[] = [];
+  const rows = prepared(db, `SELECT r.sender_ip, count(*) AS n, group_concat(r.flow_id) AS flows, max(r.quiet_before_us) AS quiet, min(r.reason) AS reason
+    FROM rst_events r WHERE r.verdict = 'middlebox-suspect'${windowSql('r.ts_us', w, params)} GROUP BY r.sender_ip ORDER BY n DESC`).all(...params) as { sender_ip: string; n: number; flows: string; quiet: number | null; reason: string }[];
+  const out: FindingOut[] = [];
+  for (const r of rows) {
+    const idle = (r.quiet ?? -1) >= t.idleResetMinSeconds * 1e6;
+    out.push({
+      id: `${idle ? 'idle-reset' : 'middlebox-rst'}:${r.sender_ip}`, rule: idle ? 'idle-timeout-reset' : 'middlebox-rst', severity: 'high',
+      title: idle ? `Idle-timeout resets in the name of ${r.sender_ip}` : `RSTs in the name of ${r.sender_ip} came from a middlebox`,
+      detail: idle
+        ? `${r.n} RST(s) arrived after the connection sat quiet for ${((r.quiet ?? 0) / 1e6).toFixed(1)} s, with evidence that ${r.sender_ip} did not send them (${r.reason}). A load balancer or firewall on the path dropped its state (Azure LB idle timeout: ${t.rstIdleSeconds} s) and reset the next packet.`
+        : `${r.n} RST(s) claim to come from ${r.sender_ip} but do not look like its own packets: ${r.reason}.`,
+      evidence: [{ source: 'rst_events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
+      next_step: idle
+        ? 'Enable TCP keepalives shorter than the idle timeout (or raise the timeout); compare with the load balancer / NAT idle settings.'
+        : 'Look at firewalls, kube-proxy/iptables REJECT rules and load balancers between the peers: `podcap rst --json` shows where each RST was seen.',
+    });
+  }
+  return out;
+};
+
+const refusedStorm: Rule = (db, w, t) => {
+  const params: unknown[] = [];
+  const rows = prepared(db, `SELECT f.resp_ip, f.resp_port, count(*) AS n, count(DISTINCT f.orig_ip) AS clients, group_concat(f.id) AS ids
+    FROM flows f INDEXED BY flows_refused WHERE f.state = 'REJ' AND (f.nat_side IS NULL OR f.nat_side = 'pre')${windowSql('f.start_us', w, params)}
+    GROUP BY f.resp_ip, f.resp_port HAVING n >= ? ORDER BY n DESC`).all(...params, t.refusedStormMin) as { resp_ip: string; resp_port: number; n: number; clients: number; ids: string }[];
+  return rows.map((r) => ({
+    id: `refused:${r.resp_ip}:${r.resp_port}`, rule: 'refused-port', severity: r.n >= t.refusedStormMin * 10 ? 'high' : 'medium',
+    title: `Connections refused by ${r.resp_ip}:${r.resp_port}`,
+    detail: `${r.n} connection attempts from ${r.clients} client(s) were answered with a RST (Zeek REJ): nothing listened on the port, or a firewall rejected them.`,
+    evidence: [{ source: 'flows', flows: r.ids.split(',').map(Number).slice(0, 20) }],
+    next_step: 'Check the service is listening (endpoints, readiness) and any REJECT rules; see the RST verdicts with `podcap rst`.',
+  }));
+};
+
+/**
+ * Runbook §1: a reused port whose old connection the peer (or a NAT on the way) still held —
+ * SYN, a stale ACK, a RST. Each connection counted once: the pre-NAT half only when its
+ * post-NAT half does not show the signature too.
+ */
+const staleAckReuse: Rule = (db, w) => {
+  const params: unknown[] = [];
+  // Charged to the pod (or the pod-side address) behind the SNAT port when the pre-NAT half is known.
+  const rows = prepared(db, `SELECT coalesce(f.orig_pod, p.orig_pod, CASE WHEN f.nat_side = 'post' THEN p.orig_ip END, f.orig_ip) AS who, f.orig_ip, f.resp_ip, f.resp_port,
+      count(*) AS n, group_concat(f.id) AS ids, group_concat(DISTINCT f.orig_port) AS ports
+    FROM flows f LEFT JOIN flows p ON p.id = f.nat_peer WHERE ${staleAckResetSql('f')}${windowSql('f.start_us', w, params)}
+      AND NOT (f.nat_side = 'pre' AND p.id IS NOT NULL AND ${staleAckResetSql('p')})
+    GROUP BY f.orig_ip, f.resp_ip, f.resp_port ORDER BY n DESC`).all(...params) as { who: string; orig_ip: string; resp_ip: string; resp_port: number; n: number; ids: string; ports: string }[];
+  return rows.map((r) => ({
+    id: `stale-ack:${r.orig_ip}:${r.resp_ip}:${r.resp_port}`, rule: 'port-reused-while-held', severity: 'high',
+    title: `Port reused while ${r.resp_ip}:${r.resp_port} still held the old connection`,
+    detail: `${r.n} connection attempt(s) from ${r.who}${r.who !== r.orig_ip ? ` (as ${r.orig_ip})` : ''}, source port(s) ${r.ports}, were answered with a stale ACK (the previous connection's sequence numbers) and reset: SYN, ACK, RST. The port was reused while the peer, or a NAT on the way, still held the connection that last used it.`,
+    evidence: [{ source: 'flows', flows: r.ids.split(',').map(Number).slice(0, 20) }],
+    next_step: 'Ports are recycled faster than peers release them: reuse connections (pooling/keep-alive) in the pod, or give the node more SNAT ports / outbound IPs; the retried SYN usually succeeds a second later, so look for latency spikes rather than errors.',
+  }));
+};
+
+/** Runbook §2: the control plane cannot reach the kubelet on 10250. */
+const kubeletBlocked: Rule = (db, w, t) => {
+  const port = t.kubeletPort;
+  const rules = prepared(db, `SELECT s.path, r.line, json_extract(r.data, '$.text') AS text FROM records r JOIN sources s ON s.id = r.source_id
+    WHERE r.kind = 'iptables' AND json_extract(r.data, '$.type') = 'rule' AND json_extract(r.data, '$.target') IN ('DROP', 'REJECT')
+      AND EXISTS (SELECT 1 FROM json_each(json_extract(r.data, '$.dportNumbers')) WHERE value = ?)`).all(port) as { path: string; line: number; text: string }[];
+  const ufw = prepared(db, `SELECT s.path, r.line, r.data FROM records r JOIN sources s ON s.id = r.source_id WHERE r.kind = 'ufw'`).all() as { path: string; line: number; data: string }[];
+  const ufwDeny = ufw.filter((u) => /"action":"(DENY|REJECT)/i.test(u.data) && u.data.includes(String(port)));
+  const params: unknown[] = [];
+  const syns = prepared(db, `SELECT f.orig_ip, count(*) AS n, group_concat(f.id) AS ids, min(f.orig_pod) AS pod FROM flows f
+    WHERE f.proto = 'tcp' AND f.resp_port = ? AND f.state = 'S0'${windowSql('f.start_us', w, params)} GROUP BY f.orig_ip ORDER BY n DESC`).all(port, ...params) as { orig_ip: string; n: number; ids: string; pod: string | null }[];
+  if (rules.length === 0 && ufwDeny.length === 0 && syns.length === 0) return [];
+  const parts: string[] = [];
+  if (rules.length) parts.push(`iptables ${rules.map((r) => `"${r.text}"`).join(', ')}`);
+  if (ufwDeny.length) parts.push(`ufw denies ${port}`);
+  if (syns.length) parts.push(`${syns.reduce((a, s) => a + s.n, 0)} connection attempts to :${port} never answered (S0) from ${syns.map((s) => s.pod ?? s.orig_ip).join(', ')}`);
+  return [{
+    id: 'kubelet-blocked', rule: 'kubelet-port-blocked', severity: 'high',
+    title: `Kubelet port ${port} blocked`,
+    detail: `${parts.join('; ')}. kubectl logs/exec/port-forward time out with "dial tcp <node-ip>:${port}: i/o timeout".`,
+    evidence: [
+      ...groupLines(rules),
+      ...groupLines(ufwDeny),
+      ...(syns.length ? [{ source: 'flows', flows: syns.flatMap((s) => s.ids.split(',').map(Number)).slice(0, 20) }] : []),
+    ],
+    next_step: `Remove the DROP/REJECT for tcp dpt:${port} in INPUT (iptables -D …), check ufw and the network security group for ${port}.`,
+  }];
+};
+
+const podIpReused: Rule = (db) => {
+  const rows = prepared(db, `SELECT ip, group_concat(coalesce(namespace || '/', '') || pod, ', ') AS pods, count(*) AS n FROM identities WHERE kind = 'pod' AND ip IS NOT NULL
+    GROUP BY ip HAVING count(DISTINCT pod) > 1`).all() as { ip: string; pods: string; n: number }[];
+  return rows.map((r) => ({
+    id: `ip-reused:${r.ip}`, rule: 'pod-ip-reused', severity: 'medium',
+    title: `Pod IP ${r.ip} belonged to several pods`,
+    detail: `${r.ip} was used by ${r.pods}. Flows and RSTs are attributed by time; connections from the old pod may be counted against the new one where times are unknown.`,
+    evidence: [{ source: 'identities' }],
+    next_step: 'Check pod start times (kubectl get pod -o json) to order the owners; expect stale connections to the old pod to be reset.',
+  }));
+};
+
+/** Cilium's own drop records (Hubble DROPPED flows): one finding per drop reason. */
+const datapathDrops: Rule = (db, w) => dropFindings(db, w);
+
+const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, refusedStorm, staleAckReuse, kubeletBlocked, podIpReused, datapathDrops];
+
+const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
+
+export function listFindings(db: CaseDb, w: TimeWindow = {}, t: Thresholds = THRESHOLDS): FindingOut[] {
+  const whole = w.fromUs === undefined && w.toUs === undefined;
+  const stored = whole && t === THRESHOLDS ? readAnswer<FindingOut[]>(db, 'findings') : null;
+  return stored ?? computeFindings(db, w, t);
+}
+
+/**
+ * Every rule over the case's tables. `given` passes fan-out and ports already computed for the
+ * same window (ranked lists; the rules read their heads).
+ */
+export function computeFindings(db: CaseDb, asked: TimeWindow = {}, t: Thresholds = THRESHOLDS, given: { fanout?: FanoutOut[]; ports?: PortsOut[] } = {}): FindingOut[] {
+  // Every rule over the window as fan-out and ports answer it (whole minutes on a large case).
+  const w = answeredWindow(planWindow(db, asked));
+  let fanout = given.fanout;
+  let ports = given.ports;
+  // The top 50 openers and top 20 port groups; the rules' shorter lists are their heads (same order).
+  const shared: Shared = {
+    fanout: () => (fanout ??= listFanout(db, { ...w, limit: 50 })),
+    ports: () => (ports ??= listPorts(db, { ...w, limit: 20 })),
+  };
+  return RULES.flatMap((r) => r(db, w, t, shared)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id));
+}
+
+function groupLines(rows: { path: string; line: number }[]): FindingOut['evidence'] {
+  const by = new Map<string, number[]>();
+  for (const r of rows) by.set(r.path, [...(by.get(r.path) ?? []), r.line]);
+  return [...by].map(([source, lines]) => ({ source, lines }));
+}
+
+function evidenceForWho(db: CaseDb, who: string, netns: string | null, kind: string): FindingOut['evidence'] {
+  if (kind === 'pcap') {
+    // Written so each side can use its index (flows_orig_pod, flows_orig): `coalesce(...) = ?` scanned every flow.
+    const ids = flowIds(db, `SELECT id FROM flows WHERE (orig_pod = ? OR (orig_pod IS NULL AND orig_ip = ?)) AND coalesce(+nat_side, 'pre') = 'pre' LIMIT 20`, [who, who]);
+    return [{ source: 'flows', flows: ids }];
+  }
+  if ((kind === 'tcptracer' || kind === 'inspektor-gadget') && netns) {
+    return groupLines(prepared(db, `SELECT s.path, t.line FROM tcp_events t JOIN sources s ON s.id = t.source_id WHERE t.netns = ? ORDER BY t.id LIMIT 50`).all(Number(netns)) as { path: string; line: number }[]);
+  }
+  if (kind === 'inspektor-gadget') {
+    return groupLines(prepared(db, `SELECT s.path, t.line FROM tcp_events t JOIN sources s ON s.id = t.source_id WHERE t.pod = ? AND t.netns IS NULL ORDER BY t.id LIMIT 50`).all(who) as { path: string; line: number }[]);
+  }
+  const ev = prepared(db, `SELECT evidence FROM identities WHERE (pod = ? OR ip = ? OR netns_inode = ?) LIMIT 1`).get(who.split('/').pop(), who, netns === null ? null : Number(netns)) as { evidence: string } | undefined;
+  if (!ev) return [];
+  const links = JSON.parse(ev.evidence) as { source: string; line: number | null }[];
+  return groupLines(links.filter((e) => e.line !== null).map((e) => ({ path: e.source, line: e.line as number })));
+}

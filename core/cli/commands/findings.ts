@@ -1,0 +1,33 @@
+import { listFindings } from '../../analysis/findings/findings.js';
+import type { FindingOut } from '../../api/contract.js';
+import { withCase } from '../args.js';
+import { Out, safeCell } from '../output.js';
+
+export function printFindings(out: Out, rows: FindingOut[]): void {
+  if (rows.length === 0) {
+    out.line('No findings: none of the runbook rules fired on this case.');
+    out.flush();
+    return;
+  }
+  for (const f of rows) {
+    out.line(`[${f.severity.toUpperCase()}] ${safeCell(f.title)}`);
+    out.line(`  ${safeCell(f.detail)}`);
+    for (const e of f.evidence.slice(0, 4)) {
+      const what = [e.lines?.length ? `lines ${e.lines.slice(0, 8).join(', ')}${e.lines.length > 8 ? '…' : ''}` : '', e.flows?.length ? `flows ${e.flows.slice(0, 8).join(', ')}${e.flows.length > 8 ? '…' : ''}` : ''].filter(Boolean).join('; ');
+      out.line(`  evidence: ${safeCell(e.source)}${what ? ` (${what})` : ''}`);
+    }
+    out.line(`  next: ${safeCell(f.next_step)}`);
+    out.line('');
+  }
+  out.flush();
+}
+
+export function cmdFindings(args: string[]): number {
+  return withCase(args, {}, (db, v) => {
+    const rows = listFindings(db);
+    const out = new Out();
+    if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
+    printFindings(out, rows);
+    return 0;
+  });
+}

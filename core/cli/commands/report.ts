@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { listFanout } from '../../analysis/fanout/fanout.js';
+import { listFindings } from '../../analysis/findings/findings.js';
+import { listSources as listSourcesForReport } from '../../api/queries/sources.js';
+import { openCase } from '../../db/open-case.js';
+import { ingestPaths } from '../../ingest/ingest.js';
+import { fail } from '../args.js';
+import { Out, safeCell } from '../output.js';
+import { progressBar } from '../progress-bar.js';
+import { printFindings } from './findings.js';
+
+/** The one-command answer for a bundle: ingest into a temporary case and print the findings. */
+export async function cmdReport(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, keep: { type: 'string' } } });
+  if (positionals.length === 0) fail('report needs at least one PATH');
+  const dir = mkdtempSync(join(tmpdir(), 'podcap-report-'));
+  const casePath = values.keep ?? join(dir, 'report.case.db');
+  const db = openCase(casePath);
+  const bar = progressBar();
+  try {
+    const results = await ingestPaths(db, positionals, { onProgress: (p) => bar.update(p), workDir: join(dir, 'work') });
+    bar.done();
+    for (const r of results) if (r.status === 'failed' || (r.status === 'unknown' && r.direct)) process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
+    const findings = listFindings(db);
+    const out = new Out();
+    if (values.json) { for (const f of findings) out.json(f); out.flush(); return 0; }
+    const sources = listSourcesForReport(db);
+    const kinds = new Map<string, number>();
+    for (const s of sources) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1);
+    out.line(`podcap report: ${sources.length} files (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`);
+    const top = listFanout(db, { limit: 3 });
+    if (top.length) out.line(`top fan-out: ${top.map((f) => `${safeCell(f.who)} ${f.connections} connections (${f.evidence})`).join('; ')}`);
+    out.line('');
+    printFindings(out, findings);
+    if (values.keep) process.stderr.write(`case kept in ${casePath}\n`);
+    return 0;
+  } finally {
+    db.close();
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
