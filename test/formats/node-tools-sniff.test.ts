@@ -28,6 +28,7 @@ function expectedKind(path: string): string | undefined {
     if (/proc-net\/proc_net_/.test(path)) return 'proc-net';
     if (/^ss_/.test(name)) return 'netstat';
     if (/^(iptables|kube-proxy)/.test(name)) return 'iptables';
+    if (/^nft_/.test(name)) return 'nftables';
     return undefined;
   }
   if (path.startsWith(LAB)) {

@@ -165,7 +165,7 @@ const staleAckReuse: Rule = (db, w) => {
 const kubeletBlocked: Rule = (db, w, t) => {
   const port = t.kubeletPort;
   const rules = prepared(db, `SELECT s.path, r.line, json_extract(r.data, '$.text') AS text FROM records r JOIN sources s ON s.id = r.source_id
-    WHERE r.kind = 'iptables' AND json_extract(r.data, '$.type') = 'rule' AND json_extract(r.data, '$.target') IN ('DROP', 'REJECT')
+    WHERE r.kind IN ('iptables', 'nftables') AND json_extract(r.data, '$.type') = 'rule' AND json_extract(r.data, '$.target') IN ('DROP', 'REJECT')
       AND EXISTS (SELECT 1 FROM json_each(json_extract(r.data, '$.dportNumbers')) WHERE value = ?)`).all(port) as { path: string; line: number; text: string }[];
   const ufw = prepared(db, `SELECT s.path, r.line, r.data FROM records r JOIN sources s ON s.id = r.source_id WHERE r.kind = 'ufw'`).all() as { path: string; line: number; data: string }[];
   const ufwDeny = ufw.filter((u) => /"action":"(DENY|REJECT)/i.test(u.data) && u.data.includes(String(port)));
