@@ -38,7 +38,7 @@ function calls(db: CaseDb): [string, Call][] {
     ['correlate.list', ['correlate.list', {}]],
     ['findings.list', ['findings.list', {}]],
     ['findings.list 10-min window', ['findings.list', win]],
-    ['compare.run (two windows)', ['compare.run', { windows: { a: win, b: { fromUs: T0_US + 30 * 60e6, toUs: T0_US + 40 * 60e6 } } }]],
+    ['compare.run (two windows)', ['compare.run', { windows: { before: win, after: { fromUs: T0_US + 30 * 60e6, toUs: T0_US + 40 * 60e6 } } }]],
   ];
 }
 
@@ -95,7 +95,7 @@ export async function benchQueries(dir: string, flows: number, runs: number, mat
     ['fanout.list window', ['fanout.list', whole]],
     ['ports.list window', ['ports.list', whole]],
     ['findings.list window', ['findings.list', whole]],
-    ['compare.run (two windows)', ['compare.run', { windows: { a: whole, b: rest } }]],
+    ['compare.run (two windows)', ['compare.run', { windows: { before: whole, after: rest } }]],
   ] as [string, Call][]).map(([l, c]) => [`${l}, ${EXACT_MAX_FLOWS.toLocaleString('en-US')}-flow case (exact)`, c] as [string, Call]).filter(([l]) => !match || match.test(l));
   await timeCalls(small.path, exact, runs, rows);
   const header = ['query', 'p50 ms', 'p95 ms', 'rows', '< 100 ms p95'];

@@ -1,10 +1,9 @@
 // `npm start` / `npm run dist` check first, in one line, what would otherwise fail minutes later
 // with a stack trace: Electron's binary and the Node version the packaging tools need.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { electronBinary } from './electron-binary.mjs';
 
-const require = createRequire(import.meta.url);
 const problems = [];
 const bin = electronBinary();
 if ('missing' in bin) {
@@ -12,10 +11,10 @@ if ('missing' in bin) {
 }
 // Each packaging tool declares the Node it needs; check them here rather than mid-build.
 for (const pkg of ['electron-vite', 'electron-builder', 'app-builder-lib', '@electron/rebuild']) {
-  let engines;
-  try {
-    engines = JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')).engines?.node;
-  } catch { continue; }
+  // Read the installed package.json directly: some packages' `exports` hide it from require.resolve.
+  const file = [join('node_modules', pkg, 'package.json'), join('node_modules', 'app-builder-lib', 'node_modules', pkg, 'package.json')].find((f) => existsSync(f));
+  if (!file) continue;
+  const engines = JSON.parse(readFileSync(file, 'utf8')).engines?.node;
   const min = /^>=\s*(\d+)\.(\d+)/.exec(engines ?? '');
   if (!min) continue;
   const [maj, minor] = process.versions.node.split('.').map(Number);

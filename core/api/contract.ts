@@ -131,9 +131,9 @@ export interface CorrelateOut {
 }
 
 export interface CompareRequest {
-  /** Path of the other case (B); omitted with `windows` to compare two windows of this case. */
+  /** Path of the baseline case (before); this case is after. Omitted with `windows` to compare two windows of this case. */
   against?: string;
-  windows?: { a: TimeWindow; b: TimeWindow };
+  windows?: { before: TimeWindow; after: TimeWindow };
 }
 
 export interface IngestStartRequest {

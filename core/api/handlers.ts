@@ -39,13 +39,14 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
     'correlate.list': (req) => listCorrelations(db, req),
     'findings.list': (req) => listFindings(db, req),
     'compare.run': (req) => {
-      if (req.windows) return compareSides({ db, window: req.windows.a }, { db, window: req.windows.b });
-      if (!req.against) throw new Error('compare needs another case (against) or two windows');
-      const other = openCase(req.against, { readonly: true });
+      if (req.windows) return compareSides({ db, window: req.windows.before }, { db, window: req.windows.after });
+      if (!req.against) throw new Error('compare needs a baseline case (against) or two windows');
+      // The open case is "after" (the one being looked at); `against` is its baseline.
+      const before = openCase(req.against, { readonly: true });
       try {
-        return compareSides({ db, window: {} }, { db: other, window: {} });
+        return compareSides({ db: before, window: {} }, { db, window: {} });
       } finally {
-        other.close();
+        before.close();
       }
     },
   };

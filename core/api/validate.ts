@@ -145,7 +145,7 @@ const VALIDATORS: { [C in ApiChannel]: Check<ApiRequest<C>> } = {
   'conntrack.timeline': timeWindow,
   'correlate.list': obj({ ip: opt(IP_TEXT) }),
   'findings.list': timeWindow,
-  'compare.run': obj({ against: opt(PATH), windows: opt(obj({ a: timeWindow, b: timeWindow })) }, (o, path) => {
+  'compare.run': obj({ against: opt(PATH), windows: opt(obj({ before: timeWindow, after: timeWindow })) }, (o, path) => {
     if (o.against === undefined && o.windows === undefined) throw new Bad(path, 'needs `against` (another case) or `windows` (two time windows)');
   }),
   'ingest.start': obj({ paths: arr(PATH, 10_000, 1) }),

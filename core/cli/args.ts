@@ -21,9 +21,6 @@ export function int(s: string | undefined, name: string): number | undefined {
   return n;
 }
 
-/** host:port, with IPv6 in brackets so the port is unambiguous. */
-export const hp = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
-
 export const fmtTime = (s: number | null) => (s === null ? '-' : new Date(s * 1000).toISOString().replace('T', ' ').replace('Z', ''));
 
 export function withCase<T>(args: string[], extra: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>, fn: (db: CaseDb, v: Record<string, string | boolean | undefined>) => T): T {

@@ -35,8 +35,8 @@ commands:
   drops --case FILE            who was dropped by the datapath, where and why (Hubble DROPPED flows)
   ports --case FILE            SNAT ports per destination, held-port utilization vs --allocation (default 1024)
   findings --case FILE         what the runbooks would conclude, with evidence and the next step
-  compare --case A --against B   before/after: rates, RSTs, destinations, SNAT ports, findings
-  compare --case A --window FROM..TO --window FROM..TO   two time windows of one case
+  compare --case AFTER --against BEFORE   before/after a fix: rates, RSTs, destinations, SNAT ports, findings
+  compare --case FILE --window BEFORE --window AFTER   two time windows (FROM..TO) of one case
   correlate --case FILE        IP ↔ pod ↔ container ↔ netns ↔ veth ↔ node, with the evidence for each link
 ${SERVE_USAGE}
 

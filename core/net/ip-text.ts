@@ -58,3 +58,8 @@ export function parseIpv4(s: string): number {
   }
   return n;
 }
+
+/** `ip:port`, IPv6 in brackets (RFC 3986), as ss and Wireshark print an endpoint. */
+export function endpointText(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}

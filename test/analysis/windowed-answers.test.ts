@@ -68,11 +68,11 @@ describe('windowed fan-out and SNAT ports over minute rollups', () => {
     const top = computeFanout(db, { ...a, limit: 1 }, Infinity)[0];
     const rate = rows.find((r) => r.section === 'connection_rate' && r.key === top.who)!;
     // Rates are per minute of the window.
-    expect(rate.a).toBeCloseTo(top.connections / 10, 3);
-    expect(rate.b).toBeCloseTo(computeFanout(db, { ...b, limit: 300 }, Infinity).find((f) => f.who === top.who)!.connections / 10, 3);
+    expect(rate.before).toBeCloseTo(top.connections / 10, 3);
+    expect(rate.after).toBeCloseTo(computeFanout(db, { ...b, limit: 300 }, Infinity).find((f) => f.who === top.who)!.connections / 10, 3);
     const ports = rows.filter((r) => r.section === 'snat_ports');
     const busiest = computePorts(db, { ...b, limit: 1 }, Infinity)[0];
-    expect(ports.find((r) => r.key === `${busiest.snat_ip} → ${busiest.dst_ip}:${busiest.dst_port}`)?.b).toBe(busiest.distinct_src_ports);
+    expect(ports.find((r) => r.key === `${busiest.snat_ip} → ${busiest.dst_ip}:${busiest.dst_port}`)?.after).toBe(busiest.distinct_src_ports);
     // Same destinations in both windows: none new or gone.
     expect(rows.filter((r) => r.section === 'destinations')).toEqual([]);
     // Findings raised in one window and not the other, by title.
@@ -82,7 +82,7 @@ describe('windowed fan-out and SNAT ports over minute rollups', () => {
     expect(rows.filter((r) => r.section === 'findings').map((r) => `${r.change} ${r.key}`).sort()).toEqual(changed.sort());
     // Every RST of the window is in a rate (per minute, by verdict and sender).
     const rsts = (db.prepare('SELECT count(*) AS n FROM rst_events WHERE ts_us >= ? AND ts_us <= ?').get(b.fromUs, b.toUs) as { n: number }).n;
-    const sum = rows.filter((r) => r.section === 'rst_rate').reduce((n, r) => n + Number(r.b ?? 0), 0);
+    const sum = rows.filter((r) => r.section === 'rst_rate').reduce((n, r) => n + Number(r.after ?? 0), 0);
     expect(sum * 10).toBeCloseTo(rsts, 0);
   });
 });

@@ -26,7 +26,7 @@ describe('validateRequest', () => {
       .toEqual({ filter: 'state == REJ', sort: { column: 'duration', desc: true }, offset: 0, limit: 200, fromUs: 1, toUs: 2 });
     expect(validateRequest('ingest.start', { paths: ['/tmp/a.pcap'] })).toEqual({ paths: ['/tmp/a.pcap'] });
     expect(validateRequest('ports.heatmap', { dstIp: 'fd00::1', dstPort: 443 })).toEqual({ dstIp: 'fd00::1', dstPort: 443 });
-    expect(validateRequest('compare.run', { windows: { a: { fromUs: 1, toUs: 5 }, b: {} } })).toEqual({ windows: { a: { fromUs: 1, toUs: 5 }, b: {} } });
+    expect(validateRequest('compare.run', { windows: { before: { fromUs: 1, toUs: 5 }, after: {} } })).toEqual({ windows: { before: { fromUs: 1, toUs: 5 }, after: {} } });
     const r = validateRequest('rst.list', { senderIp: undefined });
     expect(Object.keys(r)).toEqual([]);
   });
@@ -68,6 +68,6 @@ describe('validateRequest', () => {
   it('checks cross-field rules', () => {
     expect(bad('flows.list', { fromUs: 10, toUs: 5 }).message).toMatch(/fromUs is after toUs/);
     expect(bad('compare.run', {}).message).toMatch(/against/);
-    expect(bad('compare.run', { windows: { a: { fromUs: 9, toUs: 1 }, b: {} } }).path).toBe('windows.a.fromUs');
+    expect(bad('compare.run', { windows: { before: { fromUs: 9, toUs: 1 }, after: {} } }).path).toBe('windows.before.fromUs');
   });
 });

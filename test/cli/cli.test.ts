@@ -68,27 +68,33 @@ describe('podcap CLI', () => {
     expect(r.out).toMatch(/SNAT exhaustion suspect: nginx/);
   });
 
-  it('compare --case A --against B: the fan-out pod and its findings are new, the RST mix is gone', () => {
+  it('compare --case AFTER --against BEFORE: what appeared after is new, what the fix removed is gone', () => {
     const d = tmp();
-    const a = join(d, 'rst.db');
-    const b = join(d, 'snat.db');
-    expect(podcap('ingest', '--case', a, 'fixtures/lab/bundles/rst-mix.tar.gz').code).toBe(0);
-    expect(podcap('ingest', '--case', b, 'fixtures/lab/bundles/snat-fanout.tar.gz').code).toBe(0);
-    const r = podcap('compare', '--case', a, '--against', b, '--json');
+    const before = join(d, 'rst.db');
+    const after = join(d, 'snat.db');
+    expect(podcap('ingest', '--case', before, 'fixtures/lab/bundles/rst-mix.tar.gz').code).toBe(0);
+    expect(podcap('ingest', '--case', after, 'fixtures/lab/bundles/snat-fanout.tar.gz').code).toBe(0);
+    const r = podcap('compare', '--case', after, '--against', before, '--json');
     expect(r.code).toBe(0);
-    const rows = r.lines.map((l) => JSON.parse(l) as { section: string; key: string; a: number | string | null; b: number | string | null; change: string });
-    const top = (JSON.parse(podcap('fanout', '--case', b, '--json').lines[0]) as { who: string; connections: number });
+    const rows = r.lines.map((l) => JSON.parse(l) as { section: string; key: string; before: number | string | null; after: number | string | null; delta: number | null; change: string; unit: string | null });
+    const top = (JSON.parse(podcap('fanout', '--case', after, '--json').lines[0]) as { who: string; connections: number });
     // Both sides are whole cases: rates are per minute of each case's captures.
     const rate = rows.find((x) => x.section === 'connection_rate' && x.key === top.who)!;
-    expect(rate.change).toBe('new');
-    expect(rate.a).toBe(0);
-    expect(Number(rate.b)).toBeGreaterThan(0);
+    expect(rate).toMatchObject({ change: 'new', before: 0, unit: 'conn/min' });
+    expect(Number(rate.after)).toBeGreaterThan(0);
+    expect(rate.delta).toBe(rate.after);
     expect(rows.find((x) => x.section === 'findings' && String(x.key).includes(top.who))?.change).toBe('new');
-    const findingsA = podcap('findings', '--case', a, '--json').lines.map((l) => JSON.parse(l) as { title: string });
-    for (const f of findingsA) expect(rows.find((x) => x.section === 'findings' && x.key === f.title)?.change).toBe('gone');
-    expect(rows.filter((x) => x.section === 'rst_rate' && x.change === 'gone').length).toBeGreaterThan(0);
+    const findingsBefore = podcap('findings', '--case', before, '--json').lines.map((l) => JSON.parse(l) as { title: string });
+    for (const f of findingsBefore) expect(rows.find((x) => x.section === 'findings' && x.key === f.title)?.change).toBe('gone');
+    const goneRst = rows.filter((x) => x.section === 'rst_rate' && x.change === 'gone');
+    expect(goneRst.length).toBeGreaterThan(0);
+    for (const g of goneRst) expect(g.delta).toBeLessThan(0);
+    // The table says the same: signed change and units.
+    const table = podcap('compare', '--case', after, '--against', before).out;
+    expect(table).toMatch(/BEFORE +AFTER +CHANGE +UNIT/);
+    expect(table).toMatch(/rst_rate .* -\d[\d.]* +RST\/min +gone/);
     // Two windows of one case.
-    const w = podcap('compare', '--case', b, '--window', '..', '--window', '..', '--json');
+    const w = podcap('compare', '--case', after, '--window', '..', '--window', '..', '--json');
     expect(w.code).toBe(0);
     expect(w.lines.map((l) => JSON.parse(l) as { change: string }).every((x) => x.change === 'same')).toBe(true);
   });

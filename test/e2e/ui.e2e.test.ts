@@ -317,7 +317,7 @@ describe('podcap in the browser', () => {
       }
     } else await shot('10-findings');
 
-    // Compare before the middlebox's first RST (A) with the rest (B): its resets are new in B.
+    // Compare before the middlebox's first RST (before) with the rest (after): its resets are new after.
     const middlebox = cli<{ ts: number; sender_ip: string; verdict: string }>('rst').filter((r) => r.verdict === 'middlebox-suspect');
     expect(middlebox.length).toBeGreaterThan(0);
     const MIDDLEBOX_IP = middlebox[0].sender_ip;
@@ -331,13 +331,15 @@ describe('podcap in the browser', () => {
     };
     const mid = MIDDLEBOX_RST_US - 200_000;
     await setWindow(T0_US - 1_000_000, mid - 1);
-    await page.getByRole('button', { name: 'Use brush as A' }).click();
+    await page.getByRole('button', { name: 'Use brush as before' }).click();
     await setWindow(mid, T1_US + 1_000_000);
-    await page.getByRole('button', { name: 'Use brush as B' }).click();
+    await page.getByRole('button', { name: 'Use brush as after' }).click();
     await page.getByRole('button', { name: 'Compare windows' }).click();
     states.compare = await viewState('compare');
     if (states.compare === 'data') {
       expect(await page.getByTestId('compare-table').textContent()).toContain(`middlebox-suspect from ${MIDDLEBOX_IP}`);
+      const row = page.getByTestId('compare-table').locator('tr', { hasText: `middlebox-suspect from ${MIDDLEBOX_IP}` }).first();
+      expect(await row.textContent()).toMatch(/RST\/min.*\+[\d.]+ RST\/min\s*new/);
       expect(await page.getByTestId('compare-bars').locator('g[data-key]').count()).toBeGreaterThan(0);
     }
     await shot('11-compare');

@@ -54,13 +54,13 @@ export function prepare(conns: number, copies: boolean): Prepared {
   return w;
 }
 
-export function measure(w: Prepared, conns: number): number {
+export function measure(w: Prepared, conns: number, rounds = 10): number {
   const p = newPacket();
   p.ipVersion = 4;
   p.proto = 6;
   p.l4 = 6 as Packet['l4'];
   let best = 0;
-  for (let round = 0; round < 10; round++) {
+  for (let round = 0; round < rounds; round++) {
     let n = 0;
     let sf = 0;
     const tr = new ConnTracker({ sourceId: 1, onConn: (c) => { n++; if (c.state === 'SF' && c.history === 'ShADaFf') sf++; }, onRst: () => {} });

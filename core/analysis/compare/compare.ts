@@ -1,3 +1,4 @@
+import { endpointText } from '../../net/ip-text.js';
 import { prepared } from '../../db/statements.js';
 import type { CaseDb } from '../../db/open-case.js';
 import type { FindingOut } from '../findings/findings.js';
@@ -11,16 +12,31 @@ import { computeFanout } from '../fanout/fanout.js';
 import { computeFindings, listFindings } from '../findings/findings.js';
 import { listPorts, portsRows, rankSnatGroups } from '../snat/ports.js';
 
+/**
+ * One measure before and after (a fix, or between two windows): `after - before` in `delta`,
+ * `change` read the same way ("new" appeared after, "gone" was there only before).
+ */
 export interface CompareRow {
   section: 'connection_rate' | 'rst_rate' | 'destinations' | 'snat_ports' | 'findings';
   key: string;
-  a: number | string | null;
-  b: number | string | null;
+  before: number | string | null;
+  after: number | string | null;
   delta: number | null;
   change: 'new' | 'gone' | 'up' | 'down' | 'same';
+  /** What the numbers count: `conn/min`, `RST/min`, `connections`, `ports`; null for findings (severities). */
+  unit: string | null;
 }
 
-const portKey = (snat: string, dst: string, port: number) => `${snat} → ${dst}:${port}`;
+/** The unit of each section's numbers (rates are per minute of each side's own span). */
+export const COMPARE_UNITS: Record<CompareRow['section'], string | null> = {
+  connection_rate: 'conn/min',
+  rst_rate: 'RST/min',
+  destinations: 'connections',
+  snat_ports: 'ports',
+  findings: null,
+};
+
+const portKey = (snat: string, dst: string, port: number) => `${snat} → ${endpointText(dst, port)}`;
 
 /** One side of a comparison: a case, optionally narrowed to a time window. */
 export interface Side {
@@ -36,15 +52,15 @@ function spanMinutes(s: Side, plan: WindowPlan): number {
   return a === null || b === null ? 1 : Math.max(1 / 60, (b - a) / 60e6);
 }
 
-function change(a: number | null, b: number | null): CompareRow['change'] {
-  if (a === null || a === 0) return b === null || b === 0 ? 'same' : 'new';
-  if (b === null || b === 0) return 'gone';
-  const r = b / a;
+function change(before: number | null, after: number | null): CompareRow['change'] {
+  if (before === null || before === 0) return after === null || after === 0 ? 'same' : 'new';
+  if (after === null || after === 0) return 'gone';
+  const r = after / before;
   return r > 1.1 ? 'up' : r < 0.9 ? 'down' : 'same';
 }
 
-function row(section: CompareRow['section'], key: string, a: number | null, b: number | null): CompareRow {
-  return { section, key, a, b, delta: a === null || b === null ? null : b - a, change: change(a, b) };
+function row(section: CompareRow['section'], key: string, before: number | null, after: number | null): CompareRow {
+  return { section, key, before, after, delta: before === null || after === null ? null : round(after - before), change: change(before, after), unit: COMPARE_UNITS[section] };
 }
 
 /**
@@ -52,10 +68,10 @@ function row(section: CompareRow['section'], key: string, a: number | null, b: n
  * appeared or went away, SNAT ports per destination, findings raised or cleared. Rates are per
  * minute of each side's own span so captures of different lengths compare fairly.
  */
-export function compareSides(A: Side, B: Side): CompareRow[] {
+export function compareSides(before: Side, after: Side): CompareRow[] {
   const out: CompareRow[] = [];
-  const a = measure(A);
-  const b = measure(B);
+  const a = measure(before);
+  const b = measure(after);
   const pairs = <T>(ma: Map<string, T>, mb: Map<string, T>, add: (k: string, x: T | undefined, y: T | undefined) => void) => {
     for (const k of new Set([...ma.keys(), ...mb.keys()])) add(k, ma.get(k), mb.get(k));
   };
@@ -67,7 +83,7 @@ export function compareSides(A: Side, B: Side): CompareRow[] {
   pairs(a.ports, b.ports, (k, x, y) => out.push(row('snat_ports', k, x ?? 0, y ?? 0)));
   pairs(a.findings, b.findings, (k, x, y) => {
     if (x && y) return;
-    out.push({ section: 'findings', key: (x ?? y)!.title, a: x ? x.severity : null, b: y ? y.severity : null, delta: null, change: x ? 'gone' : 'new' });
+    out.push({ section: 'findings', key: (x ?? y)!.title, before: x ? x.severity : null, after: y ? y.severity : null, delta: null, change: x ? 'gone' : 'new', unit: null });
   });
   return out;
 }
@@ -84,7 +100,7 @@ function measure(s: Side) {
   // Destinations by connections opened in the window (the 500 busiest).
   const dests = new Map([...cells.destTotals()].sort((x, y) => y[1] - x[1]).slice(0, 500).map(([id, n]) => {
     const d = cells.dest(id);
-    return [`${d.ip}:${d.port}`, n];
+    return [endpointText(d.ip, d.port), n];
   }));
 
   const whole = s.window.fromUs === undefined && s.window.toUs === undefined;

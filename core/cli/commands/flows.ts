@@ -1,6 +1,7 @@
 import type { FlowOut } from '../../api/contract.js';
 import { iterateFlows } from '../../api/queries/flows.js';
-import { fail, fmtTime, hp, int, withCase } from '../args.js';
+import { fail, fmtTime, int, withCase } from '../args.js';
+import { endpointText } from '../../net/ip-text.js';
 import { Out, printTable } from '../output.js';
 
 export function cmdFlows(args: string[]): number {
@@ -20,15 +21,15 @@ export function cmdFlows(args: string[]): number {
     printTable<FlowOut>(out, rows, [
       { title: 'START', get: (r) => fmtTime(r.start) },
       { title: 'PROTO', get: (r) => r.proto },
-      { title: 'ORIG', get: (r) => hp(r.orig_ip, r.orig_port) },
-      { title: 'RESP', get: (r) => hp(r.resp_ip, r.resp_port) },
+      { title: 'ORIG', get: (r) => endpointText(r.orig_ip, r.orig_port) },
+      { title: 'RESP', get: (r) => endpointText(r.resp_ip, r.resp_port) },
       { title: 'STATE', get: (r) => r.state },
       { title: 'HISTORY', get: (r) => r.history },
       { title: 'DUR', get: (r) => r.duration.toFixed(3), right: true },
       { title: 'PKTS o/r', get: (r) => `${r.orig_pkts}/${r.resp_pkts}`, right: true },
       { title: 'BYTES o/r', get: (r) => `${r.orig_bytes}/${r.resp_bytes}`, right: true },
       { title: 'RST', get: (r) => r.rst_by },
-      { title: 'NAT PEER', get: (r) => (r.nat_peer ? hp(r.nat_peer.orig_ip, r.nat_peer.orig_port) : null) },
+      { title: 'NAT PEER', get: (r) => (r.nat_peer ? endpointText(r.nat_peer.orig_ip, r.nat_peer.orig_port) : null) },
     ]);
     return 0;
   });

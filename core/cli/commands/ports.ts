@@ -1,5 +1,6 @@
 import { listPorts } from '../../analysis/snat/ports.js';
-import { hp, int, withCase } from '../args.js';
+import { int, withCase } from '../args.js';
+import { endpointText } from '../../net/ip-text.js';
 import { Out, printTable } from '../output.js';
 
 export function cmdPorts(args: string[]): number {
@@ -9,7 +10,7 @@ export function cmdPorts(args: string[]): number {
     if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
     printTable(out, rows, [
       { title: 'SNAT IP', get: (r) => r.snat_ip },
-      { title: 'DESTINATION', get: (r) => hp(r.dst_ip, r.dst_port) },
+      { title: 'DESTINATION', get: (r) => endpointText(r.dst_ip, r.dst_port) },
       { title: 'PORTS', get: (r) => r.distinct_src_ports, right: true },
       { title: 'PEAK', get: (r) => r.peak_concurrent, right: true },
       { title: 'HELD %', get: (r) => (r.utilization * 100).toFixed(1), right: true },

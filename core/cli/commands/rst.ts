@@ -1,6 +1,7 @@
 import type { RstOut } from '../../api/contract.js';
 import { iterateRst } from '../../api/queries/rst.js';
-import { fmtTime, hp, int, withCase } from '../args.js';
+import { fmtTime, int, withCase } from '../args.js';
+import { endpointText } from '../../net/ip-text.js';
 import { Out, printTable } from '../output.js';
 
 export function cmdRst(args: string[]): number {
@@ -10,9 +11,9 @@ export function cmdRst(args: string[]): number {
     if (v.json) { for (const r of rows) out.json(r); out.flush(); return 0; }
     printTable<RstOut>(out, rows, [
       { title: 'TIME', get: (r) => fmtTime(r.ts) },
-      { title: 'SENDER', get: (r) => hp(r.sender_ip, r.sender_port) },
+      { title: 'SENDER', get: (r) => endpointText(r.sender_ip, r.sender_port) },
       { title: 'ROLE', get: (r) => r.sender_role },
-      { title: 'RECEIVER', get: (r) => hp(r.receiver_ip, r.receiver_port) },
+      { title: 'RECEIVER', get: (r) => endpointText(r.receiver_ip, r.receiver_port) },
       { title: 'TTL', get: (r) => `${r.ttl}${r.ttl_baseline !== null ? `/${r.ttl_baseline}` : ''}`, right: true },
       { title: 'IDLE s', get: (r) => (r.idle_before_s === null ? null : r.idle_before_s.toFixed(3)), right: true },
       { title: 'VERDICT', get: (r) => r.verdict },
