@@ -1,3 +1,4 @@
+import type { CiliumRecord } from '../formats/cilium/types.js';
 import type { ConntrackRecord } from '../formats/conntrack/types.js';
 import type { IgRecord } from '../formats/inspektor-gadget/types.js';
 import type { KernLogRecord } from '../formats/kernlog/types.js';
@@ -67,6 +68,16 @@ export class RecordWriter {
       this.insCt.run(sourceId, c.line, c.tsUs ?? null, c.event ?? null, c.proto, c.tcpState ?? c.protoState ?? null, c.timeout ?? null,
         c.orig.src, c.orig.dst, c.orig.sport ?? null, c.orig.dport ?? null, c.reply.src, c.reply.dst, c.reply.sport ?? null, c.reply.dport ?? null,
         c.flags.includes('ASSURED') ? 1 : 0, c.flags.includes('UNREPLIED') ? 1 : 0, c.mark ?? null, c.zone ?? null);
+    } else if (kind === 'cilium-bpf') {
+      // The eBPF datapath's conntrack: one entry per tuple as Cilium keys it (reply = the tuple reversed;
+      // Cilium keeps NAT in its own map). `expires` is on the agent's clock, not a remaining time.
+      const c = rec as CiliumRecord;
+      if (c.type !== 'ct' || (c.proto !== 'tcp' && c.proto !== 'udp')) return;
+      const closing = c.flags.includes('RxClosing') || c.flags.includes('TxClosing');
+      const state = c.proto !== 'tcp' ? null : closing ? 'CLOSING' : c.flags.includes('SeenNonSyn') ? 'ESTABLISHED' : 'SYN_SENT';
+      const unreplied = c.rxPackets === 0 && (c.txPackets ?? 0) > 0;
+      this.insCt.run(sourceId, c.line, null, null, c.proto, state, null, c.src, c.dst, c.sport, c.dport, c.dst, c.src, c.dport, c.sport,
+        0, unreplied ? 1 : 0, null, null);
     } else if (kind === 'kernlog') {
       const k = rec as KernLogRecord;
       if (k.event === 'other') return;

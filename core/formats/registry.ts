@@ -1,3 +1,4 @@
+import { ciliumFormat } from './cilium/index.js';
 import { conntrackFormat } from './conntrack/index.js';
 import { crictlFormat } from './crictl/index.js';
 import { hubbleFormat } from './hubble/index.js';
@@ -22,7 +23,7 @@ export type AnyTextFormat = TextFormat<string, unknown>;
 /** Every node-tool text format podcap reads. Order only matters for exact ties. */
 export const TEXT_FORMATS: AnyTextFormat[] = [
   inspektorGadgetFormat, tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
-  crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, ipvsFormat, ufwFormat, hubbleFormat, procNetFormat, nftablesFormat,
+  crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, ipvsFormat, ufwFormat, hubbleFormat, procNetFormat, nftablesFormat, ciliumFormat,
 ] as AnyTextFormat[];
 
 /** Below this a sniffer's claim is not taken (DESIGN.md: content decides, names only break ties). */
