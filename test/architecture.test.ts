@@ -28,7 +28,8 @@ const ALLOWED: Record<string, string[]> = {
   'core/correlate': [...LEAF, 'core/formats'],
   // db: schema, writers and shared SQL fragments; never analysis or correlate.
   'core/db': [...LEAF, 'core/formats', 'core/decode', 'core/flows'],
-  'core/analysis': [...LEAF, 'core/db'],
+  // analysis reads stored records in their formats' shapes (the RST verdict matches iptables/nft REJECT rules).
+  'core/analysis': [...LEAF, 'core/formats', 'core/db'],
   'core/filter': [...LEAF, 'core/db'],
   'core/ingest': [...LEAF, 'core/formats', 'core/decode', 'core/flows', 'core/correlate', 'core/db', 'core/analysis'],
   'core/export': [...LEAF, 'core/formats', 'core/decode', 'core/db', 'core/ingest'],

@@ -34,7 +34,7 @@ export function toApiError(e: unknown): { status: number; error: ApiError } {
   if (e instanceof DisplayFilterError) return { status: 400, error: { code: 'FILTER', message: e.problem, column: e.column, length: e.length } };
   if (e instanceof NotImplementedError) return { status: 501, error: { code: 'NOT_IMPLEMENTED', message: e.message } };
   // Export and case errors: a missing flow or capture is a 404, an oversized export a 413, a bad case file 422.
-  if (e instanceof PodcapError && e.code === 'NOT_FOUND') return { status: 404, error: { code: 'NOT_FOUND', message: e.message } };
+  if (e instanceof PodcapError && (e.code === 'NOT_FOUND' || e.code === 'CASE_NOT_FOUND')) return { status: 404, error: { code: 'NOT_FOUND', message: e.message } };
   if (e instanceof PodcapError && e.code === 'TOO_LARGE') return { status: 413, error: { code: 'BAD_REQUEST', message: e.message } };
   if (e instanceof PodcapError) return { status: 422, error: { code: 'CASE', message: e.message } };
   return { status: 500, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };

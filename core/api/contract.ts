@@ -60,6 +60,10 @@ export interface RstOut {
   answers_syn: boolean;
   verdict: RstVerdict;
   reason: string;
+  /** Verdict node: the node's REJECT rule that matches the packet the RST answers, else null. */
+  rule: string | null;
+  /** Each piece of evidence behind the verdict (reason is these joined). */
+  evidence: string[];
   sender_pod: string | null;
   sender_node: string | null;
   receiver_pod: string | null;
@@ -72,7 +76,10 @@ export interface SourceOut {
   id: number;
   path: string;
   kind: string;
+  /** Named by the folder's content or --node, never by the folder name alone. */
   node: string | null;
+  /** Bundle folder grouping one node's files ("" at the top; null when --node named the node). */
+  folder: string | null;
   sha256: string;
   bytes: number;
   first_ts: number | null;

@@ -5,6 +5,7 @@ import type { IpInterface, IpLinkRecord } from '../formats/iplink/types.js';
 import type { IptablesRecord } from '../formats/iptables/types.js';
 import type { KubectlRecord } from '../formats/kubectl/types.js';
 import type { LsnsRecord } from '../formats/lsns/types.js';
+import type { NodeNameRecord } from '../formats/nodename/types.js';
 import { findShimAncestor, type PstreeRecord } from '../formats/pstree/index.js';
 import type { TcpTracerCountRecord, TcpTracerRecord } from '../formats/tcptracer/types.js';
 import type { FactInput } from './types.js';
@@ -14,6 +15,8 @@ export interface Sourced<R> {
   r: R;
   source: string;
   node: string | null;
+  /** Bundle folder of one node's files (see FactInput.group). */
+  group: string | null;
   /** Pod named by the bundle folder (…/pods/<pod>/file), when the file sits in one. */
   folderPod: string | null;
 }
@@ -28,10 +31,12 @@ export interface Facts {
   sandboxes: Sourced<Extract<CrictlRecord, { type: 'sandbox' }>>[];
   inspects: Sourced<Extract<CrictlRecord, { type: 'inspect' }>>[];
   netns: Sourced<LsnsRecord>[];
-  /** pid → shim id, from pstree trees. */
-  shimPids: Sourced<{ pid: number; shimId: string; line: number }>[];
+  /** pid → shim id (and, for conmon, the pod its -n names), from pstree trees. */
+  shimPids: Sourced<{ pid: number; shimId: string | null; line: number; podName?: string; podNamespace?: string; shimName: string }>[];
   links: Sourced<IpInterface>[];
   iflinks: Sourced<{ ifindex: number; line: number }>[];
+  /** The node's own name in its files (hostname, kubelet journal host). */
+  nodeNames: Sourced<NodeNameRecord>[];
   /** tcptracer events and counts: (pid, saddr) seen in a netns. */
   tcp: Sourced<{ pid: number | null; saddr: string | null; netns: number; line: number; comm?: string }>[];
   /** Pods Inspektor Gadget named for a process or socket, with what it saw of them. */
@@ -81,10 +86,10 @@ export function pidFromPstreeName(path: string): number | null {
 }
 
 export function sortFacts(inputs: FactInput[]): Facts {
-  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [], igPods: [] };
-  const pstreeBySource = new Map<string, { node: string | null; recs: PstreeRecord[] }>();
+  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [], nodeNames: [], igPods: [] };
+  const pstreeBySource = new Map<string, { node: string | null; group: string | null; recs: PstreeRecord[] }>();
   for (const x of inputs) {
-    const base = { source: x.source, node: x.node, folderPod: podFromPath(x.source) };
+    const base = { source: x.source, node: x.node, group: x.group ?? null, folderPod: podFromPath(x.source) };
     const rec = x.record as { type?: string };
     switch (x.kind) {
       case 'kubectl': {
@@ -110,7 +115,7 @@ export function sortFacts(inputs: FactInput[]): Facts {
         break;
       }
       case 'pstree': {
-        const e = pstreeBySource.get(x.source) ?? { node: x.node, recs: [] };
+        const e = pstreeBySource.get(x.source) ?? { node: x.node, group: x.group ?? null, recs: [] };
         e.recs.push(x.record as PstreeRecord);
         pstreeBySource.set(x.source, e);
         break;
@@ -121,6 +126,9 @@ export function sortFacts(inputs: FactInput[]): Facts {
         else f.iflinks.push({ ...base, r: l });
         break;
       }
+      case 'nodename':
+        f.nodeNames.push({ ...base, r: x.record as NodeNameRecord });
+        break;
       case 'tcptracer': {
         const t = x.record as TcpTracerRecord;
         if (t.netns !== undefined) f.tcp.push({ ...base, r: { pid: t.pid, saddr: t.saddr, netns: t.netns, line: t.line, comm: t.comm } });
@@ -151,11 +159,13 @@ export function sortFacts(inputs: FactInput[]): Facts {
         break;
     }
   }
-  for (const [source, { node, recs }] of pstreeBySource) {
+  for (const [source, { node, group, recs }] of pstreeBySource) {
     for (const p of recs) {
       if (p.isThread) continue;
       const shim = findShimAncestor(recs, p.pid);
-      if (shim?.id && shim.pid !== p.pid) f.shimPids.push({ source, node, folderPod: null, r: { pid: p.pid, shimId: shim.id, line: p.line } });
+      if (shim && (shim.id || shim.podName) && shim.pid !== p.pid) {
+        f.shimPids.push({ source, node, group, folderPod: null, r: { pid: p.pid, shimId: shim.id ?? null, line: p.line, podName: shim.podName, podNamespace: shim.podNamespace, shimName: shim.name } });
+      }
     }
     // `pstree -aps PID` prints PID's ancestors; when the saved output lost PID's own line (cut
     // or copied short), the PID in the file name still hangs below the deepest shim shown.
@@ -164,7 +174,7 @@ export function sortFacts(inputs: FactInput[]): Facts {
       const shims = recs.filter((r) => !r.isThread && findShimAncestor(recs, r.pid)?.pid === r.pid);
       const deepest = shims.sort((a, b) => b.depth - a.depth)[0];
       const id = deepest ? findShimAncestor(recs, deepest.pid)?.id : undefined;
-      if (deepest && id) f.shimPids.push({ source, node, folderPod: null, r: { pid: target, shimId: id, line: deepest.line } });
+      if (deepest && id) f.shimPids.push({ source, node, group, folderPod: null, r: { pid: target, shimId: id, line: deepest.line, shimName: deepest.name } });
     }
   }
   return f;

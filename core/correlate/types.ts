@@ -4,7 +4,14 @@ export interface Evidence {
   link: string;
   source: string;
   line: number | null;
+  /**
+   * How strongly it ties the link: a file that states it (direct), a join or a pattern in the
+   * packets (inferred), or only a CNI's naming rule (naming). Absent on older cases: direct.
+   */
+  strength?: Strength;
 }
+
+export type Strength = 'direct' | 'inferred' | 'naming';
 
 /** A parsed node-tool record as correlation receives it, with its provenance. */
 export interface FactInput {
@@ -12,8 +19,21 @@ export interface FactInput {
   record: unknown;
   source: string;
   sourceId: number;
-  /** Node the file belongs to (bundle folder or --node). */
+  /** Node given for the file (--node); null when its folder's content has to name it. */
   node: string | null;
+  /** Bundle folder grouping one node's files ("" at the top); null with --node. */
+  group?: string | null;
+}
+
+/** What the packets say: the interface indexes (SLL2) every flow of an address was seen on. */
+export interface CaptureFact {
+  ip: string;
+  group: string | null;
+  node: string | null;
+  /** Interface indexes common to every flow of the address in this folder's captures. */
+  ifindexes: number[];
+  flows: number;
+  source: string;
 }
 
 export type IdentityKind = 'pod' | 'node' | 'service' | 'netns';
@@ -43,6 +63,8 @@ export interface Identity {
 
 export interface CorrelationResult {
   identities: Identity[];
+  /** The node each bundle folder's content names (null: content names none). */
+  groupNodes: { group: string; node: string | null; evidence: Evidence[] }[];
   /** Contradictions and masked matches worth a diagnostic. */
   notes: { code: 'CORRELATE_CONFLICT' | 'TEXT_MASKED_VALUE'; message: string; source?: string; line?: number }[];
 }

@@ -6,6 +6,8 @@ export interface NewSource {
   path: string;
   kind: string;
   node: string | null;
+  /** Bundle folder grouping one node's files ("" at the top); null when the node was given. */
+  folder?: string | null;
   sha256: string;
   bytes: number;
 }
@@ -52,7 +54,7 @@ export class CaseWriter {
   rstsWritten = 0;
 
   constructor(private readonly db: CaseDb) {
-    this.insSource = db.prepare(`INSERT INTO sources (path, kind, node, sha256, bytes, records, ingested_at) VALUES (?, ?, ?, ?, ?, 0, ?)`);
+    this.insSource = db.prepare(`INSERT INTO sources (path, kind, node, folder, sha256, bytes, records, ingested_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)`);
     this.finSource = db.prepare(`UPDATE sources SET kind = ?, first_ts = ?, last_ts = ?, records = ?, detail = ? WHERE id = ?`);
     this.insIface = db.prepare(`INSERT INTO capture_interfaces (source_id, iface, name, description, link_type, snaplen, packets) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.insDiag = db.prepare(`INSERT INTO diagnostics (source_id, path, code, severity, message, offset, line) VALUES (?, ?, ?, ?, ?, ?, ?)`);
@@ -76,7 +78,7 @@ export class CaseWriter {
   }
 
   addSource(s: NewSource): number {
-    return Number(this.insSource.run(s.path, s.kind, s.node, s.sha256, s.bytes, Date.now() * 1000).lastInsertRowid);
+    return Number(this.insSource.run(s.path, s.kind, s.node, s.folder ?? null, s.sha256, s.bytes, Date.now() * 1000).lastInsertRowid);
   }
 
   finishSource(id: number, f: { kind: string; firstTs: number | null; lastTs: number | null; records: number; detail: unknown }): void {

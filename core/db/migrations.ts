@@ -71,7 +71,17 @@ UPDATE rst_events SET
   },
   {
     version: 10,
+    name: 'RST verdict node: the matching REJECT rule and the evidence list',
+    sql: addedInSql(RST_EVENTS, 10),
+  },
+  {
+    version: 11,
+    name: 'sources keep their bundle folder; the node is named from content',
+    sql: addedInSql(SOURCES, 11),
+  },
+  {
+    version: 12,
     name: 'TCP events keep the pod and tool that reported them (Inspektor Gadget names the pod itself)',
-    sql: addedInSql(TCP_EVENTS, 10),
+    sql: addedInSql(TCP_EVENTS, 12),
   },
 ];

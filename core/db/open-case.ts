@@ -1,3 +1,5 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { PodcapError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
@@ -12,15 +14,12 @@ const MMAP_BYTES = 1 << 30;
  * (the UI) unblocked while an ingest writes.
  */
 export function openCase(path: string, opts: { readonly?: boolean; mmap?: boolean } = {}): CaseDb {
-  // Electron needs better-sqlite3 built for its own ABI; the desktop shell points here at that
-  // build (scripts/build-electron-native.mjs) so node_modules keeps the Node build for the CLI and tests.
-  const nativeBinding = process.env.PODCAP_SQLITE_BINDING || undefined;
-  const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false, nativeBinding });
-  if (!opts.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+  let db: CaseDb;
+  try {
+    db = connect(path, opts.readonly ?? false);
+  } catch (e) {
+    throw caseOpenError(path, opts.readonly ?? false, e);
   }
-  db.pragma('foreign_keys = ON');
   // 32 MiB of page cache: enough for the flow indexes' working set, and part of the memory budget.
   db.pragma('cache_size = -32768');
   // Connections that answer queries read the case through a memory map: the rollups and indexes
@@ -44,6 +43,48 @@ export function openCase(path: string, opts: { readonly?: boolean; mmap?: boolea
     if (v !== latest) throw new PodcapError('CASE_VERSION', `${path}: case schema version ${v} is newer than this podcap (${latest})`);
   }
   return db;
+}
+
+function connect(path: string, readonly: boolean): CaseDb {
+  // Electron needs better-sqlite3 built for its own ABI; the desktop shell points here at that
+  // build (scripts/build-electron-native.mjs) so node_modules keeps the Node build for the CLI and tests.
+  const nativeBinding = process.env.PODCAP_SQLITE_BINDING || undefined;
+  const db = new Database(path, { readonly, fileMustExist: readonly, nativeBinding });
+  try {
+    if (!readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    // The first read of a file that is not SQLite fails here, not at open.
+    db.pragma('user_version', { simple: true });
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return db;
+}
+
+/**
+ * SQLite says `unable to open database file` for a missing file, a missing or read-only folder
+ * alike: name the path and the reason the file system gives (CASE_NOT_FOUND, CASE_OPEN).
+ */
+function caseOpenError(path: string, readonly: boolean, e: unknown): PodcapError {
+  const code = (e as { code?: string }).code ?? '';
+  const why = (e as Error).message ?? String(e);
+  if (readonly && !existsSync(path)) return new PodcapError('CASE_NOT_FOUND', `case ${path} does not exist (make one with: podcap ingest PATH... --case ${path})`);
+  if (code === 'SQLITE_NOTADB') return new PodcapError('CASE_OPEN', `${path} is not a podcap case (not an SQLite database)`);
+  if (existsSync(path) && statSync(path).isDirectory()) return new PodcapError('CASE_OPEN', `cannot open case ${path}: it is a folder`);
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir)) return new PodcapError('CASE_OPEN', `cannot create case ${path}: folder ${dir} does not exist`);
+  if (!readonly) {
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch {
+      return new PodcapError('CASE_OPEN', `cannot write case ${path}: folder ${dir} is not writable`);
+    }
+  }
+  return new PodcapError('CASE_OPEN', `cannot open case ${path}: ${why}`);
 }
 
 export function migrate(db: CaseDb): void {

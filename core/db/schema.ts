@@ -12,7 +12,7 @@ export const SOURCES: TableSpec = {
     { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Source id.' },
     { name: 'path', type: 'TEXT', notNull: true, doc: 'Path as given, or archive path + "!/" + member path.' },
     { name: 'kind', type: 'TEXT', notNull: true, doc: 'Detected kind: pcap, pcapng, conntrack, tcptracer, ..., unknown.' },
-    { name: 'node', type: 'TEXT', doc: 'Node the file was collected on (from its folder or its content), when known.' },
+    { name: 'node', type: 'TEXT', doc: 'Node the file was collected on: given with --node, or named by the content of its folder (hostname, kubectl, the node IP on its uplink); never the folder name alone.' },
     { name: 'sha256', type: 'TEXT', notNull: true, unique: true, doc: 'Hash of the bytes as stored (compressed if the file was); re-ingesting the same bytes is a no-op.' },
     { name: 'bytes', type: 'INTEGER', notNull: true, doc: 'File size in bytes.' },
     { name: 'first_ts', type: 'INTEGER', doc: 'Earliest record time (µs), when records carry time.' },
@@ -20,6 +20,7 @@ export const SOURCES: TableSpec = {
     { name: 'records', type: 'INTEGER', notNull: true, doc: 'Packets (captures) or records (text dumps) read.' },
     { name: 'ingested_at', type: 'INTEGER', notNull: true, doc: 'When it was ingested (µs).' },
     { name: 'detail', type: 'TEXT', doc: 'JSON with kind-specific facts (capture format, link types, decode counters).' },
+    { name: 'folder', type: 'TEXT', since: 11, doc: 'Bundle folder the file was found in (first path component; "" at the top), which groups the files of one node; null when --node named the node.' },
   ],
 };
 
@@ -148,12 +149,14 @@ export const RST_EVENTS: TableSpec = {
     { name: 'answers_syn', type: 'INTEGER', notNull: true, doc: '1 when the RST answers a SYN (refused port).' },
     { name: 'payload_len', type: 'INTEGER', notNull: true, doc: 'Payload bytes carried by the RST.' },
     { name: 'ttl_baseline', since: 4, type: 'INTEGER', doc: 'The sender\'s usual TTL (same flow, else its other flows), null when unknown.' },
-    { name: 'verdict', since: 4, type: 'TEXT', doc: 'endpoint | middlebox-suspect | unknown (core/analysis/rst/verdict.ts).' },
+    { name: 'verdict', since: 4, type: 'TEXT', doc: 'endpoint | node | middlebox-suspect | unknown (core/analysis/rst/verdict.ts).' },
     { name: 'reason', since: 4, type: 'TEXT', doc: 'Why, in words: the evidence behind the verdict.' },
     { name: 'quiet_before_us', since: 6, type: 'INTEGER', doc: 'Longest quiet gap just before the RST (before it, or before the packet it answers): what an idle timer saw; -1 unknown.' },
     { name: 'sender_who', since: 7, type: 'TEXT', doc: 'The sender as the RST views group it: its pod on this flow (namespace/name), else its address (the correlate phase).' },
     { name: 'receiver_who', since: 7, type: 'TEXT', doc: 'Likewise for the receiver.' },
     { name: 'dst_port', since: 7, type: 'INTEGER', doc: 'The flow\'s responder port (the service port the connection was made to).' },
+    { name: 'rule', since: 10, type: 'TEXT', doc: 'Verdict node: the node\'s REJECT rule (iptables-save text) that matches the packet the RST answers; null when none matched.' },
+    { name: 'evidence', since: 10, type: 'TEXT', doc: 'JSON array of strings: each piece of evidence behind the verdict.' },
   ],
   indexes: [
     { name: 'rst_events_flow', columns: ['flow_id'] },
@@ -255,6 +258,8 @@ export interface RstEventRow {
   verdict: string | null;
   reason: string | null;
   quiet_before_us: number | null;
+  rule: string | null;
+  evidence: string | null;
 }
 
 export interface DiagnosticRow {
@@ -304,8 +309,8 @@ export const TCP_EVENTS: TableSpec = {
     { name: 'dport', type: 'INTEGER', doc: 'Destination port.' },
     { name: 'netns', type: 'INTEGER', doc: 'Network namespace inode.' },
     { name: 'count', type: 'INTEGER', notNull: true, doc: 'Events this row stands for (1, or N for an `uniq -c` count line).' },
-    { name: 'pod', type: 'TEXT', since: 10, doc: 'namespace/pod the tracer itself named for the process (Inspektor Gadget enrichment); null for bcc.' },
-    { name: 'tool', type: 'TEXT', since: 10, doc: 'Record kind the event came from (tcptracer, tcptracer-count, inspektor-gadget); null in cases made before.' },
+    { name: 'pod', type: 'TEXT', since: 12, doc: 'namespace/pod the tracer itself named for the process (Inspektor Gadget enrichment); null for bcc.' },
+    { name: 'tool', type: 'TEXT', since: 12, doc: 'Record kind the event came from (tcptracer, tcptracer-count, inspektor-gadget); null in cases made before.' },
   ],
   indexes: [
     { name: 'tcp_events_saddr', columns: ['saddr'] },

@@ -11,6 +11,7 @@
  * matches when either does, and `a != v` is `!(a == v)` (Wireshark 3.6+). `&&` binds tighter
  * than `||`. A bare field tests presence (`tcp`, `tcp.flags.reset`).
  */
+import { CONN_STATES } from '../net/conn-state.js';
 import { ipText, ipv4TextPrefix, parseCidr } from '../net/ip-cidr.js';
 
 export class DisplayFilterError extends Error {
@@ -107,7 +108,7 @@ interface FieldDef {
   doc: string;
 }
 
-const ZEEK_STATES = ['S0', 'S1', 'SF', 'REJ', 'S2', 'S3', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH', 'SH', 'SHR', 'OTH'] as const;
+const ZEEK_STATES = CONN_STATES;
 const num = (column: string, doc: string, scale?: number): FieldDef => ({ kind: 'number', columns: [column], scale, doc });
 
 export const FILTER_FIELDS: Record<string, FieldDef> = {

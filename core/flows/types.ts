@@ -2,10 +2,10 @@
  * What the connection tracker emits. Field meanings follow Zeek's conn.log
  * (scripts/base/protocols/conn/main.zeek) so users can compare with Zeek.
  */
-export type ConnProto = 'tcp' | 'udp' | 'icmp';
+import type { ConnState } from '../net/conn-state.js';
 
-export type ConnState =
-  | 'S0' | 'S1' | 'SF' | 'REJ' | 'S2' | 'S3' | 'RSTO' | 'RSTR' | 'RSTOS0' | 'RSTRH' | 'SH' | 'SHR' | 'OTH';
+export type { ConnState };
+export type ConnProto = 'tcp' | 'udp' | 'icmp';
 
 /** A capture point a connection (or a RST) was seen at: capture source + interface within it. */
 export interface Sighting {

@@ -11,7 +11,8 @@ import { ufwFormat } from './ufw/index.js';
 import { kernlogFormat } from './kernlog/index.js';
 import { lsnsFormat } from './lsns/index.js';
 import { netstatFormat } from './netstat/index.js';
-import { nftablesFormat } from './nftables/index.js';
+import { nftFormat } from './nft/index.js';
+import { nodeNameFormat } from './nodename/index.js';
 import { procNetFormat } from './proc-net/index.js';
 import { pstreeFormat } from './pstree/index.js';
 import { sysctlFormat } from './sysctl/index.js';
@@ -23,7 +24,8 @@ export type AnyTextFormat = TextFormat<string, unknown>;
 /** Every node-tool text format podcap reads. Order only matters for exact ties. */
 export const TEXT_FORMATS: AnyTextFormat[] = [
   inspektorGadgetFormat, tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
-  crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, ipvsFormat, ufwFormat, hubbleFormat, procNetFormat, nftablesFormat, ciliumFormat,
+  crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, nftFormat, ipvsFormat, ufwFormat, nodeNameFormat,
+  hubbleFormat, procNetFormat, ciliumFormat,
 ] as AnyTextFormat[];
 
 /** Below this a sniffer's claim is not taken (DESIGN.md: content decides, names only break ties). */

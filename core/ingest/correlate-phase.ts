@@ -3,7 +3,7 @@ import { classifyRsts, labelRsts } from '../analysis/rst/classify.js';
 import { correlate } from '../correlate/resolve.js';
 import { CaseWriter } from '../db/case-writer.js';
 import { assignFlowPods, assignNatSides, captureSourceCount, mergeNatRsts } from '../db/flow-links.js';
-import { loadFacts, writeIdentities } from '../db/identity-store.js';
+import { loadCaptureFacts, loadFacts, writeIdentities } from '../db/identity-store.js';
 import type { CaseDb } from '../db/open-case.js';
 import { diag } from '../diagnostics.js';
 
@@ -32,11 +32,11 @@ export function afterIngest(db: CaseDb, newSourceIds: number[]): void {
  * flows, and a new file can complete a chain that earlier files started).
  */
 export function rebuildIdentities(db: CaseDb): { identities: number; notes: number } {
-  const result = correlate(loadFacts(db));
+  const result = correlate(loadFacts(db), loadCaptureFacts(db));
   const notes = result.notes.map((n) => {
     const d = diag(n.code, n.message, { source: n.source, line: n.line });
     return { source: n.source ?? null, code: d.code, severity: d.severity, message: d.message, line: n.line ?? null };
   });
-  writeIdentities(db, result.identities, notes);
+  writeIdentities(db, result.identities, notes, result.groupNodes);
   return { identities: result.identities.length, notes: result.notes.length };
 }

@@ -30,6 +30,8 @@ export interface IngestOptions {
   archiveLimits?: Partial<ArchiveLimits>;
   /** Least time between progress reports (default 500 ms; the UI's jobs ask for more). */
   progressEveryMs?: number;
+  /** Problems found while walking folders and unpacking archives (dangling links, damaged archives, caps), as they are recorded. */
+  onNote?: (d: Diagnostic) => void;
   /** How to name an input to the user (walk.ts). */
   shownAs?: (input: string) => string;
   /**
@@ -70,6 +72,7 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   const known = db.prepare('SELECT 1 FROM diagnostics WHERE source_id IS NULL AND path = ? AND code = ? AND message = ?');
   for (const d of walked.diagnostics) {
     if (!known.get(d.source ?? '', d.code, d.message)) caseWide.addDiagnostic(null, d.source ?? '', d);
+    opts.onNote?.(d);
   }
   for (const missing of walked.missing) {
     results.push({ path: missing.path, status: 'failed', kind: 'unknown', records: 0, diagnostics: 0, reason: missing.reason, direct: missing.direct ?? true });
@@ -134,12 +137,13 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
       const guess = text ? scoreTextFormats(text, f.displayPath) : undefined;
       const why = guess && guess.confidence >= 0.2
         ? `looks like documentation or an excerpt around ${guess.format.kind} output (confidence ${guess.confidence.toFixed(2)}), not a dump; not read as evidence`
+        : bytesTotal === 0 ? 'empty file'
         : gz ? 'gzip content is not a capture or a known node-tool dump' : `not a capture or a known node-tool dump${text === null ? ' (binary)' : ''}`;
       const d = diag('INGEST_UNKNOWN_KIND', why, { source: path });
       digest ??= await hashFile(f.fsPath, bytesTotal);
       db.transaction(() => {
         const w = new CaseWriter(db);
-        const id = w.addSource({ path, kind: 'unknown', node: opts.node ?? f.node, sha256: digest!, bytes: bytesTotal });
+        const id = w.addSource({ path, kind: 'unknown', node: opts.node ?? null, folder: opts.node ? null : (f.node ?? ''), sha256: digest!, bytes: bytesTotal });
         w.finishSource(id, { kind: 'unknown', firstTs: null, lastTs: null, records: 0, detail: { reason: why } });
         w.addDiagnostic(id, path, d);
       })();
@@ -170,7 +174,7 @@ async function ingestCaptureSource(
   try {
     // The hash is filled in once the whole file has been read (in the same pass as parsing).
     const placeholder = `pending:${process.pid}:${Date.now()}:${Math.random()}`;
-    const sourceId = writer.addSource({ path, kind, node: opts.node ?? f.node, sha256: knownDigest ?? placeholder, bytes });
+    const sourceId = writer.addSource({ path, kind, node: opts.node ?? null, folder: opts.node ? null : (f.node ?? ''), sha256: knownDigest ?? placeholder, bytes });
     const res = await ingestCapture({
       path: f.fsPath, kind, gzip: gz, sourceId, writer,
       stream: { signal: opts.signal, hash, onRawBytes: (n) => { rawBytes = n; } },
@@ -214,7 +218,7 @@ async function ingestTextSource(
   const writer = new CaseWriter(db);
   const records = new RecordWriter(db);
   db.transaction(() => {
-    const sourceId = writer.addSource({ path, kind: format.kind, node: opts.node ?? f.node, sha256: digest, bytes });
+    const sourceId = writer.addSource({ path, kind: format.kind, node: opts.node ?? null, folder: opts.node ? null : (f.node ?? ''), sha256: digest, bytes });
     const span = records.write(sourceId, format.kind, parsed.records);
     for (const d of parsed.diagnostics) writer.addDiagnostic(sourceId, path, d);
     // The file's own time (archive entry or disk mtime) dates snapshots that carry no time of their own.

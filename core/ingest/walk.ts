@@ -45,7 +45,7 @@ export async function walkInputs(inputs: string[], opts: WalkOptions = {}): Prom
     try {
       st = await lstat(input);
     } catch (e) {
-      out.missing.push({ path: input, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      out.missing.push({ path: input, reason: `cannot read: ${errnoText(e)}` });
       continue;
     }
     if (st.isSymbolicLink()) {
@@ -108,3 +108,13 @@ export function nodeFromPath(rel: string): string | null {
 }
 
 export { resolve };
+
+/** The file system's reason in words, with its code for searching: `no such file or folder (ENOENT)`. */
+export function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or folder', EACCES: 'permission denied', EPERM: 'operation not permitted',
+    ELOOP: 'too many symbolic links', ENOTDIR: 'a part of the path is not a folder', EISDIR: 'is a folder', EMFILE: 'too many open files',
+  };
+  return code ? `${words[code] ?? (e as Error).message} (${code})` : (e as Error).message;
+}

@@ -11,6 +11,7 @@ export const GRID = '#e2e8f0';
 
 export const VERDICT_COLORS: Record<string, string> = {
   endpoint: '#2b6cb0',
+  node: '#9b2c2c',
   'middlebox-suspect': '#dd6b20',
   unknown: '#a0aec0',
 };

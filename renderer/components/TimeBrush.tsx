@@ -37,7 +37,8 @@ export function TimeBrush() {
         : (rstBuckets.data?.overTime ?? []).flatMap((b) => [
           ...(b.endpoint ? [{ ts: b.ts, verdict: 'endpoint' }] : []),
           ...(b.unknown ? [{ ts: b.ts, verdict: 'unknown' }] : []),
-          // Drawn last, so a middlebox RST is never hidden under an endpoint tick in the same bucket.
+          // Drawn last, so a node-made or middlebox RST is never hidden under an endpoint tick in the same bucket.
+          ...(b.node ? [{ ts: b.ts, verdict: 'node' }] : []),
           ...(b.middlebox ? [{ ts: b.ts, verdict: 'middlebox-suspect' }] : []),
         ]),
       selection: window.fromUs !== undefined && window.toUs !== undefined ? [window.fromUs / 1e6, window.toUs / 1e6] : null,

@@ -25,7 +25,7 @@ describe('buckets', () => {
       // Fewer buckets than RSTs: several RSTs of one second share a bucket.
       expect(s.overTime.length).toBeLessThan(s.total);
       for (const b of s.overTime) expect(Math.round(b.ts * 1e6) % (bucketSeconds * 1e6)).toBe(0);
-      expect(s.overTime.reduce((n, b) => n + b.endpoint + b.middlebox + b.unknown, 0)).toBe(s.total);
+      expect(s.overTime.reduce((n, b) => n + b.endpoint + b.node + b.middlebox + b.unknown, 0)).toBe(s.total);
     }
   });
 

@@ -149,11 +149,12 @@ describe('podcap in the browser', () => {
     expect(await viewState('rst')).toBe('data');
     const rsts = cli<{ verdict: string; sender_ip: string; sender_pod: string | null }>('rst');
     expect(Number(await page.getByTestId('rst-total').textContent())).toBe(rsts.length);
-    for (const v of ['endpoint', 'middlebox-suspect', 'unknown']) {
+    for (const v of ['endpoint', 'node', 'middlebox-suspect', 'unknown']) {
       expect(Number(await page.getByTestId(`rst-${v}`).textContent()), v).toBe(rsts.filter((r) => r.verdict === v).length);
     }
     expect(await page.getByTestId('rst-scatter').locator('circle[data-verdict]').count()).toBe(rsts.length);
-    expect(await page.getByTestId('rst-scatter').locator('circle[data-verdict="middlebox-suspect"]').count()).toBe(rsts.filter((r) => r.verdict === 'middlebox-suspect').length);
+    // rst-mix's non-endpoint RSTs are the node's own REJECT (verdict node)
+    expect(await page.getByTestId('rst-scatter').locator('circle[data-verdict="node"]').count()).toBe(rsts.filter((r) => r.verdict === 'node').length);
     const bars = await barTotals('rst-bars');
     expect(Object.values(bars).reduce((a, b) => a + b, 0)).toBe(rsts.length);
     expect(await page.getByTestId('rst-table').locator('tbody tr').count()).toBe(rsts.length);
@@ -317,8 +318,8 @@ describe('podcap in the browser', () => {
       }
     } else await shot('10-findings');
 
-    // Compare before the middlebox's first RST (before) with the rest (after): its resets are new after.
-    const middlebox = cli<{ ts: number; sender_ip: string; verdict: string }>('rst').filter((r) => r.verdict === 'middlebox-suspect');
+    // Compare before the node's first forged RST (before) with the rest (after): its resets are new after.
+    const middlebox = cli<{ ts: number; sender_ip: string; verdict: string }>('rst').filter((r) => r.verdict === 'node');
     expect(middlebox.length).toBeGreaterThan(0);
     const MIDDLEBOX_IP = middlebox[0].sender_ip;
     const MIDDLEBOX_RST_US = Math.round(Math.min(...middlebox.map((r) => r.ts)) * 1e6);
@@ -337,8 +338,8 @@ describe('podcap in the browser', () => {
     await page.getByRole('button', { name: 'Compare windows' }).click();
     states.compare = await viewState('compare');
     if (states.compare === 'data') {
-      expect(await page.getByTestId('compare-table').textContent()).toContain(`middlebox-suspect from ${MIDDLEBOX_IP}`);
-      const row = page.getByTestId('compare-table').locator('tr', { hasText: `middlebox-suspect from ${MIDDLEBOX_IP}` }).first();
+      expect(await page.getByTestId('compare-table').textContent()).toContain(`node from ${MIDDLEBOX_IP}`);
+      const row = page.getByTestId('compare-table').locator('tr', { hasText: `node from ${MIDDLEBOX_IP}` }).first();
       expect(await row.textContent()).toMatch(/RST\/min.*\+[\d.]+ RST\/min\s*new/);
       expect(await page.getByTestId('compare-bars').locator('g[data-key]').count()).toBeGreaterThan(0);
     }
@@ -378,7 +379,7 @@ describe('podcap in the browser', () => {
     const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rst-scatter').locator('[data-export="svg"]').click()]);
     const svgText = readFileSync((await svg.path())!, 'utf8');
     expect(svgText).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-    expect(svgText).toContain('data-verdict="middlebox-suspect"');
+    expect(svgText).toContain('data-verdict="node"');
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rst-scatter').locator('[data-export="png"]').click()]);
     const pngBytes = readFileSync((await png.path())!);
     expect([...pngBytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -23,6 +23,7 @@ import {
 import { pstreeFormat } from '../../core/formats/pstree/index.js';
 import type { TextFormat } from '../../core/formats/text-format.js';
 import { ufwFormat } from '../../core/formats/ufw/index.js';
+import { nftFormat } from '../../core/formats/nft/index.js';
 import { HAND, LAB } from './node-tools-fixtures.js';
 
 describe('node-text helpers', () => {
@@ -98,6 +99,7 @@ function fixtureCases(): [string, TextFormat<string, unknown>][] {
     if (/_ip|^iflink$/.test(n)) return ipLinkFormat as TextFormat<string, unknown>;
     if (/tables/.test(n)) return iptablesFormat as TextFormat<string, unknown>;
     if (/^ufw/.test(n)) return ufwFormat as TextFormat<string, unknown>;
+    if (/^nft_/.test(n)) return nftFormat as TextFormat<string, unknown>;
     return undefined;
   };
   return [...walk(LAB), ...walk(HAND)].flatMap((p) => {
@@ -133,7 +135,7 @@ describe('readers survive any cut and any garbage', () => {
     let seed = 42;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
     const bytes = Array.from({ length: 4000 }, () => String.fromCharCode(rnd() % 256)).join('');
-    for (const f of [crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, ipvsFormat, ufwFormat] as TextFormat<string, unknown>[]) {
+    for (const f of [crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, ipvsFormat, ufwFormat, nftFormat] as TextFormat<string, unknown>[]) {
       expect(() => f.parse(bytes, { source: 'g' })).not.toThrow();
       expect(() => f.parse(`[${bytes}`, { source: 'g' })).not.toThrow();
       expect(() => f.parse(`{${bytes}`, { source: 'g' })).not.toThrow();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TEXT_FORMATS, detectTextFormat, MIN_CONFIDENCE } from '../../core/formats/registry.js';
 import { HAND, LAB, SAMPLES } from './node-tools-fixtures.js';
 
-const MINE = new Set(['crictl', 'lsns', 'pstree', 'iplink', 'kubectl', 'iptables', 'ipvs', 'ufw']);
+const MINE = new Set(['crictl', 'lsns', 'pstree', 'iplink', 'kubectl', 'iptables', 'ipvs', 'ufw', 'nft']);
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -28,7 +28,7 @@ function expectedKind(path: string): string | undefined {
     if (/proc-net\/proc_net_/.test(path)) return 'proc-net';
     if (/^ss_/.test(name)) return 'netstat';
     if (/^(iptables|kube-proxy)/.test(name)) return 'iptables';
-    if (/^nft_/.test(name)) return 'nftables';
+    if (/^nft_/.test(name)) return 'nft';
     return undefined;
   }
   if (path.startsWith(LAB)) {
@@ -37,6 +37,7 @@ function expectedKind(path: string): string | undefined {
     if (/^(node|pod-a)_ip/.test(name) || name === 'iflink') return 'iplink';
     if (/^ip6?tables|^kube-rules\./.test(name)) return 'iptables';
     if (/^ufw/.test(name)) return 'ufw';
+    if (/^nft_/.test(name)) return 'nft';
     return undefined;
   }
   const bySample: Record<string, string | undefined> = {

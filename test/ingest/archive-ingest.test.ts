@@ -26,7 +26,7 @@ const tmp = (): string => {
 const count = (db: ReturnType<typeof openCase>, table: string) => (db.prepare(`SELECT count(*) n FROM ${table}`).get() as { n: number }).n;
 
 describe('ingesting bundles', () => {
-  it('ingests a capture and a text dump from a tar.gz, named archive!/member, with the node from its folder', async () => {
+  it('ingests a capture and a text dump from a tar.gz, named archive!/member, its folder kept and no node from the folder name alone', async () => {
     const d = tmp();
     mkdirSync(join(d, 'stage', 'aks-nodepool1-38164255-vmss000002'), { recursive: true });
     copyFileSync(PCAP, join(d, 'stage', 'aks-nodepool1-38164255-vmss000002', 'dns_tcp.pcap'));
@@ -41,9 +41,10 @@ describe('ingesting bundles', () => {
       [`${tgz}!/aks-nodepool1-38164255-vmss000002/dns_tcp.pcap`, 'ingested', 'pcap', false],
     ]);
     const sources = listSources(db);
-    expect(sources.map((s) => [s.path.slice(tgz.length), s.kind, s.node, s.bytes])).toEqual([
-      ['!/aks-nodepool1-38164255-vmss000002/03_lsns_-t_net.txt', 'lsns', 'aks-nodepool1-38164255-vmss000002', statSync(LSNS).size],
-      ['!/aks-nodepool1-38164255-vmss000002/dns_tcp.pcap', 'pcap', 'aks-nodepool1-38164255-vmss000002', statSync(PCAP).size],
+    // nothing in lsns or the capture says which node this is (issue 12: a folder name is not a node)
+    expect(sources.map((s) => [s.path.slice(tgz.length), s.kind, s.node, s.folder, s.bytes])).toEqual([
+      ['!/aks-nodepool1-38164255-vmss000002/03_lsns_-t_net.txt', 'lsns', null, 'aks-nodepool1-38164255-vmss000002', statSync(LSNS).size],
+      ['!/aks-nodepool1-38164255-vmss000002/dns_tcp.pcap', 'pcap', null, 'aks-nodepool1-38164255-vmss000002', statSync(PCAP).size],
     ]);
     expect([...iterateFlows(db)].map((f) => [f.orig_ip, f.resp_ip, f.resp_port, f.state])).toEqual([['192.168.1.11', '209.87.249.18', 53, 'SF']]);
     // Extracted into the case's own working folder, next to the case file.
@@ -69,7 +70,7 @@ describe('ingesting bundles', () => {
     const db = openCase(join(d, 'c.db'));
     const res = await ingestPaths(db, [tgz]);
     expect(res.map((r) => [r.path, r.status, r.direct])).toEqual([[`${tgz}!/n1/dns_tcp.pcap`, 'ingested', false]]);
-    expect(listSources(db).map((s) => s.node)).toEqual(['n1']);
+    expect(listSources(db).map((s) => [s.node, s.folder])).toEqual([[null, 'n1']]);
     const diags = () => listDiagnostics(db).map((r) => [r.code, r.path]);
     expect(diags()).toEqual([['ARCHIVE_UNSAFE_PATH', tgz], ['ARCHIVE_SYMLINK', tgz]]);
     await ingestPaths(db, [tgz]);

@@ -46,3 +46,41 @@ describe('correlate-phase NAT passes', () => {
     db.close();
   });
 });
+
+describe('RST origin between capture points', () => {
+  /** Node A's capture sees the server reset a pod's connection; node B's capture sees the same server on B's uplink with a higher TTL. */
+  function twoNodes(rstSeenOnB: boolean, flowSeenOnB: boolean) {
+    const db = openCase(':memory:');
+    const w = new CaseWriter(db);
+    db.exec('BEGIN');
+    const a = w.addSource({ path: 'node-a/veth.pcap', kind: 'pcap', node: 'node-a', sha256: 'a', bytes: 0 });
+    const b = w.addSource({ path: 'node-b/eth0.pcap', kind: 'pcap', node: 'node-b', sha256: 'b', bytes: 0 });
+    const atA = [{ sourceId: a, iface: 0, ifindex: -1 }];
+    const atB = [{ sourceId: b, iface: 0, ifindex: -1 }];
+    // a RST is written with its connection: queued first, stored by addConn
+    w.addRst({ ...rst(1, '10.244.1.21', 40000), ttl: 51, senderPrevTtl: 51, sightings: rstSeenOnB ? [...atA, ...atB] : atA });
+    w.addConn(a, conn({ origIp: '10.244.1.21', origPort: 40000, connId: 1, respTtl: 51, sightings: flowSeenOnB ? [...atA, ...atB] : atA }));
+    w.addConn(a, conn({ origIp: '10.244.1.21', origPort: 40001, connId: 2, respTtl: 51, state: 'SF', rstBy: null, sightings: atA }));
+    w.addConn(b, conn({ origIp: '10.240.0.6', origPort: 50000, connId: 3, respTtl: 52, state: 'SF', rstBy: null, sightings: atB }));
+    w.addConn(b, conn({ origIp: '10.240.0.6', origPort: 50001, connId: 4, respTtl: 52, state: 'SF', rstBy: null, sightings: atB }));
+    db.exec('COMMIT');
+    afterIngest(db, [a, b]);
+    const r = db.prepare('SELECT verdict, reason FROM rst_events').get() as { verdict: string; reason: string };
+    db.close();
+    return r;
+  }
+
+  it('another host\'s capture with a higher TTL for the sender is not on this RST\'s path unless it carried the connection', () => {
+    expect(twoNodes(false, false).verdict).toBe('endpoint');
+  });
+
+  it('a capture that carried the connection but not its RST: made between the two hosts, a middlebox', () => {
+    const r = twoNodes(false, true);
+    expect(r.verdict).toBe('middlebox-suspect');
+    expect(r.reason).toContain('not on the capture eth0.pcap');
+  });
+
+  it('seen at both: the endpoint\'s', () => {
+    expect(twoNodes(true, true).verdict).toBe('endpoint');
+  });
+});

@@ -70,7 +70,9 @@ describe('a Retina capture bundle', () => {
   it('produces the scenario findings', () => {
     const ids = listFindings(db).map((f) => f.id);
     expect(ids).toContain('refused:203.0.113.10:9443');
-    expect(ids).toContain('middlebox-rst:198.51.100.30');
+    // The REJECT that answered 198.51.100.30:8081 is the node's own: found in iptables-rules.txt's iptables-save section.
+    expect(ids).toContain('node-reset:198.51.100.30:8081');
+    expect(ids).toContain('peer-abort:203.0.113.10:8443');
   });
 });
 

@@ -1,5 +1,6 @@
 import { prepared } from '../../db/statements.js';
 import { staleAckResetSql } from '../stale-ack.js';
+import { SNAT } from '../cells/snat.js';
 import { THRESHOLDS, type Thresholds } from '../thresholds.js';
 import type { CaseDb } from '../../db/open-case.js';
 import { conntrackTimeline } from '../conntrack/timeline.js';
@@ -67,7 +68,10 @@ const conntrackFull: Rule = (db, w, t) => {
   return out;
 };
 
-/** Runbook §1: one pod's public connections eat the node's SNAT ports. */
+/**
+ * Runbook §1: SNAT ports to one destination held (in use, or in Azure's hold after close) against
+ * the allocation. Only measured port pressure: opening many connections is not exhaustion.
+ */
 const snatExhaustion: Rule = (db, w, t, shared) => {
   const out: FindingOut[] = [];
   for (const p of shared.ports().slice(0, 20)) {
@@ -75,19 +79,9 @@ const snatExhaustion: Rule = (db, w, t, shared) => {
     out.push({
       id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
       title: `SNAT ports to ${p.dst_ip}:${p.dst_port} ${p.utilization >= 1 ? 'exhausted' : 'nearly exhausted'}`,
-      detail: `${p.snat_ip} held up to ${(p.utilization * p.allocation).toFixed(0)} of ${p.allocation} ports for this destination (counting Azure's hold after close); ${p.distinct_src_ports} distinct ports used; top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
+      detail: `${p.snat_ip} held up to ${(p.utilization * p.allocation).toFixed(0)} of ${p.allocation} ports for this destination at once, ${p.time_wait_held} of them only because a closed connection's port stays held (${SNAT.holdAfterRstUs / 1e6} s after a RST, ${SNAT.holdAfterFinUs / 1e6} s after a FIN); peak ${p.peak_concurrent} in use; ${p.distinct_src_ports} distinct ports used; top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
       evidence: [{ source: 'flows', flows: flowIds(db, `SELECT id FROM flows WHERE orig_ip = ? AND resp_ip = ? AND resp_port = ? LIMIT 20`, [p.snat_ip, p.dst_ip, p.dst_port]) }],
       next_step: 'Reuse connections (pooling/keep-alive) in the pods named, or add outbound IPs / allocate more SNAT ports per node.',
-    });
-  }
-  for (const f of shared.fanout().slice(0, 20)) {
-    if (f.public_destinations === 0 || f.connections < t.snatSuspectConnections) continue;
-    out.push({
-      id: `snat-suspect:${f.who}:${f.evidence}`, rule: 'snat-exhaustion-suspect', severity: 'high',
-      title: `SNAT exhaustion suspect: ${f.who}`,
-      detail: `${f.who}${f.netns ? ` (netns ${f.netns})` : ''} opened ${f.connections} connections to ${f.destinations} destinations, ${f.public_destinations} public (evidence: ${f.evidence}). Only public destinations use SNAT ports.`,
-      evidence: evidenceForWho(db, f.who, f.netns, f.evidence),
-      next_step: `Inside the pod, \`netstat -ptn | grep ESTABLISHED\` and count public peers; fix with connection pooling/reuse. Top destination: ${f.top_destinations[0] ? `${f.top_destinations[0].ip}:${f.top_destinations[0].port}` : 'n/a'}.`,
     });
   }
   return out;
@@ -125,15 +119,67 @@ const middleboxRsts: Rule = (db, w, t) => {
   return out;
 };
 
+/**
+ * RSTs this node made in a remote peer's name (its own REJECT --reject-with tcp-reset): the
+ * connection never reached the peer, so the node's rule is to blame, not the peer.
+ */
+const nodeResets: Rule = (db, w) => {
+  const params: unknown[] = [];
+  const rows = prepared(db, `SELECT r.sender_ip, r.sender_port, r.rule, count(*) AS n, group_concat(DISTINCT r.receiver_who) AS victims, group_concat(r.flow_id) AS flows,
+      min(r.reason) AS reason, (SELECT group_concat(DISTINCT s.node) FROM rst_sightings rs JOIN sources s ON s.id = rs.source_id WHERE rs.rst_id = min(r.id)) AS nodes
+    FROM rst_events r WHERE r.verdict = 'node'${windowSql('r.ts_us', w, params)} GROUP BY r.sender_ip, r.sender_port, r.rule ORDER BY n DESC`).all(...params) as
+    { sender_ip: string; sender_port: number; rule: string | null; n: number; victims: string; flows: string; reason: string; nodes: string | null }[];
+  // The rule's line in iptables-save or `nft list ruleset`, by the text the RST verdict stored (core/analysis/rst/classify.ts).
+  const rules = prepared(db, `SELECT s.path, r.line FROM records r JOIN sources s ON s.id = r.source_id
+    WHERE (r.kind = 'iptables' AND json_extract(r.data, '$.type') = 'rule' AND json_extract(r.data, '$.target') = 'REJECT'
+        AND ('-A ' || json_extract(r.data, '$.chain') || ' ' || json_extract(r.data, '$.text')) = ?)
+      OR (r.kind = 'nft' AND json_extract(r.data, '$.verdict') = 'reject'
+        AND ('nft table ' || json_extract(r.data, '$.family') || ' ' || json_extract(r.data, '$.table') || ' chain ' || json_extract(r.data, '$.chain') || ': ' || json_extract(r.data, '$.text')) = ?)`);
+  return rows.map((r) => {
+    const node = r.nodes ? `node ${r.nodes}` : 'this node';
+    return {
+      id: `node-reset:${r.sender_ip}:${r.sender_port}`, rule: 'node-reject-reset', severity: 'high' as const,
+      title: r.rule ? `${node[0].toUpperCase()}${node.slice(1)} rejected connections to ${r.sender_ip}:${r.sender_port} with its own rule` : `${node[0].toUpperCase()}${node.slice(1)} reset connections to ${r.sender_ip}:${r.sender_port}`,
+      detail: `${r.n} RST(s) in the name of ${r.sender_ip}:${r.sender_port} were made by ${node}, not by ${r.sender_ip}${r.rule ? `: iptables "${r.rule}"` : ''}. Clients: ${r.victims}. Evidence: ${r.reason}.`,
+      evidence: [...(r.rule ? groupLines(rules.all(r.rule, r.rule) as { path: string; line: number }[]) : []), { source: 'rst_events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
+      next_step: r.rule
+        ? `The remote service never saw these connections. Find who installed the rule on the node (network policy agent, kube-proxy, a DaemonSet, a hand edit) and remove or narrow it: ${nftChain(r.rule) ?? `\`iptables -S ${r.rule.split(' ')[1] ?? 'FORWARD'}\``}.`
+        : 'No collected REJECT rule matches: collect `iptables-save` and `nft list ruleset` from the node (kube-proxy, network policy and CNI chains) to find the rule.',
+    };
+  });
+};
+
+/** `nft -a list chain …` for a rule named as nft prints it (nftRuleText), else null. */
+function nftChain(rule: string): string | null {
+  const m = /^nft table (\S+) (\S+) chain (\S+):/.exec(rule);
+  return m ? `\`nft -a list chain ${m[1]} ${m[2]} ${m[3]}\`` : null;
+}
+
+/** The responder itself aborted established connections (endpoint RSTs after the handshake). */
+const peerAborts: Rule = (db, w, t) => {
+  const params: unknown[] = [];
+  const rows = prepared(db, `SELECT r.sender_ip, r.sender_port, coalesce(min(r.sender_who), r.sender_ip) AS who, count(*) AS n, group_concat(DISTINCT r.receiver_who) AS clients, group_concat(r.flow_id) AS flows
+    FROM rst_events r WHERE r.verdict = 'endpoint' AND r.sender_role = 'resp' AND r.answers_syn = 0${windowSql('r.ts_us', w, params)}
+    GROUP BY r.sender_ip, r.sender_port HAVING n >= ? ORDER BY n DESC`).all(...params, t.peerAbortMin) as { sender_ip: string; sender_port: number; who: string; n: number; clients: string; flows: string }[];
+  return rows.map((r) => ({
+    id: `peer-abort:${r.sender_ip}:${r.sender_port}`, rule: 'server-aborts', severity: 'medium' as const,
+    title: `${r.who === r.sender_ip ? r.sender_ip : r.who}:${r.sender_port} aborted established connections`,
+    detail: `${r.n} connection(s) from ${r.clients} were reset by the server ${r.sender_ip}:${r.sender_port} itself after the handshake (its TTL matches its other packets): the application closed them abortively (SO_LINGER 0, a crash, a proxy's limit) or dropped their state.`,
+    evidence: [{ source: 'rst_events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
+    next_step: `Look at the server's logs and limits at those times (podcap rst --json for the times); the clients see "connection reset by peer".`,
+  }));
+};
+
 const refusedStorm: Rule = (db, w, t) => {
   const params: unknown[] = [];
   const rows = prepared(db, `SELECT f.resp_ip, f.resp_port, count(*) AS n, count(DISTINCT f.orig_ip) AS clients, group_concat(f.id) AS ids
     FROM flows f INDEXED BY flows_refused WHERE f.state = 'REJ' AND (f.nat_side IS NULL OR f.nat_side = 'pre')${windowSql('f.start_us', w, params)}
+      AND NOT EXISTS (SELECT 1 FROM rst_events r WHERE r.flow_id = f.id AND r.verdict IN ('node', 'middlebox-suspect'))
     GROUP BY f.resp_ip, f.resp_port HAVING n >= ? ORDER BY n DESC`).all(...params, t.refusedStormMin) as { resp_ip: string; resp_port: number; n: number; clients: number; ids: string }[];
   return rows.map((r) => ({
     id: `refused:${r.resp_ip}:${r.resp_port}`, rule: 'refused-port', severity: r.n >= t.refusedStormMin * 10 ? 'high' : 'medium',
     title: `Connections refused by ${r.resp_ip}:${r.resp_port}`,
-    detail: `${r.n} connection attempts from ${r.clients} client(s) were answered with a RST (Zeek REJ): nothing listened on the port, or a firewall rejected them.`,
+    detail: `${r.n} connection attempts from ${r.clients} client(s) were answered with a RST (Zeek REJ) that ${r.resp_ip} sent itself: nothing listened on the port, or a firewall on that host rejected them. Resets made by this node or a middlebox are reported apart.`,
     evidence: [{ source: 'flows', flows: r.ids.split(',').map(Number).slice(0, 20) }],
     next_step: 'Check the service is listening (endpoints, readiness) and any REJECT rules; see the RST verdicts with `podcap rst`.',
   }));
@@ -165,7 +211,7 @@ const staleAckReuse: Rule = (db, w) => {
 const kubeletBlocked: Rule = (db, w, t) => {
   const port = t.kubeletPort;
   const rules = prepared(db, `SELECT s.path, r.line, json_extract(r.data, '$.text') AS text FROM records r JOIN sources s ON s.id = r.source_id
-    WHERE r.kind IN ('iptables', 'nftables') AND json_extract(r.data, '$.type') = 'rule' AND json_extract(r.data, '$.target') IN ('DROP', 'REJECT')
+    WHERE r.kind = 'iptables' AND json_extract(r.data, '$.type') = 'rule' AND json_extract(r.data, '$.target') IN ('DROP', 'REJECT')
       AND EXISTS (SELECT 1 FROM json_each(json_extract(r.data, '$.dportNumbers')) WHERE value = ?)`).all(port) as { path: string; line: number; text: string }[];
   const ufw = prepared(db, `SELECT s.path, r.line, r.data FROM records r JOIN sources s ON s.id = r.source_id WHERE r.kind = 'ufw'`).all() as { path: string; line: number; data: string }[];
   const ufwDeny = ufw.filter((u) => /"action":"(DENY|REJECT)/i.test(u.data) && u.data.includes(String(port)));
@@ -205,7 +251,7 @@ const podIpReused: Rule = (db) => {
 /** Cilium's own drop records (Hubble DROPPED flows): one finding per drop reason. */
 const datapathDrops: Rule = (db, w) => dropFindings(db, w);
 
-const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, refusedStorm, staleAckReuse, kubeletBlocked, podIpReused, datapathDrops];
+const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, nodeResets, peerAborts, refusedStorm, staleAckReuse, kubeletBlocked, podIpReused, datapathDrops];
 
 const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
 
@@ -227,7 +273,7 @@ export function computeFindings(db: CaseDb, asked: TimeWindow = {}, t: Threshold
   // The top 50 openers and top 20 port groups; the rules' shorter lists are their heads (same order).
   const shared: Shared = {
     fanout: () => (fanout ??= listFanout(db, { ...w, limit: 50 })),
-    ports: () => (ports ??= listPorts(db, { ...w, limit: 20 })),
+    ports: () => (ports ??= listPorts(db, { ...w, limit: 20, allocation: t.snatAllocation })),
   };
   return RULES.flatMap((r) => r(db, w, t, shared)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id));
 }

@@ -47,8 +47,14 @@ export function buildOpenerCells(db: CaseDb, rows: Iterable<OpenerRow>, onCells:
   return ids;
 }
 
+/**
+ * Requests a connection carried, as evidence of (no) reuse: none for one the responder refused or
+ * reset (REJ, RSTR, RSTRH), whose single request says nothing about the opener's choice to reuse.
+ */
+const OPENER_REQUESTS = `CASE WHEN f.state IN ('REJ', 'RSTR', 'RSTRH') THEN NULL ELSE f.requests END`;
+
 export function openerRows(db: CaseDb, fromUs: number, toUs: number): Iterable<OpenerRow> {
-  return prepared(db, `SELECT f.start_us, f.end_us, f.orig_pod, f.orig_ip, f.resp_ip, f.resp_port, f.requests ${OPENER_FLOWS}
+  return prepared(db, `SELECT f.start_us, f.end_us, f.orig_pod, f.orig_ip, f.resp_ip, f.resp_port, ${OPENER_REQUESTS} ${OPENER_FLOWS}
     AND f.start_us >= ? AND f.start_us <= ? ORDER BY f.start_us`).raw().iterate(bound(fromUs), bound(toUs)) as Iterable<OpenerRow>;
 }
 

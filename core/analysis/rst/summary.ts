@@ -6,6 +6,8 @@ export interface CountBy {
   key: string;
   count: number;
   endpoint: number;
+  /** Made by this node (its REJECT rules). */
+  node: number;
   middlebox: number;
   unknown: number;
 }
@@ -17,7 +19,7 @@ export interface RstSummary {
   byPort: CountBy[];
   /** Per-bucket counts over time; bucket length in seconds. */
   bucketSeconds: number;
-  overTime: { ts: number; endpoint: number; middlebox: number; unknown: number }[];
+  overTime: { ts: number; endpoint: number; node: number; middlebox: number; unknown: number }[];
 }
 
 /**
@@ -34,22 +36,22 @@ export function rstSummary(db: CaseDb, req: TimeWindow & { bucketSeconds?: numbe
 /** The summary computed from rst_events (what rstSummary reads back when it was stored). */
 export function computeRstSummary(db: CaseDb, req: TimeWindow & { bucketSeconds?: number } = {}): RstSummary {
   const { sql, params } = rstWhere(req);
-  const verdictCols = `count(*) AS count, sum(r.verdict = 'endpoint') AS endpoint, sum(r.verdict = 'middlebox-suspect') AS middlebox, sum(coalesce(r.verdict, 'unknown') = 'unknown') AS unknown`;
+  const verdictCols = `count(*) AS count, sum(r.verdict = 'endpoint') AS endpoint, sum(r.verdict = 'node') AS node, sum(r.verdict = 'middlebox-suspect') AS middlebox, sum(coalesce(r.verdict, 'unknown') = 'unknown') AS unknown`;
   const by = (keyExpr: string) => db.prepare(`SELECT ${keyExpr} AS key, ${verdictCols} FROM rst_events r ${sql}
     GROUP BY key ORDER BY count DESC, key LIMIT 50`).all(...params) as CountBy[];
   const span = db.prepare(`SELECT count(*) AS n, min(r.ts_us) AS a, max(r.ts_us) AS b FROM rst_events r ${sql}`).get(...params) as { n: number; a: number | null; b: number | null };
   const bucketSeconds = req.bucketSeconds ?? (span.a === null || span.b === null ? 1 : (span.b - span.a) / 1e6 > 3600 ? 60 : 1);
   // better-sqlite3 binds JS numbers as REAL: without the casts the division is not a bucket.
-  const overTime = db.prepare(`SELECT (r.ts_us / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS t, sum(r.verdict = 'endpoint') AS endpoint, sum(r.verdict = 'middlebox-suspect') AS middlebox,
+  const overTime = db.prepare(`SELECT (r.ts_us / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS t, sum(r.verdict = 'endpoint') AS endpoint, sum(r.verdict = 'node') AS node, sum(r.verdict = 'middlebox-suspect') AS middlebox,
       sum(coalesce(r.verdict, 'unknown') = 'unknown') AS unknown FROM rst_events r ${sql} GROUP BY t ORDER BY t`)
-    .all(bucketSeconds * 1e6, bucketSeconds * 1e6, ...params) as { t: number; endpoint: number; middlebox: number; unknown: number }[];
+    .all(bucketSeconds * 1e6, bucketSeconds * 1e6, ...params) as { t: number; endpoint: number; node: number; middlebox: number; unknown: number }[];
   return {
     total: span.n,
     bySender: by('r.sender_who'),
     byReceiver: by('r.receiver_who'),
     byPort: by('r.dst_port').map((r) => ({ ...r, key: String(r.key) })),
     bucketSeconds,
-    overTime: overTime.map((o) => ({ ts: o.t / 1e6, endpoint: o.endpoint, middlebox: o.middlebox, unknown: o.unknown })),
+    overTime: overTime.map((o) => ({ ts: o.t / 1e6, endpoint: o.endpoint, node: o.node, middlebox: o.middlebox, unknown: o.unknown })),
   };
 }
 

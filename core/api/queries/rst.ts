@@ -47,6 +47,8 @@ export function* iterateRst(db: CaseDb, q: RstQuery = {}): Generator<RstOut> {
       answers_syn: r.answers_syn === 1,
       verdict: (r.verdict ?? 'unknown') as RstVerdict,
       reason: r.reason ?? '',
+      rule: r.rule,
+      evidence: r.evidence ? (JSON.parse(r.evidence) as string[]) : [],
       sender_pod: r.sender_pod,
       sender_node: r.sender_node,
       receiver_pod: r.receiver_pod,

@@ -2,6 +2,7 @@ import type { FlowOut } from '../../api/contract.js';
 import { iterateFlows } from '../../api/queries/flows.js';
 import { fail, fmtTime, int, withCase } from '../args.js';
 import { endpointText } from '../../net/ip-text.js';
+import { CONN_STATES } from '../../net/conn-state.js';
 import { Out, printTable } from '../output.js';
 
 export function cmdFlows(args: string[]): number {
@@ -9,8 +10,11 @@ export function cmdFlows(args: string[]): number {
   return withCase(args, extra, (db, v) => {
     const proto = v.proto as string | undefined;
     if (proto !== undefined && !['tcp', 'udp', 'icmp'].includes(proto)) fail(`--proto takes tcp, udp or icmp, not "${proto}"`);
+    const states = typeof v.state === 'string' ? v.state.split(',').map((s) => s.trim().toUpperCase()) : undefined;
+    const bad = states?.filter((s) => !(CONN_STATES as readonly string[]).includes(s));
+    if (bad?.length) fail(`--state takes Zeek conn_state values (${CONN_STATES.join(', ')}), not "${bad.join(',')}"`);
     const rows = iterateFlows(db, {
-      states: typeof v.state === 'string' ? v.state.split(',').map((s) => s.trim().toUpperCase()) : undefined,
+      states,
       ip: v.ip as string | undefined,
       port: int(v.port as string | undefined, '--port'),
       proto: proto as 'tcp' | 'udp' | 'icmp' | undefined,

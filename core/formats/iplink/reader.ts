@@ -18,7 +18,8 @@ export function parseIpLink(text: string, ctx: TextParseContext): TextParseResul
   let records: IpLinkRecord[];
   if (/^\s*\d+\s*$/.test(text)) {
     records = [{ type: 'iflink', ifindex: Number(text.trim()), line: 1 + (text.match(/^\s*\n/g)?.length ?? 0) }];
-  } else if (/^\s*\[/.test(text)) {
+  } else if (/^\s*\[/.test(text) && !isPromptLine(text.slice(0, text.indexOf('\n') >>> 0))) {
+    // `ip -j` output is a JSON array; `[root@host ~]# ip addr` (the RHEL prompt) is not
     records = readJson(text, sink);
   } else {
     records = readText(text, sink);

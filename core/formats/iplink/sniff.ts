@@ -11,7 +11,7 @@ export function sniffIpLink(head: string, fileName: string): number {
   const base = fileName.split(/[\\/]/).pop() ?? '';
   if (/^\s*\d+\s*$/.test(head) && head.length < 16) return base === 'iflink' ? 0.9 : 0;
   const t = head.trimStart();
-  if (t.startsWith('[')) {
+  if (t.startsWith('[') && !isPromptLine(firstLines(t, 1)[0] ?? '')) {
     return /"ifindex"\s*:\s*\d+/.test(t) && /"ifname"\s*:/.test(t) ? 0.95 : 0;
   }
   const lines = firstLines(head, 10).filter((l) => !isPromptLine(l));

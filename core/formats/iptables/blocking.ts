@@ -17,7 +17,7 @@ export function blockingRules(records: readonly IptablesRecord[], port?: number)
   });
 }
 
-function portMatches(spec: string, port: number): boolean {
+export function portMatches(spec: string, port: number): boolean {
   const range = /^(\d*):(\d*)$/.exec(spec);
   if (range) {
     const lo = range[1] === '' ? 0 : Number(range[1]);

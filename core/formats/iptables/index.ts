@@ -10,7 +10,7 @@ export const iptablesFormat: TextFormat<'iptables', IptablesRecord> = {
 };
 
 export { parseIptables, sniffIptables };
-export { blockingRules } from './blocking.js';
+export { blockingRules, portMatches } from './blocking.js';
 export { kubeProxyServices } from './kube-proxy.js';
 export { shellWords } from './tokens.js';
 export type { IptablesRecord, IptablesChain, IptablesRule, KubeProxyService, KubeProxyEndpoint } from './types.js';

@@ -7,7 +7,7 @@ export type IptablesRecord = IptablesChain | IptablesRule | KubeProxyService;
 
 export interface IptablesChain {
   type: 'chain';
-  form: 'save' | 'list' | 'nft';
+  form: 'save' | 'list';
   /** filter, nat, mangle, raw, security; absent for a listing that does not say (-t not shown). */
   table?: string;
   chain: string;
@@ -23,7 +23,7 @@ export interface IptablesChain {
 
 export interface IptablesRule {
   type: 'rule';
-  form: 'save' | 'list' | 'nft';
+  form: 'save' | 'list';
   table?: string;
   /** The paste had no `*table` line: the table was guessed from the chain and target (nat for kube-proxy's). */
   tableInferred?: true;

@@ -38,7 +38,8 @@ export function firstLines(head: string, max: number): string[] {
 
 /** A shell prompt or comment line someone pasted above an output (`$ crictl ps`, `# ip link list`). */
 export function isPromptLine(text: string): boolean {
-  return /^\s*(?:[$#>]|\S+@\S+[:~][^ ]*[$#])\s/.test(text) || /^\s*[$#]\s*$/.test(text);
+  // `$ cmd`, `user@host:~$ cmd` (Debian), `[user@host dir]# cmd` (RHEL's default PS1)
+  return /^\s*(?:[$#>]|\S+@\S+[:~][^ ]*[$#]|\[[^\s@\]]+@[^\s\]]+ [^\]]*\][$#])\s/.test(text) || /^\s*[$#]\s*$/.test(text);
 }
 
 export function shorten(value: string, max = 80): string {

@@ -32,6 +32,13 @@ export function shimInfo(r: PstreeRecord): ShimInfo {
     return undefined;
   };
   let raw = flag('-id', '--id', '-c', '--cid');
+  // pstree cuts a long line without a terminal and drops the space before the cut argument:
+  // `-id4339cc45bb` (seen from psmisc 23 on a shim line), so a glued id is the id's head.
+  let glued = false;
+  if (raw === undefined) {
+    raw = args.map((a) => /^--?id([0-9a-f]{6,})$/i.exec(a)?.[1]).find((x) => x !== undefined);
+    glued = raw !== undefined;
+  }
   if (raw === undefined) {
     // containerd-shim v1: the id is the last element of -workdir.
     const workdir = flag('-workdir');
@@ -47,8 +54,13 @@ export function shimInfo(r: PstreeRecord): ShimInfo {
     if (hex) {
       info.id = hex;
       info.idIsPrefix = hex.length < 64;
-      info.idTruncated = hex.length !== raw.length;
+      info.idTruncated = glued || hex.length !== raw.length;
     }
+  }
+  const k8sName = /^k8s_([^_]+)_([^_]+)_([^_]+)_[0-9a-f-]+_\d+$/.exec(flag('-n', '--name') ?? '');
+  if (k8sName && r.name === 'conmon') {
+    info.podName = k8sName[2];
+    info.podNamespace = k8sName[3];
   }
   const namespace = flag('-namespace', '--namespace');
   if (namespace) info.namespace = namespace;

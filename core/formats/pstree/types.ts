@@ -42,5 +42,8 @@ export interface ShimInfo {
   /** `-namespace` (k8s.io for Kubernetes, moby for Docker). */
   namespace?: string;
   address?: string;
+  /** CRI-O conmon `-n k8s_<container>_<pod>_<namespace>_<uid>_<attempt>`: the pod itself. */
+  podName?: string;
+  podNamespace?: string;
   line: number;
 }

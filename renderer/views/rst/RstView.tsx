@@ -14,6 +14,7 @@ import { Empty, QueryState } from '../../components/States';
 const RST_LIMIT = 20_000;
 const SERIES = [
   { label: 'endpoint', color: VERDICT_COLORS.endpoint },
+  { label: 'node', color: VERDICT_COLORS.node },
   { label: 'middlebox-suspect', color: VERDICT_COLORS['middlebox-suspect'] },
   { label: 'unknown', color: VERDICT_COLORS.unknown },
 ];
@@ -27,9 +28,10 @@ export function countBySender(rows: readonly RstOut[]): CountBy[] {
   for (const r of rows) {
     const k = senderLabel(r);
     let c = m.get(k);
-    if (!c) m.set(k, (c = { key: k, count: 0, endpoint: 0, middlebox: 0, unknown: 0 }));
+    if (!c) m.set(k, (c = { key: k, count: 0, endpoint: 0, node: 0, middlebox: 0, unknown: 0 }));
     c.count++;
     if (r.verdict === 'endpoint') c.endpoint++;
+    else if (r.verdict === 'node') c.node++;
     else if (r.verdict === 'middlebox-suspect') c.middlebox++;
     else c.unknown++;
   }
@@ -49,6 +51,7 @@ const COLUMNS: TableColumn<RstOut>[] = [
   { key: 'idle_before_s', title: 'Idle before (s)', get: (r) => r.idle_before_s, numeric: true },
   { key: 'verdict', title: 'Verdict', get: (r) => r.verdict, render: (r) => <span className={`verdict v-${r.verdict}`}>{r.verdict}</span> },
   { key: 'reason', title: 'Why', get: (r) => r.reason },
+  { key: 'rule', title: 'Node rule', get: (r) => r.rule },
   { key: 'seen_at', title: 'Seen at', get: seenAtText, render: (r) => <span title={seenAtText(r)}>{seenAtShort(r.seen_at)}</span> },
 ];
 
@@ -79,7 +82,7 @@ export function RstView() {
     });
   }, [rows, window, openFlow]);
   const drawBars = useCallback((svg: SVGSVGElement, width: number) => {
-    renderBars(svg, bySender.map((c) => ({ key: c.key, values: [c.endpoint, c.middlebox, c.unknown] })), {
+    renderBars(svg, bySender.map((c) => ({ key: c.key, values: [c.endpoint, c.node, c.middlebox, c.unknown] })), {
       width, height: 160, label: 'RSTs by sender', series: SERIES,
       onPick: (key) => go('flows', { filter: /^[0-9a-fA-F:.]+$/.test(key) ? `ip.addr == ${key} && tcp.flags.reset == 1` : 'tcp.flags.reset == 1' }),
     });
@@ -88,7 +91,7 @@ export function RstView() {
   return (
     <div className="view" data-testid="view-rst">
       <h2>RST origins</h2>
-      <p className="lead">Who reset the connections: the endpoint itself, or something in between (TTL or IP ID out of line with the sender's other packets, or after an idle timeout). Click a point or a bar to see its flows.</p>
+      <p className="lead">Who reset the connections: the endpoint itself, this node (seen on a pod's veth but never on the uplink, or one hop short of the sender's TTL; with the REJECT rule that matches), or something in between (TTL or IP ID out of line with the sender's other packets, or after an idle timeout). Click a point or a bar to see its flows.</p>
       <QueryState q={list} what="RST events" channel="rst.list" isEmpty={(d) => d.length === 0}
         empty={<Empty title="No RSTs in this window">Resets show up from packet captures (tcpdump on a pod's veth or <code>-i any</code> on the node).</Empty>}>
         {(data) => (
