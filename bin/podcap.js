@@ -10,5 +10,8 @@ if (!existsSync(cli)) {
 }
 // The bundle defines main() and runs nothing on import; serve's ingest worker threads run this
 // file too, and main() hands them their job.
-const { main } = await import(cli);
+const { main, guardExit } = await import(cli);
+// Nothing ends silently: a stalled stream or an error nobody awaited still names the input (core/cli/exit-guard.ts).
+const settle = guardExit(process.argv[2] ?? '');
 process.exitCode = await main(process.argv.slice(2));
+settle();

@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = {
   // text dumps
   TEXT_MALFORMED_LINE: { severity: 'info', doc: 'A line did not match the format and was skipped.' },
   TEXT_MASKED_VALUE: { severity: 'info', doc: 'A value was masked in the dump (e.g. 10.x.x.x, 3xxx9) and cannot be used.' },
+  TEXT_LINE_TOO_LONG: { severity: 'dataLoss', doc: 'A line longer than any node tool prints (1 MiB); only its head was read.' },
   TEXT_TRUNCATED: { severity: 'dataLoss', doc: 'The dump ends mid-record.' },
   TEXT_NO_DATE: { severity: 'info', doc: 'Times carry no date; the bundle or user time was used.' },
   TEXT_BAD_JSON: { severity: 'error', doc: 'A JSON dump could not be parsed.' },
@@ -34,6 +35,7 @@ export const DIAGNOSTIC_CODES = {
   ARCHIVE_SYMLINK: { severity: 'error', doc: 'A link inside an archive (never extracted), or one in a folder that leaves the tree, was refused.' },
   ARCHIVE_BOMB: { severity: 'error', doc: 'An archive exceeded the size, ratio or entry-count caps and was refused.' },
   ARCHIVE_CORRUPT: { severity: 'error', doc: 'The archive is damaged; entries before the damage were kept.' },
+  ARCHIVE_EMPTY_ENTRIES: { severity: 'info', doc: 'Empty files inside an archive are not extracted (nothing to read); one count per archive.' },
   ARCHIVE_SKIPPED_ENTRY: { severity: 'dataLoss', doc: 'An archive entry podcap does not extract (device, FIFO, unknown type, encrypted, unsupported compression, duplicate name) was skipped.' },
   // correlation
   CORRELATE_CONFLICT: { severity: 'info', doc: 'Two sources disagree about an identity link.' },
@@ -54,5 +56,14 @@ export interface Diagnostic {
 }
 
 export function diag(code: DiagnosticCode, message: string, where: { source?: string; offset?: number; line?: number } = {}): Diagnostic {
-  return { code, severity: DIAGNOSTIC_CODES[code].severity, message, ...where };
+  return { code, severity: DIAGNOSTIC_CODES[code].severity, message: boundedMessage(message), ...where };
+}
+
+/** Longest diagnostic message kept: messages quote input (a line, a name), and input can be any size. */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/** The message, or its head and how long it was: a 500 MB line once became a 524 MB diagnostic. */
+export function boundedMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  return `${message.slice(0, MAX_MESSAGE_CHARS)}… (message of ${message.length} characters cut)`;
 }

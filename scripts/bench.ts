@@ -120,6 +120,14 @@ async function benchCaptures(only: string[] | undefined): Promise<void> {
       const m = await measure(process.execPath, ['bin/podcap.js', 'ingest', f.path, '--case', caseFile, '--json']);
       const res = JSON.parse(m.stdout.trim().split('\n')[0] || '{}');
       row('podcap ingest (decode+track+store)', m, `${res.records ?? '?'} pkts`);
+      // The same capture added to a case that already holds another (how before/after are compared):
+      // its cost must not depend on what the case holds (issue 10: 300 MB took 1.8 s empty, 30 s here).
+      const nonEmpty = join(dir, `bench-${f.size}.append.case.db`);
+      for (const ext of ['', '-wal', '-shm']) rmSync(nonEmpty + ext, { force: true });
+      spawnSync(process.execPath, ['bin/podcap.js', 'ingest', 'fixtures/captures/nat-any-sll2.pcap', '--case', nonEmpty]);
+      const ma = await measure(process.execPath, ['bin/podcap.js', 'ingest', f.path, '--case', nonEmpty, '--json']);
+      const resA = JSON.parse(ma.stdout.trim().split('\n')[0] || '{}');
+      row(`podcap ingest into a non-empty case (x${(ma.wall / m.wall).toFixed(2)} of empty)`, ma, `${resA.records ?? '?'} pkts`);
       const flows = spawnSync(process.execPath, ['bin/podcap.js', 'sources', '--case', caseFile, '--json'], { encoding: 'utf8' }).stdout;
       void flows;
     }

@@ -17,3 +17,4 @@ const common = {
 };
 await build({ ...common, entryPoints: { cli: 'core/cli/main.ts' }, outdir: 'dist' });
 await build({ ...common, entryPoints: { bench: 'scripts/bench.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { 'synthetic-capture': 'scripts/synthetic-capture.ts', fuzz: 'scripts/fuzz.ts' }, outdir: 'dist' });

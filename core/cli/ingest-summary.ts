@@ -20,12 +20,12 @@ export interface IngestSummary {
 export function summarizeIngest(db: CaseDb, casePath: string, results: IngestResult[], notes: Diagnostic[], verbose: boolean): IngestSummary {
   const lines: string[] = [];
   const n = (s: IngestResult['status']) => results.filter((r) => r.status === s).length;
-  lines.push(`ingested ${n('ingested')}, duplicate ${n('duplicate')}, unknown ${n('unknown')}, failed ${n('failed')} → ${casePath}`);
+  lines.push(`ingested ${n('ingested')}, duplicate ${n('duplicate')}, unknown ${n('unknown')}, failed ${n('failed')}${n('partial') ? `, archives read in part ${n('partial')}` : ''} → ${casePath}`);
 
   // Not read: every failed or unknown file, and what the walk and archives reported.
   const notRead = new Map<string, string[]>();
   const add = (why: string, what: string) => notRead.set(why, [...(notRead.get(why) ?? []), what]);
-  for (const r of results) if (r.status === 'failed' || r.status === 'unknown') add(reasonGroup(r.reason ?? r.status), r.path);
+  for (const r of results) if (r.status === 'failed' || r.status === 'partial' || r.status === 'unknown') add(reasonGroup(r.reason ?? r.status), r.path);
   // A damaged archive is both a failed result and a walk note: name it once, by the result.
   const named = new Set(results.map((r) => r.path));
   for (const d of notes) {
@@ -52,7 +52,7 @@ export function summarizeIngest(db: CaseDb, casePath: string, results: IngestRes
     const at = first.offset !== null ? ` at offset ${first.offset}` : first.line !== null ? ` at line ${first.line}` : '';
     lines.push(`data loss: ${safeCell(r.path)}: ${safeCell(first.message)}${at}${lost.length > 1 ? ` (+${lost.length - 1} more; podcap diagnostics --case ${casePath})` : ''}`);
   }
-  return { lines, unreadable: results.filter((r) => r.status === 'failed' || (r.status === 'unknown' && r.direct)).length };
+  return { lines, unreadable: results.filter((r) => r.status === 'failed' || r.status === 'partial' || (r.status === 'unknown' && r.direct)).length };
 }
 
 /** Unknown-kind reasons carry a per-file confidence; group them by what they say without it. */

@@ -108,3 +108,5 @@ export async function main(argv: string[]): Promise<number> {
     return e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   }
 }
+
+export { guardExit } from './exit-guard.js';

@@ -32,7 +32,7 @@ const RANK: Record<Strength, number> = { direct: 0, inferred: 1, naming: 2 };
 
 
 /** Podcap's version of the runbooks' manual chains, over whatever files the bundle holds. */
-export function correlate(inputs: FactInput[], captures: CaptureFact[] = []): CorrelationResult {
+export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], folders: { group: string; source: string }[] = []): CorrelationResult {
   const f = sortFacts(inputs);
   const notes: CorrelationResult['notes'] = [];
   const pods: PodAcc[] = [];
@@ -306,7 +306,9 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = []): Co
     const name = exact ?? (byLabel.length === 1 ? byLabel[0]! : s.r.name);
     nameGroup(s.group, name, ev(s, s.r.line, s.r.via === 'hostname' ? `hostname: this folder's node calls itself ${s.r.name}` : `kubelet log lines come from host ${s.r.name}`));
   }
-  for (const s of [...f.links, ...f.netns, ...f.containers, ...f.sandboxes, ...f.inspects, ...f.tcp, ...f.shimPids] as Sourced<unknown>[]) {
+  // Any file in the folder counts, a capture too: a folder holding only a pod's veth capture is
+  // still named like the node kubectl lists.
+  for (const s of [...f.links, ...f.netns, ...f.containers, ...f.sandboxes, ...f.inspects, ...f.tcp, ...f.shimPids, ...folders] as { group: string | null; source: string }[]) {
     if (s.group && knownNodes.has(s.group)) nameGroup(s.group, s.group, { link: `folder ${s.group} is named like node ${s.group}, which kubectl lists`, source: s.source, line: null, strength: 'inferred' });
   }
   const nodeOfGroup = (g: string | null): string | null => {
@@ -452,6 +454,7 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = []): Co
   flagReusedIps(identities, notes);
   const groups = new Set(inputs.map((i) => i.group).filter((g): g is string => g !== null && g !== undefined));
   for (const c of captures) if (c.group !== null) groups.add(c.group);
+  for (const d of folders) groups.add(d.group);
   const groupNodes = [...groups].map((g) => ({ group: g, node: nodeOfGroup(g), evidence: groupNode.get(g)?.map((x) => x.e) ?? [] }));
   return { identities, notes, groupNodes };
 }

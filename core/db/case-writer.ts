@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostics.js';
+import { boundedMessage, type Diagnostic } from '../diagnostics.js';
 import type { ConnRecord, RstEvent, Sighting } from '../flows/types.js';
 import type { CaseDb } from './open-case.js';
 
@@ -16,6 +16,17 @@ export interface NewSource {
 const MERGE_SLACK_US = 5_000_000;
 /** Without ISNs to compare, two sightings must start this close together to be one connection. */
 const NO_ISN_SLACK_US = 1_000_000;
+
+/**
+ * The same connection already stored by another source, looked up by the full tuple (flows_tuple):
+ * left to itself the planner picks flows_resp for the time range and walks every earlier flow to
+ * the same service, which made adding a capture to a non-empty case quadratic (issue 10).
+ */
+export const FIND_TWIN_SQL = `SELECT id, source_id FROM flows INDEXED BY flows_tuple WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
+  AND orig_isn = ? AND resp_isn = ? AND source_id <> ? AND start_us <= ? AND end_us >= ? LIMIT 1`;
+/** Without ISNs (UDP, ICMP, TCP picked up mid-stream) the same tuple starting at nearly the same time is the twin. */
+export const FIND_TWIN_NO_ISN_SQL = `SELECT id, source_id FROM flows INDEXED BY flows_tuple WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
+  AND source_id <> ? AND start_us BETWEEN ? AND ? LIMIT 1`;
 
 /**
  * All writes of one source's ingest, as prepared statements inside one transaction that the
@@ -61,11 +72,8 @@ export class CaseWriter {
     this.insFlow = db.prepare(`INSERT INTO flows (source_id, proto, orig_ip, orig_port, resp_ip, resp_port, start_us, end_us, state, history,
       orig_pkts, resp_pkts, orig_bytes, resp_bytes, orig_ip_bytes, resp_ip_bytes, missed_bytes, origin_guessed, rst_by, orig_isn, resp_isn,
       orig_ttl, resp_ttl, dup_pkts, icmp_errors, tunnel, requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.findTwin = db.prepare(`SELECT id, source_id FROM flows WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
-      AND orig_isn = ? AND resp_isn = ? AND source_id <> ? AND start_us <= ? AND end_us >= ? LIMIT 1`);
-    // Without ISNs (UDP, ICMP, TCP picked up mid-stream) the same tuple starting at nearly the same time is the twin.
-    this.findTwinNoIsn = db.prepare(`SELECT id, source_id FROM flows WHERE orig_ip = ? AND orig_port = ? AND resp_ip = ? AND resp_port = ? AND proto = ?
-      AND source_id <> ? AND start_us BETWEEN ? AND ? LIMIT 1`);
+    this.findTwin = db.prepare(FIND_TWIN_SQL);
+    this.findTwinNoIsn = db.prepare(FIND_TWIN_NO_ISN_SQL);
     this.mergeFlow = db.prepare(`UPDATE flows SET start_us = min(start_us, ?), end_us = max(end_us, ?), orig_pkts = max(orig_pkts, ?), resp_pkts = max(resp_pkts, ?),
       orig_bytes = max(orig_bytes, ?), resp_bytes = max(resp_bytes, ?), dup_pkts = dup_pkts + ? WHERE id = ?`);
     this.insFlowSighting = db.prepare(`INSERT OR IGNORE INTO flow_sightings (flow_id, source_id, iface, ifindex) VALUES (?, ?, ?, ?)`);
@@ -90,7 +98,8 @@ export class CaseWriter {
   }
 
   addDiagnostic(sourceId: number | null, path: string, d: Diagnostic): void {
-    this.insDiag.run(sourceId, d.source ?? path, d.code, d.severity, d.message, d.offset ?? null, d.line ?? null);
+    // Bounded here too: not every diagnostic is made by diag().
+    this.insDiag.run(sourceId, boundedText(d.source ?? path), d.code, d.severity, boundedMessage(d.message), d.offset ?? null, d.line ?? null);
   }
 
   /** RSTs arrive before their connection is complete; they are written with it. */
@@ -193,7 +202,10 @@ export class CaseWriter {
   linkNatPeersAcross(sourceIds: number[]): number {
     if (sourceIds.length === 0) return 0;
     const marks = sourceIds.map(() => '?').join(', ');
-    const isns = this.db.prepare(`SELECT DISTINCT orig_isn FROM flows WHERE source_id IN (${marks}) AND proto = 'tcp' AND orig_isn >= 0 AND nat_peer IS NULL`)
+    // Only ISNs some other flow shares: a lone flow has no half to meet, and fetching each one's
+    // group was the larger part of adding a capture to a case that already held one.
+    const isns = this.db.prepare(`SELECT DISTINCT f.orig_isn FROM flows f WHERE f.source_id IN (${marks}) AND f.proto = 'tcp' AND f.orig_isn >= 0 AND f.nat_peer IS NULL
+      AND EXISTS (SELECT 1 FROM flows g WHERE g.orig_isn = f.orig_isn AND g.id <> f.id)`)
       .all(...sourceIds) as { orig_isn: number }[];
     const members = this.db.prepare(`SELECT id, orig_ip AS origIp, orig_port AS origPort, resp_ip AS respIp, resp_port AS respPort, resp_isn AS respIsn,
       start_us AS startUs, end_us AS endUs, nat_peer FROM flows WHERE orig_isn = ? AND proto = 'tcp' ORDER BY id`);
@@ -237,4 +249,9 @@ function isNatPeer(a: NatCandidate, b: NatCandidate): boolean {
   return a.respIsn >= 0
     ? b.startUs <= a.endUs + MERGE_SLACK_US && a.startUs <= b.endUs + MERGE_SLACK_US
     : Math.abs(a.startUs - b.startUs) <= NO_ISN_SLACK_US;
+}
+
+/** Paths come from archives and can be made very long; a stored one keeps its head. */
+function boundedText(s: string): string {
+  return s.length <= 4096 ? s : `${s.slice(0, 4096)}…`;
 }

@@ -32,6 +32,12 @@ export function loadFacts(db: CaseDb): StoredFact[] {
   return rows.map((r) => ({ kind: r.kind, record: JSON.parse(r.data), source: r.path, sourceId: r.source_id, node: r.folder === null ? r.node : null, group: groupOf(r.folder, r.node) }));
 }
 
+/** Every bundle folder with one of its files: a folder named like a node is named by any file in it. */
+export function loadFolders(db: CaseDb): { group: string; source: string }[] {
+  const rows = db.prepare(`SELECT folder, min(path) AS path FROM sources WHERE folder IS NOT NULL AND folder <> '' GROUP BY folder`).all() as { folder: string; path: string }[];
+  return rows.map((r) => ({ group: r.folder, source: r.path }));
+}
+
 /** Aggregated in SQL so a large capture does not come into memory flow by flow. */
 export function loadCaptureFacts(db: CaseDb): StoredCaptureFact[] {
   const rows = db.prepare(`WITH e AS (

@@ -21,4 +21,11 @@ export interface TextFormat<K extends string, R> {
   kind: K;
   sniff(head: string, fileName: string): number;
   parse(text: string, ctx: TextParseContext): TextParseResult<R>;
+  /**
+   * Each line is read on its own (no header, no state carried from earlier lines), so a large dump
+   * can be parsed in pieces of whole lines with the same result: memory stays bounded.
+   */
+  lineByLine?: boolean;
+  /** Lines may be longer than the line cap (compact JSON on one line); the whole dump is still capped. */
+  longLines?: boolean;
 }

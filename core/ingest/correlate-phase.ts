@@ -3,7 +3,7 @@ import { classifyRsts, labelRsts } from '../analysis/rst/classify.js';
 import { correlate } from '../correlate/resolve.js';
 import { CaseWriter } from '../db/case-writer.js';
 import { assignFlowPods, assignNatSides, captureSourceCount, mergeNatRsts } from '../db/flow-links.js';
-import { loadCaptureFacts, loadFacts, writeIdentities } from '../db/identity-store.js';
+import { loadCaptureFacts, loadFacts, loadFolders, writeIdentities } from '../db/identity-store.js';
 import type { CaseDb } from '../db/open-case.js';
 import { diag } from '../diagnostics.js';
 
@@ -32,7 +32,7 @@ export function afterIngest(db: CaseDb, newSourceIds: number[]): void {
  * flows, and a new file can complete a chain that earlier files started).
  */
 export function rebuildIdentities(db: CaseDb): { identities: number; notes: number } {
-  const result = correlate(loadFacts(db), loadCaptureFacts(db));
+  const result = correlate(loadFacts(db), loadCaptureFacts(db), loadFolders(db));
   const notes = result.notes.map((n) => {
     const d = diag(n.code, n.message, { source: n.source, line: n.line });
     return { source: n.source ?? null, code: d.code, severity: d.severity, message: d.message, line: n.line ?? null };

@@ -12,12 +12,14 @@ import { detectTextFormat, scoreTextFormats, type AnyTextFormat } from '../forma
 import { RecordWriter } from '../db/record-writer.js';
 import { afterIngest } from './correlate-phase.js';
 import { materializeAnswers } from './index-phase.js';
-import { parseText, readText } from './text-ingest.js';
+import { DiagnosticBudget, parseTextStream } from './text-ingest.js';
 import { ingestSectionedSource } from './sectioned-ingest.js';
 import { looksSectioned } from '../formats/sections/split.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
 import { expandArchives, workDirFor, type ArchiveLimits } from './archive/archive.js';
+import { estimateCaseGrowth, type CaseEstimate } from './case-estimate.js';
+import { acquireIngestLock } from '../db/ingest-lock.js';
 
 export interface IngestOptions {
   signal?: AbortSignal;
@@ -30,6 +32,12 @@ export interface IngestOptions {
   archiveLimits?: Partial<ArchiveLimits>;
   /** Least time between progress reports (default 500 ms; the UI's jobs ask for more). */
   progressEveryMs?: number;
+  /** Called as each input (archive, file, member) starts being read: what to name if podcap itself fails. */
+  onInput?: (path: string) => void;
+  /** Called once the inputs are known, before any is read: how much the case is expected to grow. */
+  onEstimate?: (e: CaseEstimate) => void;
+  /** Called when another ingest into the same case is running and this one waits for it (its pid). */
+  onWait?: (holderPid: number) => void;
   /** Problems found while walking folders and unpacking archives (dangling links, damaged archives, caps), as they are recorded. */
   onNote?: (d: Diagnostic) => void;
   /** How to name an input to the user (walk.ts). */
@@ -41,7 +49,8 @@ export interface IngestOptions {
   index?: boolean;
 }
 
-export type IngestStatus = 'ingested' | 'duplicate' | 'unknown' | 'failed';
+/** `partial`: an archive some of whose entries were lost (damage, or a cap); the entries read have their own results. */
+export type IngestStatus = 'ingested' | 'duplicate' | 'unknown' | 'failed' | 'partial';
 
 export interface IngestResult {
   path: string;
@@ -62,11 +71,22 @@ export interface IngestResult {
  * host (CLI, serve and Electron jobs) ingests through here.
  */
 export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOptions = {}): Promise<IngestResult[]> {
+  // Concurrent ingests into one case queue here (a second one used to fail with "database is locked").
+  const lock = await acquireIngestLock(db.name, { signal: opts.signal, onWait: opts.onWait });
+  try {
+    return await ingestLocked(db, inputs, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function ingestLocked(db: CaseDb, inputs: string[], opts: IngestOptions): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
   const workDir = opts.workDir ?? workDirFor(db.name);
   const walked = await expandArchives(await walkInputs(inputs, { skip: [workDir], shownAs: opts.shownAs }), {
-    workDir, limits: opts.archiveLimits, signal: opts.signal, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
+    workDir, limits: opts.archiveLimits, signal: opts.signal, onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs, onInput: opts.onInput,
   });
+  if (opts.onEstimate) opts.onEstimate(await estimateCaseGrowth(walked.files));
   const caseWide = new CaseWriter(db);
   // Re-reading the same archive reports the same problems; the case keeps each once.
   const known = db.prepare('SELECT 1 FROM diagnostics WHERE source_id IS NULL AND path = ? AND code = ? AND message = ?');
@@ -76,6 +96,12 @@ export async function ingestPaths(db: CaseDb, inputs: string[], opts: IngestOpti
   }
   for (const missing of walked.missing) {
     results.push({ path: missing.path, status: 'failed', kind: 'unknown', records: 0, diagnostics: 0, reason: missing.reason, direct: missing.direct ?? true });
+  }
+  for (const p of walked.empty ?? []) {
+    results.push({ path: p.path, status: 'unknown', kind: 'archive', records: 0, diagnostics: 0, reason: p.reason, direct: p.direct ?? true });
+  }
+  for (const p of walked.partial ?? []) {
+    results.push({ path: p.path, status: 'partial', kind: 'archive', records: 0, diagnostics: 0, reason: p.reason, direct: p.direct ?? true });
   }
   let done = 0;
   for (const f of walked.files) {
@@ -104,12 +130,16 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
   const path = f.displayPath;
   const progress = throttle(opts.onProgress, opts.progressEveryMs);
   const base = { path, direct: f.direct };
+  opts.onInput?.(path);
   let bytesTotal = 0;
   try {
     bytesTotal = (await stat(f.fsPath)).size;
     const head = await readHead(f.fsPath);
     const gz = isGzip(head);
-    const content = gz ? await gunzipHead(f.fsPath) : head;
+    const unzipped = gz ? await gunzipHead(f.fsPath) : { head };
+    const content = unzipped.head;
+    // A gzip cut before any content (a 10-byte .tar.gz) is not an unknown kind: it is truncated.
+    if (gz && content.length === 0 && unzipped.error) throw new PodcapError('INGEST_TRUNCATED', `truncated gzip: the stream ends or is damaged before any content (${bytesTotal} bytes on disk: ${unzipped.error}); nothing could be read`);
     const captureKind = detectCapture(content);
     const headText = !captureKind && looksLikeText(content) ? Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8') : null;
     // Several commands' outputs in one file (Retina's metadata files): each section is detected on its own.
@@ -170,7 +200,8 @@ async function ingestCaptureSource(
   const hash = hasherFor(bytes);
   let rawBytes = 0;
   const writer = new CaseWriter(db);
-  db.exec('BEGIN');
+  // IMMEDIATE: a deferred transaction that reads first cannot wait for the write lock later.
+  db.exec('BEGIN IMMEDIATE');
   try {
     // The hash is filled in once the whole file has been read (in the same pass as parsing).
     const placeholder = `pending:${process.pid}:${Date.now()}:${Math.random()}`;
@@ -207,31 +238,59 @@ async function ingestTextSource(
   const path = f.displayPath;
   const hash = hasherFor(bytes);
   let rawBytes = 0;
-  const text = await readText(f.fsPath, gz, { signal: opts.signal, hash, onRawBytes: (n) => { rawBytes = n; report(n, 0); } });
-  const digest = await hash.digest();
-  if (knownDigest === undefined && db.prepare('SELECT 1 FROM sources WHERE sha256 = ?').get(digest)) {
-    return { path, status: 'duplicate', kind: format.kind, records: 0, diagnostics: 0, direct: f.direct };
-  }
+  let count = 0;
   const mtimeUs = Math.round((await stat(f.fsPath)).mtimeMs * 1000);
-  const parsed = parseText(format, text, path, f.mtimeUs ?? mtimeUs);
-  report(rawBytes, parsed.records.length);
   const writer = new CaseWriter(db);
   const records = new RecordWriter(db);
-  db.transaction(() => {
-    const sourceId = writer.addSource({ path, kind: format.kind, node: opts.node ?? null, folder: opts.node ? null : (f.node ?? ''), sha256: digest, bytes });
-    const span = records.write(sourceId, format.kind, parsed.records);
-    for (const d of parsed.diagnostics) writer.addDiagnostic(sourceId, path, d);
+  const kept = new DiagnosticBudget();
+  // Parsed and written piece by piece in one transaction, hashed in the same pass (as captures are):
+  // a 200 MB conntrack -E dump held ~6 times its size in memory when read whole first.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const placeholder = `pending:${process.pid}:${Date.now()}:${Math.random()}`;
+    const sourceId = writer.addSource({ path, kind: format.kind, node: opts.node ?? null, folder: opts.node ? null : (f.node ?? ''), sha256: knownDigest ?? placeholder, bytes });
+    let first: number | null = null;
+    let last: number | null = null;
+    let diagnostics = 0;
+    const stream = { signal: opts.signal, hash, onRawBytes: (n: number) => { rawBytes = n; report(n, count); } };
+    for await (const piece of parseTextStream(format, f.fsPath, gz, stream, path, f.mtimeUs ?? mtimeUs)) {
+      const span = records.write(sourceId, format.kind, piece.records);
+      if (span.first !== null && (first === null || span.first < first)) first = span.first;
+      if (span.last !== null && (last === null || span.last > last)) last = span.last;
+      count += piece.records.length;
+      for (const d of piece.diagnostics) {
+        if (!kept.keep(d)) continue;
+        writer.addDiagnostic(sourceId, path, d);
+        diagnostics++;
+      }
+      report(rawBytes, count);
+    }
+    for (const d of kept.summary(path)) {
+      writer.addDiagnostic(sourceId, path, d);
+      diagnostics++;
+    }
+    const digest = await hash.digest();
+    if (db.prepare('SELECT 1 FROM sources WHERE sha256 = ? AND id <> ?').get(digest, sourceId)) {
+      db.exec('ROLLBACK');
+      return { path, status: 'duplicate', kind: format.kind, records: 0, diagnostics: 0, direct: f.direct };
+    }
+    db.prepare('UPDATE sources SET sha256 = ? WHERE id = ?').run(digest, sourceId);
     // The file's own time (archive entry or disk mtime) dates snapshots that carry no time of their own.
-    writer.finishSource(sourceId, { kind: format.kind, firstTs: span.first, lastTs: span.last, records: parsed.records.length, detail: { gzip: gz, fileTimeUs: f.mtimeUs ?? mtimeUs } });
-  })();
-  return { path, status: 'ingested', kind: format.kind, records: parsed.records.length, diagnostics: parsed.diagnostics.length, direct: f.direct };
+    writer.finishSource(sourceId, { kind: format.kind, firstTs: first, lastTs: last, records: count, detail: { gzip: gz, fileTimeUs: f.mtimeUs ?? mtimeUs } });
+    db.exec('COMMIT');
+    return { path, status: 'ingested', kind: format.kind, sourceId, records: count, diagnostics, direct: f.direct };
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
 }
 
-async function gunzipHead(path: string): Promise<Uint8Array> {
+/** The first decompressed chunk; a damaged gzip is reported when it is read for real, unless nothing comes out at all. */
+async function gunzipHead(path: string): Promise<{ head: Uint8Array; error?: string }> {
   try {
-    for await (const c of contentChunks(path, true)) return c;
-  } catch {
-    /* a damaged gzip is reported when it is read for real */
+    for await (const c of contentChunks(path, true)) return { head: c };
+  } catch (e) {
+    return { head: new Uint8Array(0), error: (e as Error).message };
   }
-  return new Uint8Array(0);
+  return { head: new Uint8Array(0) };
 }

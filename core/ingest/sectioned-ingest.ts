@@ -6,7 +6,8 @@ import { RecordWriter } from '../db/record-writer.js';
 import { detectTextFormat, scoreTextFormats } from '../formats/registry.js';
 import { splitSections } from '../formats/sections/split.js';
 import { hasherFor } from './hasher.js';
-import { parseText, readText } from './text-ingest.js';
+import { contentChunks, type ChunkStreamOptions } from './chunks.js';
+import { MAX_TEXT_BYTES, parseText, TextTooLargeError } from './text-ingest.js';
 import type { InputFile } from './walk.js';
 
 /**
@@ -90,4 +91,16 @@ function shiftLines(v: unknown, shift: number, depth: number): void {
     if (k === 'line' && typeof x === 'number') o.line = x + shift;
     else if (typeof x === 'object') shiftLines(x, shift, depth + 1);
   }
+}
+
+/** The whole file as text (sections are cut from all of it), within the text dumps' size cap. */
+async function readText(path: string, gz: boolean, stream: ChunkStreamOptions): Promise<string> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of contentChunks(path, gz, stream)) {
+    n += c.length;
+    if (n > MAX_TEXT_BYTES) throw new TextTooLargeError(`text dump larger than ${MAX_TEXT_BYTES / 1048576} MiB`);
+    parts.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+  }
+  return Buffer.concat(parts).toString('utf8');
 }

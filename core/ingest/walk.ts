@@ -18,6 +18,10 @@ export interface WalkResult {
   files: InputFile[];
   /** Inputs that cannot be read (`direct` false: found inside a folder or archive). */
   missing: { path: string; reason: string; direct?: boolean }[];
+  /** Archives read only in part (damage, or a cap ended the extraction): the entries read are in `files`. */
+  partial?: { path: string; reason: string; direct?: boolean }[];
+  /** Archives that held no file to read (empty, or every entry refused or skipped). */
+  empty?: { path: string; reason: string; direct?: boolean }[];
   diagnostics: Diagnostic[];
 }
 

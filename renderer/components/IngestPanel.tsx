@@ -172,7 +172,7 @@ function IngestStatus({ phase, perSec }: { phase: Phase; perSec: number }) {
       </div>
     );
   }
-  const bad = job.results.filter((r) => r.status === 'failed' || r.status === 'unknown');
+  const bad = job.results.filter((r) => r.status === 'failed' || r.status === 'partial' || r.status === 'unknown');
   const ok = job.results.filter((r) => r.status === 'ingested').length;
   const dup = job.results.filter((r) => r.status === 'duplicate').length;
   return (

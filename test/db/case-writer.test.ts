@@ -4,7 +4,7 @@
  * scan per flow over the cap made a 2 GB capture take minutes).
  */
 import { describe, expect, it } from 'vitest';
-import { CaseWriter, NAT_MAP_MAX } from '../../core/db/case-writer.js';
+import { CaseWriter, FIND_TWIN_NO_ISN_SQL, FIND_TWIN_SQL, NAT_MAP_MAX } from '../../core/db/case-writer.js';
 import { openCase } from '../../core/db/open-case.js';
 import type { ConnRecord } from '../../core/flows/types.js';
 
@@ -43,6 +43,42 @@ describe('NAT pairing while writing', () => {
     w.addConn(src, conn(n, '10.240.0.5', 2000, n - 1));
     expect(w.natLinked).toBe(2);
     db.exec('COMMIT');
+    db.close();
+  });
+});
+
+describe('finding the same connection in another source', () => {
+  // Many earlier flows to one service is what made the lookup walk: the plan must not depend on it.
+  function caseWithOneBusyService(n: number) {
+    const db = openCase(':memory:');
+    const w = new CaseWriter(db);
+    const a = w.addSource({ path: 'a.pcap', kind: 'pcap', node: null, sha256: 'a', bytes: 0 });
+    db.exec('BEGIN');
+    for (let i = 0; i < n; i++) w.addConn(a, conn(i * 10, `10.244.0.${1 + (i % 200)}`, 20000 + i, 5000 + i));
+    db.exec('COMMIT');
+    db.exec('ANALYZE');
+    return db;
+  }
+
+  it('looks twins up by the full tuple, not by the service and a time range (EXPLAIN QUERY PLAN)', () => {
+    const db = caseWithOneBusyService(2000);
+    for (const [sql, args] of [[FIND_TWIN_SQL, 10], [FIND_TWIN_NO_ISN_SQL, 8]] as const) {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array(args).fill(1)) as { detail: string }[];
+      expect(plan.map((p) => p.detail)).toEqual(['SEARCH flows USING INDEX flows_tuple (orig_ip=? AND orig_port=? AND resp_ip=? AND resp_port=?)']);
+    }
+    db.close();
+  });
+
+  it('still merges each connection a second capture saw again', () => {
+    const db = caseWithOneBusyService(500);
+    const w = new CaseWriter(db);
+    const b = w.addSource({ path: 'b.pcap', kind: 'pcap', node: null, sha256: 'b', bytes: 0 });
+    db.exec('BEGIN');
+    for (let i = 0; i < 500; i++) w.addConn(b, conn(i * 10 + 3, `10.244.0.${1 + (i % 200)}`, 20000 + i, 5000 + i));
+    db.exec('COMMIT');
+    expect(w.flowsMerged).toBe(500);
+    expect(w.flowsWritten).toBe(0);
+    expect((db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number }).n).toBe(500);
     db.close();
   });
 });

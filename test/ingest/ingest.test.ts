@@ -8,6 +8,7 @@ import { iterateFlows } from '../../core/api/queries/flows.js';
 import { openCase } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 import { pcapFileHeader, pcapRecord } from '../../core/formats/pcap/writer.js';
+import { tarBytes } from './archive-fixtures.js';
 
 const samples = 'fixtures/samples/captures/tcpdump';
 const tmp = () => mkdtempSync(join(tmpdir(), 'podcap-ingest-'));
@@ -79,6 +80,16 @@ describe('ingest', () => {
     expect(res.map((r) => [r.status, r.records > 0])).toEqual([['ingested', true], ['ingested', true]]);
     expect(res[0].records).toBe(2500);
     expect(flowsOf(zipped).filter((f) => f.resp_port === 8080)).toEqual(flowsOf(plain));
+  });
+
+  it('a gzipped capture of several MiB inside a .tar.gz bundle goes through the same gzip path, whole', async () => {
+    const d = tmp();
+    const cap = randomPayloadCapture(2500, 1400);
+    const bundle = gzipSync(tarBytes([{ path: 'node-a/rotated.pcap.gz', data: gzipSync(cap) }, { path: 'node-a/dns.pcap', data: readFileSync(join(samples, 'dns_tcp.pcap')) }]));
+    writeFileSync(join(d, 'bundle.tar.gz'), bundle);
+    const db = openCase(join(d, 'c.db'));
+    const res = await ingestPaths(db, [join(d, 'bundle.tar.gz')]);
+    expect(res.map((r) => [r.path.split('!/')[1], r.status, r.records])).toEqual([['node-a/rotated.pcap.gz', 'ingested', 2500], ['node-a/dns.pcap', 'ingested', 11]]);
   });
 
   it('a damaged gzip keeps the packets before the damage', async () => {

@@ -136,7 +136,10 @@ for (const b of bundles) {
     });
 
     it('raises exactly the findings of the problems the scenario has, and no other', () => {
-      expect(listFindings(db).map((x) => x.id).sort()).toEqual([...EXPECTED_FINDINGS[m.scenario]].sort());
+      // One finding per cause; its subjects (one per destination, pod or endpoint) inside it.
+      const findings = listFindings(db);
+      expect(findings.flatMap((x) => (x.affected.length ? x.affected.map((a) => a.id) : [x.id])).sort()).toEqual([...EXPECTED_FINDINGS[m.scenario]].sort());
+      expect(new Set(findings.map((x) => x.rule)).size).toBe(findings.length);
     });
 
     it('reports SNAT pressure from ports held against the allocation, and only there', () => {

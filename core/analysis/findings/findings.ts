@@ -1,3 +1,4 @@
+import { groupFindings } from './group.js';
 import { prepared } from '../../db/statements.js';
 import { staleAckResetSql } from '../stale-ack.js';
 import { SNAT } from '../cells/snat.js';
@@ -22,18 +23,23 @@ export interface FindingOut {
   detail: string;
   evidence: { source: string; lines?: number[]; packets?: number; flows?: number[] }[];
   next_step: string;
+  /** The subjects of one cause (destinations, pods, endpoints), worst first; empty when there is one. */
+  affected: { id: string; severity: FindingOut['severity']; title: string; detail: string }[];
 }
+
+/** What a rule returns: one finding per subject; groupFindings makes one per cause. */
+type RuleFinding = Omit<FindingOut, 'affected'>;
 
 /** Analyses several rules share, computed once per listFindings call. */
 interface Shared { fanout(): FanoutOut[]; ports(): PortsOut[] }
-type Rule = (db: CaseDb, w: TimeWindow, t: Thresholds, shared: Shared) => FindingOut[];
+type Rule = (db: CaseDb, w: TimeWindow, t: Thresholds, shared: Shared) => RuleFinding[];
 
 const flowIds = (db: CaseDb, sql: string, params: unknown[]) => (prepared(db, sql).all(...params) as { id: number }[]).map((r) => r.id);
 
 /** Runbook §4: "nf_conntrack: table full, dropping packet", or entries near nf_conntrack_max. */
 const conntrackFull: Rule = (db, w, t) => {
   const tl = conntrackTimeline(db, w);
-  const out: FindingOut[] = [];
+  const out: RuleFinding[] = [];
   const lines = prepared(db, `SELECT s.path, k.line FROM kernel_events k JOIN sources s ON s.id = k.source_id WHERE k.event = 'conntrack_table_full' ORDER BY k.id LIMIT 50`).all() as { path: string; line: number }[];
   if (tl.tableFull.length > 0) {
     const drops = tl.tableFull.reduce((a, f) => a + f.count, 0);
@@ -72,15 +78,23 @@ const conntrackFull: Rule = (db, w, t) => {
  * Runbook §1: SNAT ports to one destination held (in use, or in Azure's hold after close) against
  * the allocation. Only measured port pressure: opening many connections is not exhaustion.
  */
+/** `held up to 700 of 1,024 ports`, or past the allocation `needed 16,000 ports for 1,024 allocated`. */
+export function snatDemand(utilization: number, allocation: number): string {
+  const held = Math.round(utilization * allocation);
+  const n = (x: number) => x.toLocaleString('en-US');
+  return held > allocation ? `needed ${n(held)} ports for ${n(allocation)} allocated` : `held up to ${n(held)} of ${n(allocation)} ports`;
+}
+
 const snatExhaustion: Rule = (db, w, t, shared) => {
-  const out: FindingOut[] = [];
+  const out: RuleFinding[] = [];
   for (const p of shared.ports().slice(0, 20)) {
     if (p.utilization < t.snatUtilizationWarn) continue;
     out.push({
       id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
       title: `SNAT ports to ${p.dst_ip}:${p.dst_port} ${p.utilization >= 1 ? 'exhausted' : 'nearly exhausted'}`,
-      detail: `${p.snat_ip} held up to ${(p.utilization * p.allocation).toFixed(0)} of ${p.allocation} ports for this destination at once, ${p.time_wait_held} of them only because a closed connection's port stays held (${SNAT.holdAfterRstUs / 1e6} s after a RST, ${SNAT.holdAfterFinUs / 1e6} s after a FIN); peak ${p.peak_concurrent} in use; ${p.distinct_src_ports} distinct ports used; top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
-      evidence: [{ source: 'flows', flows: flowIds(db, `SELECT id FROM flows WHERE orig_ip = ? AND resp_ip = ? AND resp_port = ? LIMIT 20`, [p.snat_ip, p.dst_ip, p.dst_port]) }],
+      // Demand beyond the allocation reads as ports needed, not as a utilization over 100 %.
+      detail: `${p.snat_ip} ${snatDemand(p.utilization, p.allocation)} for this destination at once, ${p.time_wait_held} of them only because a closed connection's port stays held (${SNAT.holdAfterRstUs / 1e6} s after a RST, ${SNAT.holdAfterFinUs / 1e6} s after a FIN); peak ${p.peak_concurrent} in use; ${p.distinct_src_ports} distinct ports used; top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
+      evidence: [{ source: 'connections', flows: flowIds(db, `SELECT id FROM flows WHERE orig_ip = ? AND resp_ip = ? AND resp_port = ? LIMIT 20`, [p.snat_ip, p.dst_ip, p.dst_port]) }],
       next_step: 'Reuse connections (pooling/keep-alive) in the pods named, or add outbound IPs / allocate more SNAT ports per node.',
     });
   }
@@ -101,7 +115,7 @@ const middleboxRsts: Rule = (db, w, t) => {
   const params: unknown[] = [];
   const rows = prepared(db, `SELECT r.sender_ip, count(*) AS n, group_concat(r.flow_id) AS flows, max(r.quiet_before_us) AS quiet, min(r.reason) AS reason
     FROM rst_events r WHERE r.verdict = 'middlebox-suspect'${windowSql('r.ts_us', w, params)} GROUP BY r.sender_ip ORDER BY n DESC`).all(...params) as { sender_ip: string; n: number; flows: string; quiet: number | null; reason: string }[];
-  const out: FindingOut[] = [];
+  const out: RuleFinding[] = [];
   for (const r of rows) {
     const idle = (r.quiet ?? -1) >= t.idleResetMinSeconds * 1e6;
     out.push({
@@ -110,7 +124,7 @@ const middleboxRsts: Rule = (db, w, t) => {
       detail: idle
         ? `${r.n} RST(s) arrived after the connection sat quiet for ${((r.quiet ?? 0) / 1e6).toFixed(1)} s, with evidence that ${r.sender_ip} did not send them (${r.reason}). A load balancer or firewall on the path dropped its state (Azure LB idle timeout: ${t.rstIdleSeconds} s) and reset the next packet.`
         : `${r.n} RST(s) claim to come from ${r.sender_ip} but do not look like its own packets: ${r.reason}.`,
-      evidence: [{ source: 'rst_events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
+      evidence: [{ source: 'RST events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
       next_step: idle
         ? 'Enable TCP keepalives shorter than the idle timeout (or raise the timeout); compare with the load balancer / NAT idle settings.'
         : 'Look at firewalls, kube-proxy/iptables REJECT rules and load balancers between the peers: `podcap rst --json` shows where each RST was seen.',
@@ -141,7 +155,7 @@ const nodeResets: Rule = (db, w) => {
       id: `node-reset:${r.sender_ip}:${r.sender_port}`, rule: 'node-reject-reset', severity: 'high' as const,
       title: r.rule ? `${node[0].toUpperCase()}${node.slice(1)} rejected connections to ${r.sender_ip}:${r.sender_port} with its own rule` : `${node[0].toUpperCase()}${node.slice(1)} reset connections to ${r.sender_ip}:${r.sender_port}`,
       detail: `${r.n} RST(s) in the name of ${r.sender_ip}:${r.sender_port} were made by ${node}, not by ${r.sender_ip}${r.rule ? `: iptables "${r.rule}"` : ''}. Clients: ${r.victims}. Evidence: ${r.reason}.`,
-      evidence: [...(r.rule ? groupLines(rules.all(r.rule, r.rule) as { path: string; line: number }[]) : []), { source: 'rst_events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
+      evidence: [...(r.rule ? groupLines(rules.all(r.rule, r.rule) as { path: string; line: number }[]) : []), { source: 'RST events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
       next_step: r.rule
         ? `The remote service never saw these connections. Find who installed the rule on the node (network policy agent, kube-proxy, a DaemonSet, a hand edit) and remove or narrow it: ${nftChain(r.rule) ?? `\`iptables -S ${r.rule.split(' ')[1] ?? 'FORWARD'}\``}.`
         : 'No collected REJECT rule matches: collect `iptables-save` and `nft list ruleset` from the node (kube-proxy, network policy and CNI chains) to find the rule.',
@@ -165,7 +179,7 @@ const peerAborts: Rule = (db, w, t) => {
     id: `peer-abort:${r.sender_ip}:${r.sender_port}`, rule: 'server-aborts', severity: 'medium' as const,
     title: `${r.who === r.sender_ip ? r.sender_ip : r.who}:${r.sender_port} aborted established connections`,
     detail: `${r.n} connection(s) from ${r.clients} were reset by the server ${r.sender_ip}:${r.sender_port} itself after the handshake (its TTL matches its other packets): the application closed them abortively (SO_LINGER 0, a crash, a proxy's limit) or dropped their state.`,
-    evidence: [{ source: 'rst_events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
+    evidence: [{ source: 'RST events', flows: r.flows.split(',').map(Number).slice(0, 20) }],
     next_step: `Look at the server's logs and limits at those times (podcap rst --json for the times); the clients see "connection reset by peer".`,
   }));
 };
@@ -180,7 +194,7 @@ const refusedStorm: Rule = (db, w, t) => {
     id: `refused:${r.resp_ip}:${r.resp_port}`, rule: 'refused-port', severity: r.n >= t.refusedStormMin * 10 ? 'high' : 'medium',
     title: `Connections refused by ${r.resp_ip}:${r.resp_port}`,
     detail: `${r.n} connection attempts from ${r.clients} client(s) were answered with a RST (Zeek REJ) that ${r.resp_ip} sent itself: nothing listened on the port, or a firewall on that host rejected them. Resets made by this node or a middlebox are reported apart.`,
-    evidence: [{ source: 'flows', flows: r.ids.split(',').map(Number).slice(0, 20) }],
+    evidence: [{ source: 'connections', flows: r.ids.split(',').map(Number).slice(0, 20) }],
     next_step: 'Check the service is listening (endpoints, readiness) and any REJECT rules; see the RST verdicts with `podcap rst`.',
   }));
 };
@@ -202,7 +216,7 @@ const staleAckReuse: Rule = (db, w) => {
     id: `stale-ack:${r.orig_ip}:${r.resp_ip}:${r.resp_port}`, rule: 'port-reused-while-held', severity: 'high',
     title: `Port reused while ${r.resp_ip}:${r.resp_port} still held the old connection`,
     detail: `${r.n} connection attempt(s) from ${r.who}${r.who !== r.orig_ip ? ` (as ${r.orig_ip})` : ''}, source port(s) ${r.ports}, were answered with a stale ACK (the previous connection's sequence numbers) and reset: SYN, ACK, RST. The port was reused while the peer, or a NAT on the way, still held the connection that last used it.`,
-    evidence: [{ source: 'flows', flows: r.ids.split(',').map(Number).slice(0, 20) }],
+    evidence: [{ source: 'connections', flows: r.ids.split(',').map(Number).slice(0, 20) }],
     next_step: 'Ports are recycled faster than peers release them: reuse connections (pooling/keep-alive) in the pod, or give the node more SNAT ports / outbound IPs; the retried SYN usually succeeds a second later, so look for latency spikes rather than errors.',
   }));
 };
@@ -230,7 +244,7 @@ const kubeletBlocked: Rule = (db, w, t) => {
     evidence: [
       ...groupLines(rules),
       ...groupLines(ufwDeny),
-      ...(syns.length ? [{ source: 'flows', flows: syns.flatMap((s) => s.ids.split(',').map(Number)).slice(0, 20) }] : []),
+      ...(syns.length ? [{ source: 'connections', flows: syns.flatMap((s) => s.ids.split(',').map(Number)).slice(0, 20) }] : []),
     ],
     next_step: `Remove the DROP/REJECT for tcp dpt:${port} in INPUT (iptables -D …), check ufw and the network security group for ${port}.`,
   }];
@@ -253,7 +267,6 @@ const datapathDrops: Rule = (db, w) => dropFindings(db, w);
 
 const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, nodeResets, peerAborts, refusedStorm, staleAckReuse, kubeletBlocked, podIpReused, datapathDrops];
 
-const SEVERITY_ORDER = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
 
 export function listFindings(db: CaseDb, w: TimeWindow = {}, t: Thresholds = THRESHOLDS): FindingOut[] {
   const whole = w.fromUs === undefined && w.toUs === undefined;
@@ -275,7 +288,7 @@ export function computeFindings(db: CaseDb, asked: TimeWindow = {}, t: Threshold
     fanout: () => (fanout ??= listFanout(db, { ...w, limit: 50 })),
     ports: () => (ports ??= listPorts(db, { ...w, limit: 20, allocation: t.snatAllocation })),
   };
-  return RULES.flatMap((r) => r(db, w, t, shared)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.id.localeCompare(b.id));
+  return groupFindings(RULES.flatMap((r) => r(db, w, t, shared)));
 }
 
 function groupLines(rows: { path: string; line: number }[]): FindingOut['evidence'] {
@@ -288,7 +301,7 @@ function evidenceForWho(db: CaseDb, who: string, netns: string | null, kind: str
   if (kind === 'pcap') {
     // Written so each side can use its index (flows_orig_pod, flows_orig): `coalesce(...) = ?` scanned every flow.
     const ids = flowIds(db, `SELECT id FROM flows WHERE (orig_pod = ? OR (orig_pod IS NULL AND orig_ip = ?)) AND coalesce(+nat_side, 'pre') = 'pre' LIMIT 20`, [who, who]);
-    return [{ source: 'flows', flows: ids }];
+    return [{ source: 'connections', flows: ids }];
   }
   if ((kind === 'tcptracer' || kind === 'inspektor-gadget') && netns) {
     return groupLines(prepared(db, `SELECT s.path, t.line FROM tcp_events t JOIN sources s ON s.id = t.source_id WHERE t.netns = ? ORDER BY t.id LIMIT 50`).all(Number(netns)) as { path: string; line: number }[]);

@@ -12,6 +12,8 @@ export function printFindings(out: Out, rows: FindingOut[]): void {
   for (const f of rows) {
     out.line(`[${f.severity.toUpperCase()}] ${safeCell(f.title)}`);
     out.line(`  ${safeCell(f.detail)}`);
+    for (const a of f.affected.slice(0, 10)) out.line(`  - [${a.severity}] ${safeCell(a.title)}: ${safeCell(a.detail)}`);
+    if (f.affected.length > 10) out.line(`  - …and ${f.affected.length - 10} more (podcap findings --json lists all)`);
     for (const e of f.evidence.slice(0, 4)) {
       const what = [e.lines?.length ? `lines ${e.lines.slice(0, 8).join(', ')}${e.lines.length > 8 ? '…' : ''}` : '', e.flows?.length ? `flows ${e.flows.slice(0, 8).join(', ')}${e.flows.length > 8 ? '…' : ''}` : ''].filter(Boolean).join('; ');
       out.line(`  evidence: ${safeCell(e.source)}${what ? ` (${what})` : ''}`);

@@ -12,6 +12,7 @@ import { Out, safeCell } from '../output.js';
 import { progressBar } from '../progress-bar.js';
 import { printFindings } from './findings.js';
 import { summarizeIngest } from '../ingest-summary.js';
+import { nowReading } from '../exit-guard.js';
 import type { Diagnostic } from '../../diagnostics.js';
 
 /** The one-command answer for a bundle: ingest into a temporary case and print the findings. */
@@ -24,9 +25,9 @@ export async function cmdReport(args: string[]): Promise<number> {
   const bar = progressBar();
   try {
     const notes: Diagnostic[] = [];
-    const results = await ingestPaths(db, positionals, { onProgress: (p) => bar.update(p), workDir: join(dir, 'work'), onNote: (d) => notes.push(d) });
+    const results = await ingestPaths(db, positionals, { onProgress: (p) => bar.update(p), workDir: join(dir, 'work'), onNote: (d) => notes.push(d), onInput: nowReading });
     bar.done();
-    for (const r of results) if (r.status === 'failed' || (r.status === 'unknown' && r.direct)) process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
+    for (const r of results) if (r.status === 'failed' || r.status === 'partial' || (r.status === 'unknown' && r.direct)) process.stderr.write(`podcap: ${safeCell(r.path)}: ${safeCell(r.reason ?? r.status)}\n`);
     const summary = summarizeIngest(db, values.keep ?? 'a temporary case', results, notes, values.verbose ?? false);
     // Findings of nothing would read as "all clear": say that nothing was read instead.
     if (!results.some((r) => r.status === 'ingested' || r.status === 'duplicate')) {

@@ -10,4 +10,7 @@ export const conntrackFormat: TextFormat<'conntrack', ConntrackRecord> = {
   kind: 'conntrack',
   sniff: sniffConntrack,
   parse: parseConntrack,
+  // -E and -L dumps are one entry per line; the -S/proc stat header sits right above its rows, and
+  // a dump of those is a few lines, far below one batch.
+  lineByLine: true,
 };

@@ -7,6 +7,8 @@ export const kubectlFormat: TextFormat<'kubectl', KubectlRecord> = {
   kind: 'kubectl',
   sniff: sniffKubectl,
   parse: parseKubectl,
+  // `kubectl get -o json | jq -c` puts a whole cluster on one line.
+  longLines: true,
 };
 
 export { parseKubectl, sniffKubectl };

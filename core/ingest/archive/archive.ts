@@ -25,6 +25,8 @@ export interface ArchiveOptions {
   limits?: Partial<ArchiveLimits>;
   signal?: AbortSignal;
   onProgress?: ProgressFn;
+  /** Called as each archive starts being read. */
+  onInput?: (path: string) => void;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface ArchiveOptions {
  * `<archive>!/<member>`. An archive that cannot be read at all becomes a `missing` input.
  */
 export async function expandArchives(walked: WalkResult, opts: ArchiveOptions): Promise<WalkResult> {
-  const out: WalkResult = { files: [], missing: [...walked.missing], diagnostics: [...walked.diagnostics] };
+  const out: WalkResult = { files: [], missing: [...walked.missing], partial: [...(walked.partial ?? [])], empty: [...(walked.empty ?? [])], diagnostics: [...walked.diagnostics] };
   const limits = archiveLimits(opts.limits);
   let extractDir: string | undefined;
   const progress = throttle(opts.onProgress, opts.progressEveryMs);
@@ -50,6 +52,7 @@ export async function expandArchives(walked: WalkResult, opts: ArchiveOptions): 
       out.files.push(f);
       continue;
     }
+    opts.onInput?.(f.displayPath);
     try {
       extractDir ??= await prepareExtractDir(opts.workDir);
     } catch (e) {
@@ -59,6 +62,7 @@ export async function expandArchives(walked: WalkResult, opts: ArchiveOptions): 
     const ctx: Ctx = {
       extractDir, limits, signal: opts.signal,
       budget: { bytes: limits.maxTotalBytes, entries: limits.maxEntries },
+      deadlineMs: Date.now() + limits.maxSeconds * 1000,
       progress: (path, bytesRead, bytesTotal) => progress({ phase: 'sniff', path, bytesRead, bytesTotal, records: 0, diagnostics: 0, filesDone: i, filesTotal: walked.files.length }),
     };
     let r: Expanded;
@@ -72,6 +76,19 @@ export async function expandArchives(walked: WalkResult, opts: ArchiveOptions): 
     out.files.push(...r.files);
     out.diagnostics.push(...r.diagnostics);
     if (r.unreadable) out.missing.push({ path: f.displayPath, reason: r.unreadable, direct: f.direct });
+    else {
+      const lost = r.diagnostics.filter((d) => d.code === 'ARCHIVE_BOMB' || d.code === 'ARCHIVE_CORRUPT');
+      if (r.files.length === 0 && lost.length === 0) {
+        // Found by fuzzing: a zip whose end record says 0 entries gave no result and no word at all.
+        const why = r.diagnostics.length > 0 ? ' (what was in it: podcap diagnostics)' : '';
+        out.empty!.push({ path: f.displayPath, reason: `the archive holds no file to read${why}`, direct: f.direct });
+      }
+      if (lost.length > 0) {
+        const more = lost.length > 1 ? ` (and ${lost.length - 1} more problem${lost.length > 2 ? 's' : ''}: podcap diagnostics)` : '';
+        const where = lost[0].source && lost[0].source !== f.displayPath ? `${lost[0].source.slice(f.displayPath.length + 2)}: ` : '';
+        out.partial!.push({ path: f.displayPath, reason: `read in part: ${where}${lost[0].message}${more}`, direct: f.direct });
+      }
+    }
   }
   return out;
 }
@@ -99,6 +116,8 @@ interface Ctx {
   signal?: AbortSignal;
   /** What the input archive (with all it nests) may still use. */
   budget: LevelBudget;
+  /** When the input archive (with all it nests) must stop extracting. */
+  deadlineMs: number;
   progress: (path: string, bytesRead: number, bytesTotal: number) => void;
 }
 
@@ -190,12 +209,13 @@ async function extractLevel(f: InputFile, kind: ArchiveKind, sha: string, ctx: C
 
   const tmp = await mkdtemp(join(ctx.extractDir, `.tmp-${sha.slice(0, 12)}-`));
   try {
-    const ext = new Extraction(await realpath(tmp), ctx.limits, budget);
+    const ext = new Extraction(await realpath(tmp), ctx.limits, budget, ctx.deadlineMs);
     const size = (await stat(f.fsPath)).size;
     const onBytes = (n: number): void => ctx.progress(f.displayPath, n, size);
     if (kind === 'zip') await extractZip(f.fsPath, ext, ctx.signal, onBytes);
     else await extractTar(f.fsPath, ext, ctx.signal, onBytes);
     for (const e of ext.entries) e.archive = await detectArchive(join(tmp, ...e.disk.split('/')));
+    if (ext.empty > 0) ext.note('ARCHIVE_EMPTY_ENTRIES', `${ext.empty} empty file${ext.empty === 1 ? '' : 's'} not extracted (nothing to read)`);
     const nothingRead = ext.count === 0 && ext.diagnostics.some((d) => d.code === 'ARCHIVE_CORRUPT');
     const m: Manifest = {
       v: 1, kind, limits, budget, used: { bytes: ext.bytes, entries: ext.count }, cut: ext.cut,
@@ -206,8 +226,11 @@ async function extractLevel(f: InputFile, kind: ArchiveKind, sha: string, ctx: C
     await rm(manifestPath, { force: true });
     await rm(finalDir, { recursive: true, force: true });
     await rename(tmp, finalDir);
-    await writeFile(`${manifestPath}.tmp`, JSON.stringify(m));
-    await rename(`${manifestPath}.tmp`, manifestPath);
+    // Cut by the clock: another run (a less busy machine) may get further, so nothing is reused.
+    if (!ext.timedOut) {
+      await writeFile(`${manifestPath}.tmp`, JSON.stringify(m));
+      await rename(`${manifestPath}.tmp`, manifestPath);
+    }
     return m;
   } finally {
     await rm(tmp, { recursive: true, force: true });

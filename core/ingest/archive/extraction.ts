@@ -63,12 +63,17 @@ export class Extraction {
   count = 0;
   /** Set when a cap ended the extraction early. */
   cut = false;
+  /** Set when the time cap ended it (a result not to be reused: another run may get further). */
+  timedOut = false;
+  /** Empty regular files seen and not extracted. */
+  empty = 0;
   /** Set when nothing could be read: the archive is not what its first bytes promised. */
   unreadable?: string;
   private readonly refusedLinks: string[] = [];
   private readonly verifiedDirs = new Set<string>();
 
-  constructor(readonly root: string, readonly limits: ArchiveLimits, readonly budget: LevelBudget) {}
+  /** `deadlineMs`: Date.now() past which the input archive (with all it nests) stops. */
+  constructor(readonly root: string, readonly limits: ArchiveLimits, readonly budget: LevelBudget, readonly deadlineMs = Infinity) {}
 
   note(code: DiagnosticCode, message: string, member?: string, offset?: number): void {
     this.diagnostics.push({ code, message, member, offset });
@@ -76,6 +81,7 @@ export class Extraction {
 
   /** Every entry header counts, whatever its type, so millions of empty entries stop early. */
   countEntry(): void {
+    this.checkTime();
     if (this.count >= this.budget.entries) {
       this.cut = true;
       throw new StopExtraction({
@@ -84,6 +90,21 @@ export class Extraction {
       });
     }
     this.count++;
+  }
+
+  /** An empty regular file holds nothing to read: counted (entries cap) but never written to disk. */
+  emptyFile(): void {
+    this.empty++;
+  }
+
+  checkTime(): void {
+    if (Date.now() <= this.deadlineMs) return;
+    this.cut = true;
+    this.timedOut = true;
+    throw new StopExtraction({
+      code: 'ARCHIVE_BOMB',
+      message: `extraction took longer than ${this.limits.maxSeconds} s (cap per input archive) after ${this.count} entries; extraction stopped, ${filesKept(this.entries.length)}`,
+    });
   }
 
   /** Checks a declared size before any byte is read (zip central directory, tar header). */
@@ -188,6 +209,7 @@ export class Extraction {
   /** Called by a sink for every chunk: the per-entry and total caps. */
   account(sink: FileSink, n: number): void {
     if (sink.bytes + n > this.limits.maxEntryBytes) this.bomb(`entry ${q(sink.raw)} grows past the per-entry cap of ${fmtBytes(this.limits.maxEntryBytes)}`);
+    this.checkTime();
     if (this.bytes + n > this.budget.bytes) this.bomb(`entry ${q(sink.raw)} takes the extracted bytes past the cap of ${fmtBytes(this.limits.maxTotalBytes)} per input archive`);
     this.bytes += n;
   }

@@ -15,6 +15,8 @@ export interface ArchiveLimits {
   maxEntries: number;
   /** Archive levels expanded: 1 is the input archive, 3 allows a .tar.gz in a .zip in a .tar. */
   maxDepth: number;
+  /** Wall-clock seconds to extract one input archive, nested archives included. */
+  maxSeconds: number;
 }
 
 const MiB = 1024 * 1024;
@@ -32,6 +34,8 @@ export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
   ratioMinBytes: 8 * MiB,
   maxEntries: 100_000,
   maxDepth: 3,
+  // A real multi-GB bundle extracts in well under a minute; this only ends pathological ones.
+  maxSeconds: 300,
 });
 
 export function archiveLimits(overrides: Partial<ArchiveLimits> = {}): ArchiveLimits {

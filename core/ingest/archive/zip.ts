@@ -75,6 +75,7 @@ async function extractEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, ext: Extract
   if (!entry.canDecodeFileData()) return ext.skip(name, `compression method ${entry.compressionMethod} is not supported`);
 
   ext.checkDeclared(name, entry.uncompressedSize, entry.compressedSize);
+  if (entry.uncompressedSize === 0) return ext.emptyFile();
   // DOS times carry no zone; read as UTC so a case is the same on every machine (the Unix "UT"
   // extra field, when present, is real UTC and wins).
   const sink = ext.openFile(name, timeUs(entry.getLastModDate({ timezone: 'UTC' })));

@@ -40,6 +40,12 @@ export function FindingsView() {
                   <article key={f.id} className={`card sev-${f.severity}`} aria-label={`${f.severity}: ${f.title}`}>
                     <header><span className={`sev sev-${f.severity}`}>{f.severity}</span> <h3>{f.title}</h3></header>
                     <p>{f.detail}</p>
+                    {f.affected.length > 0 && (
+                      <details className="affected" open={f.affected.length <= 5}>
+                        <summary>{f.affected.length} affected</summary>
+                        <ul>{f.affected.map((a) => <li key={a.id}><span className={`sev sev-${a.severity}`}>{a.severity}</span> <strong>{a.title}</strong>: {a.detail}</li>)}</ul>
+                      </details>
+                    )}
                     <EvidenceLinks f={f} />
                     <p className="next-step"><strong>Next step:</strong> {f.next_step}</p>
                   </article>
@@ -48,6 +54,7 @@ export function FindingsView() {
               <DataTable title="Findings" rows={sorted} rowKey={(f) => f.id} testId="findings-table" columns={[
                 { key: 'severity', title: 'Severity', get: (f) => f.severity },
                 { key: 'title', title: 'Title', get: (f) => f.title },
+                { key: 'affected', title: 'Affected', get: (f) => f.affected.length || 1, numeric: true },
                 { key: 'rule', title: 'Rule', get: (f) => f.rule },
                 { key: 'next_step', title: 'Next step', get: (f) => f.next_step },
               ]} />

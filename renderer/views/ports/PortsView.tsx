@@ -15,7 +15,8 @@ const COLUMNS: TableColumn<PortsOut>[] = [
   { key: 'distinct_src_ports', title: 'Source ports', get: (r) => r.distinct_src_ports, numeric: true },
   { key: 'peak_concurrent', title: 'Peak concurrent', get: (r) => r.peak_concurrent, numeric: true },
   { key: 'allocation', title: 'Allocation', get: (r) => r.allocation, numeric: true },
-  { key: 'utilization', title: 'Utilization', get: (r) => r.utilization, render: (r) => `${(r.utilization * 100).toFixed(1)} %`, numeric: true },
+  // Past the allocation the demand is what matters: "16,000 needed", not "1562.5 %".
+  { key: 'utilization', title: 'Utilization', get: (r) => r.utilization, render: (r) => (r.utilization > 1 ? `${Math.round(r.utilization * r.allocation).toLocaleString('en-US')} needed` : `${(r.utilization * 100).toFixed(1)} %`), numeric: true },
   { key: 'reused_ports', title: 'Reused ports', get: (r) => r.reused_ports, numeric: true },
   { key: 'min_reuse_gap_s', title: 'Min reuse gap (s)', get: (r) => r.min_reuse_gap_s, numeric: true },
   { key: 'stale_ack_resets', title: 'Stale-ACK resets', get: (r) => r.stale_ack_resets, numeric: true },
