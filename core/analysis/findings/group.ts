@@ -38,11 +38,23 @@ export function groupFindings(findings: readonly Omit<FindingOut, 'affected'>[])
       severity: worst.severity,
       title: GROUP_TITLES[rule]?.(members.length) ?? `${worst.title} (and ${members.length - 1} more of the same cause)`,
       detail: `${members.length} affected, the worst first: ${members.slice(0, 3).map((m) => m.title).join('; ')}${members.length > 3 ? '; …' : ''}.`,
-      // The worst subjects' evidence first, each list kept short.
-      evidence: members.flatMap((m) => m.evidence).slice(0, 12),
+      evidence: mergeEvidence(members.flatMap((m) => m.evidence)),
       next_step: worst.next_step,
       affected: members.map(({ id, severity, title, detail }) => ({ id, severity, title, detail })),
     });
   }
   return out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.affected.length - a.affected.length || a.id.localeCompare(b.id));
+}
+
+/** One entry per source: the subjects' lines, packets and flows together (worst subject's first), each list bounded. */
+function mergeEvidence(all: FindingOut['evidence']): FindingOut['evidence'] {
+  const by = new Map<string, FindingOut['evidence'][number]>();
+  for (const e of all) {
+    const m = by.get(e.source) ?? { source: e.source };
+    if (e.lines) m.lines = [...new Set([...(m.lines ?? []), ...e.lines])].slice(0, 200);
+    if (e.flows) m.flows = [...new Set([...(m.flows ?? []), ...e.flows])].slice(0, 200);
+    if (e.packets !== undefined) m.packets = (m.packets ?? 0) + e.packets;
+    by.set(e.source, m);
+  }
+  return [...by.values()];
 }
