@@ -113,7 +113,7 @@ export function dropFindings(db: CaseDb, w: { fromUs?: number; toUs?: number } =
     const ev = new Map<string, number[]>();
     for (const d of ds) for (const e of d.evidence) ev.set(e.source, [...(ev.get(e.source) ?? []), ...e.lines].slice(0, 50));
     return {
-      id: `drops:${reason}`, rule: `drops-${cat}`, severity: cat === 'invalid' || cat === 'other' ? 'low' as const : cat === 'policy' ? 'medium' as const : 'high' as const,
+      id: `drops:${reason}`, rule: `drops:${reason}`, severity: cat === 'invalid' || cat === 'other' ? 'low' as const : cat === 'policy' ? 'medium' as const : 'high' as const,
       title: `${n} flow${n === 1 ? '' : 's'} dropped by the datapath: ${reason}`,
       detail: `Cilium dropped ${n} flow${n === 1 ? '' : 's'} with reason ${reason} (${cat}): ${pairs}${ds.length > 5 ? `, and ${ds.length - 5} more pairs` : ''}.`,
       evidence: [...ev].map(([source, lines]) => ({ source, lines })),
