@@ -1,3 +1,4 @@
+import type { FindingOut } from './finding.js';
 import { groupFindings } from './group.js';
 import { prepared } from '../../db/statements.js';
 import { staleAckResetSql } from '../stale-ack.js';
@@ -15,17 +16,7 @@ import { listPorts } from '../snat/ports.js';
 import { dropFindings } from '../drops/drops.js';
 
 /** `podcap findings` row. */
-export interface FindingOut {
-  id: string;
-  rule: string;
-  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
-  title: string;
-  detail: string;
-  evidence: { source: string; lines?: number[]; packets?: number; flows?: number[] }[];
-  next_step: string;
-  /** The subjects of one cause (destinations, pods, endpoints), worst first; empty when there is one. */
-  affected: { id: string; severity: FindingOut['severity']; title: string; detail: string }[];
-}
+export type { FindingOut };
 
 /** What a rule returns: one finding per subject; groupFindings makes one per cause. */
 type RuleFinding = Omit<FindingOut, 'affected'>;

@@ -4,7 +4,7 @@
  * out as a dozen cards. Findings of one rule become one, its subjects listed inside it, worst
  * first; the causes are ranked by their worst severity, then by how many subjects they touch.
  */
-import type { FindingOut } from './findings.js';
+import type { FindingOut } from './finding.js';
 
 export const SEVERITY_ORDER: Record<FindingOut['severity'], number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
