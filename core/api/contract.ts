@@ -172,6 +172,9 @@ export interface IngestJob {
   error?: string;
 }
 
+export type { DropOut } from '../analysis/drops/drops.js';
+import type { DropOut } from '../analysis/drops/drops.js';
+
 /** Every channel with its request and response types. */
 export interface ApiMethods {
   'case.info': { req: Record<string, never>; res: CaseInfo };
@@ -182,6 +185,7 @@ export interface ApiMethods {
   'rst.list': { req: RstListRequest; res: RstOut[] };
   'rst.summary': { req: TimeWindow & { bucketSeconds?: number }; res: RstSummary };
   'fanout.list': { req: TimeWindow & { limit?: number }; res: FanoutOut[] };
+  'drops.list': { req: TimeWindow & { limit?: number }; res: DropOut[] };
   'ports.list': { req: TimeWindow & { allocation?: number; limit?: number }; res: PortsOut[] };
   'ports.heatmap': { req: TimeWindow & { dstIp: string; dstPort: number }; res: PortHeatmap };
   'conntrack.timeline': { req: TimeWindow; res: ConntrackTimeline };
@@ -198,7 +202,7 @@ export type ApiRequest<C extends ApiChannel> = ApiMethods[C]['req'];
 export type ApiResponse<C extends ApiChannel> = ApiMethods[C]['res'];
 
 export const API_CHANNELS: readonly ApiChannel[] = [
-  'case.info', 'sources.list', 'diagnostics.list', 'flows.list', 'flows.pcap', 'rst.list', 'rst.summary', 'fanout.list', 'ports.list',
+  'case.info', 'sources.list', 'diagnostics.list', 'flows.list', 'flows.pcap', 'rst.list', 'rst.summary', 'fanout.list', 'drops.list', 'ports.list',
   'ports.heatmap', 'conntrack.timeline', 'correlate.list', 'findings.list', 'compare.run', 'ingest.start', 'ingest.status', 'ingest.cancel',
 ] as const;
 

@@ -6,6 +6,7 @@ import { compareSides } from '../analysis/compare/compare.js';
 import { conntrackTimeline } from '../analysis/conntrack/timeline.js';
 import { openCase } from '../db/open-case.js';
 import { listFanout } from '../analysis/fanout/fanout.js';
+import { listDrops } from '../analysis/drops/drops.js';
 import { listFindings } from '../analysis/findings/findings.js';
 import { listPorts, portHeatmap } from '../analysis/snat/ports.js';
 import { rstSummary } from '../analysis/rst/summary.js';
@@ -31,6 +32,7 @@ export function createQueryHandlers(db: CaseDb, casePath: string): QueryHandlers
     'rst.list': (req) => [...iterateRst(db, req)],
     'rst.summary': (req) => rstSummary(db, req),
     'fanout.list': (req) => listFanout(db, req),
+    'drops.list': (req) => listDrops(db, req),
     'ports.list': (req) => listPorts(db, req),
     'ports.heatmap': (req) => portHeatmap(db, req),
     'conntrack.timeline': (req) => conntrackTimeline(db, req),

@@ -139,6 +139,7 @@ const VALIDATORS: { [C in ApiChannel]: Check<ApiRequest<C>> } = {
   'rst.list': obj({ ...windowShape, senderIp: opt(IP_TEXT), limit: opt(LIMIT) }, windowOrder),
   'rst.summary': obj({ ...windowShape, bucketSeconds: opt(int(1, 31 * 86_400)) }, windowOrder),
   'fanout.list': obj({ ...windowShape, limit: opt(LIMIT) }, windowOrder),
+  'drops.list': obj({ ...windowShape, limit: opt(LIMIT) }, windowOrder),
   'ports.list': obj({ ...windowShape, allocation: opt(int(1, 1_048_576)), limit: opt(LIMIT) }, windowOrder),
   'ports.heatmap': obj({ ...windowShape, dstIp: IP_TEXT, dstPort: int(0, 65_535) }, windowOrder),
   'conntrack.timeline': timeWindow,

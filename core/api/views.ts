@@ -8,6 +8,7 @@ export const VIEWS = [
   { id: 'findings', label: 'Findings' },
   { id: 'rst', label: 'RST origins' },
   { id: 'fanout', label: 'Fan-out' },
+  { id: 'drops', label: 'Drops' },
   { id: 'ports', label: 'Port usage' },
   { id: 'flows', label: 'Flows' },
   { id: 'correlate', label: 'Correlation' },

@@ -5,6 +5,7 @@
 import { cmdCompare } from './commands/compare.js';
 import { cmdCorrelate } from './commands/correlate.js';
 import { cmdDiagnostics } from './commands/diagnostics.js';
+import { cmdDrops } from './commands/drops.js';
 import { cmdFanout } from './commands/fanout.js';
 import { cmdFindings } from './commands/findings.js';
 import { cmdFlows } from './commands/flows.js';
@@ -32,6 +33,7 @@ commands:
   diagnostics --case FILE      problems found in the inputs
   pcap --case FILE --flow ID -w OUT   one flow's packets as a .pcap (.pcapng across link types) for Wireshark
   fanout --case FILE           who opens how many connections to where (pod, netns or IP; per evidence)
+  drops --case FILE            who was dropped by the datapath, where and why (Hubble DROPPED flows)
   ports --case FILE            SNAT ports per destination, held-port utilization vs --allocation (default 1024)
   findings --case FILE         what the runbooks would conclude, with evidence and the next step
   compare --case AFTER --against BEFORE   before/after a fix: rates, RSTs, destinations, SNAT ports, findings
@@ -76,6 +78,7 @@ const COMMANDS: Record<string, (args: string[]) => number | Promise<number>> = {
   diagnostics: cmdDiagnostics,
   correlate: cmdCorrelate,
   fanout: cmdFanout,
+  drops: cmdDrops,
   ports: cmdPorts,
   findings: cmdFindings,
   compare: cmdCompare,

@@ -1,4 +1,6 @@
 import type { CrictlRecord } from '../formats/crictl/types.js';
+import type { HubbleFlow } from '../formats/hubble/types.js';
+import type { IgRecord } from '../formats/inspektor-gadget/types.js';
 import type { IpInterface, IpLinkRecord } from '../formats/iplink/types.js';
 import type { IptablesRecord } from '../formats/iptables/types.js';
 import type { KubectlRecord } from '../formats/kubectl/types.js';
@@ -37,6 +39,36 @@ export interface Facts {
   nodeNames: Sourced<NodeNameRecord>[];
   /** tcptracer events and counts: (pid, saddr) seen in a netns. */
   tcp: Sourced<{ pid: number | null; saddr: string | null; netns: number; line: number; comm?: string }>[];
+  /** Pods Inspektor Gadget named for a process or socket, with what it saw of them. */
+  igPods: Sourced<IgPodFact>[];
+}
+
+/** What one Inspektor Gadget row or Hubble flow says about the pod it names. */
+export interface IgPodFact {
+  tool: 'inspektor-gadget' | 'hubble';
+  pod: string;
+  namespace: string | null;
+  node: string | null;
+  containerId: string | null;
+  /** The pod's own address: the local side of a TCP event or socket (never a wildcard). */
+  ip: string | null;
+  netns: number | null;
+  pid: number | null;
+  hostNetwork: boolean;
+  line: number;
+}
+
+/** Gadgets whose SRC is the traced process's own socket (trace network's peers are remote). */
+const LOCAL_SRC = new Set(['trace_tcp', 'trace_tcpconnect', 'top_tcp', 'snapshot_socket']);
+
+export function igPodFact(g: IgRecord): IgPodFact | null {
+  const pod = g.k8s?.pod ?? (g.srcK8s?.kind === 'pod' && LOCAL_SRC.has(g.gadget) ? g.srcK8s.name : undefined);
+  if (!pod) return null;
+  const namespace = g.k8s?.namespace ?? (g.srcK8s?.kind === 'pod' ? g.srcK8s.namespace : null);
+  return {
+    tool: 'inspektor-gadget', pod, namespace, node: g.k8s?.node ?? null, containerId: g.runtime?.containerId ?? null,
+    ip: LOCAL_SRC.has(g.gadget) ? g.saddr : null, netns: g.netns ?? null, pid: g.pid, hostNetwork: g.k8s?.hostNetwork === true, line: g.line,
+  };
 }
 
 /** `…/pods/<pod>/file` → `<pod>`: the bundle layout for files collected inside a pod. */
@@ -54,7 +86,7 @@ export function pidFromPstreeName(path: string): number | null {
 }
 
 export function sortFacts(inputs: FactInput[]): Facts {
-  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [], nodeNames: [] };
+  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [], nodeNames: [], igPods: [] };
   const pstreeBySource = new Map<string, { node: string | null; group: string | null; recs: PstreeRecord[] }>();
   for (const x of inputs) {
     const base = { source: x.source, node: x.node, group: x.group ?? null, folderPod: podFromPath(x.source) };
@@ -100,6 +132,22 @@ export function sortFacts(inputs: FactInput[]): Facts {
       case 'tcptracer': {
         const t = x.record as TcpTracerRecord;
         if (t.netns !== undefined) f.tcp.push({ ...base, r: { pid: t.pid, saddr: t.saddr, netns: t.netns, line: t.line, comm: t.comm } });
+        break;
+      }
+      case 'inspektor-gadget': {
+        const g = x.record as IgRecord;
+        const fact = igPodFact(g);
+        if (fact) f.igPods.push({ ...base, r: fact });
+        if (g.netns !== undefined && !g.k8s?.hostNetwork) f.tcp.push({ ...base, r: { pid: g.pid, saddr: LOCAL_SRC.has(g.gadget) ? g.saddr : null, netns: g.netns, line: g.line, comm: g.comm } });
+        break;
+      }
+      case 'hubble': {
+        // Cilium names both ends of a flow; JSON flows carry the address with the pod.
+        const h = x.record as HubbleFlow;
+        for (const e of [h.src, h.dst]) {
+          if (!e.pod) continue;
+          f.igPods.push({ ...base, r: { tool: 'hubble', pod: e.pod, namespace: e.namespace ?? null, node: null, containerId: null, ip: e.ip, netns: null, pid: null, hostNetwork: false, line: h.line } });
+        }
         break;
       }
       case 'tcptracer-count': {

@@ -109,6 +109,43 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], fol
     if (c.netnsPath && !c.hostNetwork && !/^\/proc\//.test(c.netnsPath)) addNetnsName(p, basename(c.netnsPath), ev(s, c.line, `crictl inspect: pod ${name} lives in netns ${c.netnsPath}`));
   }
 
+  // 1b. Inspektor Gadget names the pod of each traced process itself: pod ↔ node, container id,
+  //     netns, and the address the pod's own sockets use. A few rows per pod are kept as evidence.
+  const nodeIps = new Set(f.kubeNodes.flatMap((s) => [s.r.internalIp, ...(s.r.internalIps ?? []), s.r.externalIp]).filter((x): x is string => !!x));
+  const igClaims = new Map<string, Set<string>>();
+  for (const s of f.igPods) {
+    const ip = s.r.ip && unmapV4(s.r.ip);
+    if (ip && !s.r.hostNetwork && isUsableIp(ip)) igClaims.set(ip, (igClaims.get(ip) ?? new Set()).add(`${s.r.namespace ?? ''}/${s.r.pod}`));
+  }
+  const igShown = new Map<string, number>();
+  const igSkipped = new Set<string>();
+  for (const s of f.igPods) {
+    const g = s.r;
+    const label = g.namespace ? `${g.namespace}/${g.pod}` : g.pod;
+    const node = g.node ?? s.node;
+    const key = `${label}\0${s.source}`;
+    const shown = igShown.get(key) ?? 0;
+    igShown.set(key, shown + 1);
+    const cite = shown < 3;
+    const p = cite ? podFor(g.pod, g.namespace, node, ev(s, g.line, g.tool === 'hubble' ? `hubble: flow of pod ${label}` : `inspektor-gadget: process ${g.pid ?? '?'} in pod ${label}${node ? ` on ${node}` : ''}`))
+      : findPod(g.pod, g.namespace) ?? podFor(g.pod, g.namespace, node, ev(s, g.line, `${g.tool}: pod ${label}`));
+    if (g.containerId) p.containerIds.add(g.containerId);
+    if (g.hostNetwork) continue; // its netns and address are the node's
+    if (g.netns !== null && (cite || !p.netns.has(g.netns))) addNetns(p, g.netns, ev(s, g.line, `inspektor-gadget: pod ${label} in netns ${g.netns}`));
+    if (g.pid !== null) p.pids.set(g.pid, node);
+    const ip = g.ip && unmapV4(g.ip);
+    if (!ip || !isUsableIp(ip)) continue;
+    // Several pods on one address, or a node's address: hostNetwork pods the table did not mark.
+    if (nodeIps.has(ip) || (igClaims.get(ip)?.size ?? 0) > 1) {
+      if (!igSkipped.has(ip)) {
+        igSkipped.add(ip);
+        notes.push({ code: 'CORRELATE_CONFLICT', message: `${g.tool}: ${ip} is used by ${nodeIps.has(ip) ? 'a node' : `pods ${[...igClaims.get(ip)!].join(', ')}`} (hostNetwork?); not taken as a pod address`, source: s.source, line: g.line });
+      }
+      continue;
+    }
+    if (cite || !p.ips.has(ip)) addIp(p, ip, ev(s, g.line, `${g.tool}: pod ${label} uses ${ip}`));
+  }
+
   // 2. Files collected inside a pod (…/pods/<pod>/): its eth0 address and its iflink.
   for (const s of f.links) {
     if (!s.folderPod) continue;
@@ -450,6 +487,12 @@ function dedupe(e: Evidence[]): Evidence[] {
     seen.add(k);
     return true;
   });
+}
+
+/** `::ffff:10.0.0.1` (an IPv4 socket seen through an IPv6 one) is the IPv4 address. */
+function unmapV4(ip: string): string {
+  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return m ? m[1] : ip;
 }
 
 function basename(p: string): string {

@@ -32,6 +32,11 @@ export const FIND_TWIN_NO_ISN_SQL = `SELECT id, source_id FROM flows INDEXED BY 
  * All writes of one source's ingest, as prepared statements inside one transaction that the
  * caller opens and commits or rolls back (so a failed source leaves the case as it was).
  */
+/** True when the case already holds a source with these bytes (its sha256, or `sha#n` for a file's n-th section). */
+export function hasSourceSha(db: CaseDb, sha256: string): boolean {
+  return db.prepare('SELECT 1 FROM sources WHERE sha256 = ?').get(sha256) !== undefined;
+}
+
 export class CaseWriter {
   private readonly insSource;
   private readonly finSource;

@@ -86,4 +86,9 @@ UPDATE rst_events SET
     // Stored whole-case answers of older cases hold the fan-out's old shape (a row per source): drop them, they are recomputed.
     sql: [addedInSql(FLOWS, 12), FOLD_NAT_HALVES_SQL, 'DELETE FROM answers;'].join('\n'),
   },
+  {
+    version: 13,
+    name: 'TCP events keep the pod and tool that reported them (Inspektor Gadget names the pod itself)',
+    sql: addedInSql(TCP_EVENTS, 13),
+  },
 ];

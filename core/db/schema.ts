@@ -295,7 +295,7 @@ export const RECORDS: TableSpec = {
 
 export const TCP_EVENTS: TableSpec = {
   name: 'tcp_events',
-  doc: 'TCP connect/accept/close events from tcptracer-like tools (and the counted form of the runbook).',
+  doc: 'TCP connect/accept/close events from tcptracer-like tools and Inspektor Gadget trace tcp/tcpconnect (and the counted form of the runbook).',
   columns: [
     { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Row id.' },
     { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'Source file.' },
@@ -311,6 +311,8 @@ export const TCP_EVENTS: TableSpec = {
     { name: 'dport', type: 'INTEGER', doc: 'Destination port.' },
     { name: 'netns', type: 'INTEGER', doc: 'Network namespace inode.' },
     { name: 'count', type: 'INTEGER', notNull: true, doc: 'Events this row stands for (1, or N for an `uniq -c` count line).' },
+    { name: 'pod', type: 'TEXT', since: 13, doc: 'namespace/pod the tracer itself named for the process (Inspektor Gadget enrichment); null for bcc.' },
+    { name: 'tool', type: 'TEXT', since: 13, doc: 'Record kind the event came from (tcptracer, tcptracer-count, inspektor-gadget); null in cases made before.' },
   ],
   indexes: [
     { name: 'tcp_events_saddr', columns: ['saddr'] },

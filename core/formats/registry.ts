@@ -1,5 +1,8 @@
+import { ciliumFormat } from './cilium/index.js';
 import { conntrackFormat } from './conntrack/index.js';
 import { crictlFormat } from './crictl/index.js';
+import { hubbleFormat } from './hubble/index.js';
+import { inspektorGadgetFormat } from './inspektor-gadget/index.js';
 import { ipLinkFormat } from './iplink/index.js';
 import { iptablesFormat } from './iptables/index.js';
 import { ipvsFormat } from './ipvs/index.js';
@@ -10,6 +13,7 @@ import { lsnsFormat } from './lsns/index.js';
 import { netstatFormat } from './netstat/index.js';
 import { nftFormat } from './nft/index.js';
 import { nodeNameFormat } from './nodename/index.js';
+import { procNetFormat } from './proc-net/index.js';
 import { pstreeFormat } from './pstree/index.js';
 import { sysctlFormat } from './sysctl/index.js';
 import { tcptracerCountFormat, tcptracerFormat } from './tcptracer/index.js';
@@ -19,8 +23,9 @@ export type AnyTextFormat = TextFormat<string, unknown>;
 
 /** Every node-tool text format podcap reads. Order only matters for exact ties. */
 export const TEXT_FORMATS: AnyTextFormat[] = [
-  tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
+  inspektorGadgetFormat, tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
   crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, nftFormat, ipvsFormat, ufwFormat, nodeNameFormat,
+  hubbleFormat, procNetFormat, ciliumFormat,
 ] as AnyTextFormat[];
 
 /** Below this a sniffer's claim is not taken (DESIGN.md: content decides, names only break ties). */

@@ -13,6 +13,8 @@ import { RecordWriter } from '../db/record-writer.js';
 import { afterIngest } from './correlate-phase.js';
 import { materializeAnswers } from './index-phase.js';
 import { DiagnosticBudget, parseTextStream } from './text-ingest.js';
+import { ingestSectionedSource } from './sectioned-ingest.js';
+import { looksSectioned } from '../formats/sections/split.js';
 import { throttle, type ProgressFn } from './progress.js';
 import { walkInputs, type InputFile } from './walk.js';
 import { expandArchives, workDirFor, type ArchiveLimits } from './archive/archive.js';
@@ -139,6 +141,9 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
     // A gzip cut before any content (a 10-byte .tar.gz) is not an unknown kind: it is truncated.
     if (gz && content.length === 0 && unzipped.error) throw new PodcapError('INGEST_TRUNCATED', `truncated gzip: the stream ends or is damaged before any content (${bytesTotal} bytes on disk: ${unzipped.error}); nothing could be read`);
     const captureKind = detectCapture(content);
+    const headText = !captureKind && looksLikeText(content) ? Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8') : null;
+    // Several commands' outputs in one file (Retina's metadata files): each section is detected on its own.
+    if (headText !== null && looksSectioned(headText)) return await ingestSectionedSource(db, f, gz, bytesTotal, opts);
     const textFormat = !captureKind && looksLikeText(content)
       ? detectTextFormat(Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'), f.displayPath)?.format
       : undefined;

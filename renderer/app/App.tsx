@@ -5,6 +5,7 @@ import { ErrorBox } from '../components/States';
 import { TimeBrush } from '../components/TimeBrush';
 import { CompareView } from '../views/compare/CompareView';
 import { CorrelateView } from '../views/correlate/CorrelateView';
+import { DropsView } from '../views/drops/DropsView';
 import { FanoutView } from '../views/fanout/FanoutView';
 import { FindingsView } from '../views/findings/FindingsView';
 import { FlowsView } from '../views/flows/FlowsView';
@@ -19,6 +20,7 @@ const VIEW_COMPONENTS: Record<ViewId, ComponentType> = {
   findings: FindingsView,
   rst: RstView,
   fanout: FanoutView,
+  drops: DropsView,
   ports: PortsView,
   flows: FlowsView,
   correlate: CorrelateView,

@@ -162,3 +162,29 @@ describe('iptables: damaged and hostile input', () => {
     ]);
   });
 });
+
+describe('iptables variants made in the lab (fixtures/node-tools/lab/variants/README.md)', () => {
+  const V = 'fixtures/node-tools/lab/variants';
+  it('iptables-save -c: every rule keeps its [packets:bytes]', async () => {
+    const { iptablesFormat } = await import('../../core/formats/iptables/index.js');
+    const { readFileSync } = await import('node:fs');
+    const r = iptablesFormat.parse(readFileSync(`${V}/iptables-save_-c.txt`, 'utf8'), { source: 'c' });
+    expect(r.diagnostics).toEqual([]);
+    const rules = r.records.filter((x) => x.type === 'rule');
+    expect(rules.map((x) => [x.table, x.chain, x.packets, x.bytes])).toEqual([
+      ['filter', 'INPUT', 1, 60], ['nat', 'OUTPUT', 4, 147], ['nat', 'KUBE-SEP-ABCDEF1234567890', 3, 87], ['nat', 'KUBE-SERVICES', 3, 87], ['nat', 'KUBE-SVC-TCOU7JCQXEZGVUNU', 3, 87],
+    ]);
+  });
+
+  it('kube-proxy rules pasted without *nat: detected, read into nat, the service rebuilt', async () => {
+    const { iptablesFormat } = await import('../../core/formats/iptables/index.js');
+    const { detectTextFormat } = await import('../../core/formats/registry.js');
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(`${V}/kube-proxy_rules_paste_no_header.txt`, 'utf8');
+    expect(detectTextFormat(text, 'paste.txt')?.format.kind).toBe('iptables');
+    const r = iptablesFormat.parse(text, { source: 'paste' });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.records.filter((x) => x.type === 'rule').every((x) => x.type === 'rule' && x.table === 'nat' && x.tableInferred === true)).toBe(true);
+    expect(r.records.find((x) => x.type === 'kubeService')).toMatchObject({ service: 'kube-system/kube-dns:dns', clusterIp: '10.96.0.10', endpoints: [{ ip: '10.99.13.2', port: 53 }] });
+  });
+});

@@ -46,12 +46,12 @@ const EXPECTED: Record<string, Kind | null> = {
   'ebpf/bcc/tcptracer_example.txt': 'tcptracer',
   'ebpf/bcc/tcptracer_example__block1_default.txt': 'tcptracer',
   'ebpf/bcc/tcptracer_example__block2_-t.txt': 'tcptracer',
-  'ebpf/inspektor-gadget/old_builtin_trace_tcp.md': 'tcptracer',
-  'ebpf/inspektor-gadget/old_builtin_trace_tcp__block1.txt': 'tcptracer',
-  'ebpf/inspektor-gadget/old_builtin_trace_tcp__block2.txt': 'tcptracer',
-  'ebpf/inspektor-gadget/old_guides_tcptracer.md': 'tcptracer',
-  'ebpf/inspektor-gadget/old_guides_tcptracer__block1.txt': 'tcptracer',
-  'ebpf/inspektor-gadget/old_guides_tcptracer__block2.txt': 'tcptracer',
+  'ebpf/inspektor-gadget/old_builtin_trace_tcp.md': null, // inspektor-gadget (test/formats/inspektor-gadget.test.ts)
+  'ebpf/inspektor-gadget/old_builtin_trace_tcp__block1.txt': null, // inspektor-gadget (test/formats/inspektor-gadget.test.ts)
+  'ebpf/inspektor-gadget/old_builtin_trace_tcp__block2.txt': null, // inspektor-gadget (test/formats/inspektor-gadget.test.ts)
+  'ebpf/inspektor-gadget/old_guides_tcptracer.md': null, // inspektor-gadget (test/formats/inspektor-gadget.test.ts)
+  'ebpf/inspektor-gadget/old_guides_tcptracer__block1.txt': null, // inspektor-gadget (test/formats/inspektor-gadget.test.ts)
+  'ebpf/inspektor-gadget/old_guides_tcptracer__block2.txt': null, // inspektor-gadget (test/formats/inspektor-gadget.test.ts)
   'ebpf/inspektor-gadget/old_snapshot_socket.md': null,
   'ebpf/inspektor-gadget/old_top_tcp.md': null,
   'ebpf/inspektor-gadget/old_trace_network.md': null,
@@ -59,9 +59,9 @@ const EXPECTED: Record<string, Kind | null> = {
   'ebpf/inspektor-gadget/old_trace_tcpretrans.md': null,
   'ebpf/inspektor-gadget/snapshot_socket_README.mdx': null,
   'ebpf/inspektor-gadget/top_tcp_README.mdx': null,
-  'ebpf/inspektor-gadget/trace_tcp_README.mdx': 'tcptracer',
-  'ebpf/inspektor-gadget/trace_tcp_README__block1.txt': 'tcptracer',
-  'ebpf/inspektor-gadget/trace_tcp_README__block2.txt': 'tcptracer',
+  'ebpf/inspektor-gadget/trace_tcp_README.mdx': null, // inspektor-gadget (test/formats/inspektor-gadget.test.ts)
+  'ebpf/inspektor-gadget/trace_tcp_README__block1.txt': null, // inspektor-gadget (test/formats/inspektor-gadget.test.ts)
+  'ebpf/inspektor-gadget/trace_tcp_README__block2.txt': null, // inspektor-gadget (test/formats/inspektor-gadget.test.ts)
   'ebpf/inspektor-gadget/trace_tcpdrop_README.mdx': null,
   'ebpf/inspektor-gadget/trace_tcpretrans_README.mdx': null,
   'netns-iplink/docker_container_ip_addr_two_if__id29021193144.txt': null,

@@ -188,3 +188,32 @@ describe('netstat robustness', () => {
     expect(netstatFormat.sniff(head(lab('conntrack_-L.txt')), 'x')).toBe(0);
   });
 });
+
+describe('ss variants made in the lab (fixtures/node-tools/lab/variants/README.md)', () => {
+  const V = 'fixtures/node-tools/lab/variants';
+  const parseV = async (n: string) => {
+    const { netstatFormat } = await import('../../core/formats/netstat/index.js');
+    const { readFileSync } = await import('node:fs');
+    return netstatFormat.parse(readFileSync(`${V}/${n}`, 'utf8'), { source: n });
+  };
+
+  it('ss -teipn: the second line (tcp_info) and -e fields belong to the socket above them', async () => {
+    const r = await parseV('ss_-teipn.txt');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.records.map((x) => [x.localPort, x.remotePort, x.recvQ, x.inode, x.cookie, x.pid, x.tcpInfo?.bytesReceived ?? null, x.tcpInfo?.bytesSent ?? null, x.line])).toEqual([
+      [8080, 45114, 5, 79336, '1002', 17438, 5, null, 2],
+      [45114, 8080, 0, 79335, '1003', 17438, null, 5, 4],
+    ]);
+    expect(r.records[0].tcpInfo).toMatchObject({ rttMs: 0.027, rttVarMs: 0.013, rtoMs: 204, cwnd: 10, lastRecvMs: 92 });
+  });
+
+  it("ss -tapionume (Retina's socket-stats.txt) keeps skmem; ss -H without its header still reads", async () => {
+    const r = await parseV('ss_-tapionume.txt');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.records).toHaveLength(3);
+    expect(r.records[1].tcpInfo?.skmem).toBe('r837,rb131072,t0,tb3939840,f3259,w0,o0,bl0,d0');
+    const h = await parseV('ss_-tanH_no_header.txt');
+    expect(h.diagnostics).toEqual([]);
+    expect(h.records.map((x) => [x.state, x.localPort, x.remotePort])).toEqual([['LISTEN', 8080, null], ['ESTABLISHED', 8080, 45114], ['ESTABLISHED', 45114, 8080]]);
+  });
+});

@@ -21,6 +21,16 @@ function expectedKind(path: string): string | undefined {
     const top = relative(HAND, path).split('/')[0];
     return { crictl: 'crictl', docker: 'crictl', kubectl: 'kubectl', ipvs: 'ipvs' }[top!];
   }
+  const mine13 = /node-tools\/(inspektor-gadget|hubble)\/|node-tools\/lab\/(variants|proc-net)\//.exec(path);
+  if (mine13) {
+    if (/inspektor-gadget\//.test(path)) return 'inspektor-gadget';
+    if (/hubble\//.test(path)) return 'hubble';
+    if (/proc-net\/proc_net_/.test(path)) return 'proc-net';
+    if (/^ss_/.test(name)) return 'netstat';
+    if (/^(iptables|kube-proxy)/.test(name)) return 'iptables';
+    if (/^nft_/.test(name)) return 'nft';
+    return undefined;
+  }
   if (path.startsWith(LAB)) {
     if (/^lsns/.test(name)) return 'lsns';
     if (/^pstree/.test(name)) return 'pstree';
@@ -45,7 +55,7 @@ function expectedKind(path: string): string | undefined {
 }
 
 const isOurs = (p: string) =>
-  p.startsWith(HAND) || p.startsWith(LAB) || /node-tools\/(crictl|netns-iplink)\/|aks-snat-runbook\/0[345]_/.test(p);
+  p.startsWith(HAND) || p.startsWith(LAB) || /node-tools\/(inspektor-gadget|hubble)\/|node-tools\/lab\/(variants|proc-net)\//.test(p) || /node-tools\/(crictl|netns-iplink)\/|aks-snat-runbook\/0[345]_/.test(p);
 const isInput = (p: string) => /\.(mjs|c|sh)$/.test(p) || basename(p) === 'README.md';
 
 const files = [...walk(SAMPLES), ...walk(join(LAB, '../..'))].filter((p) => !isInput(p)).sort();

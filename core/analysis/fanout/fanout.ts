@@ -8,7 +8,7 @@ import { rankOpeners, summarizeOpener } from '../cells/opener-cells.js';
 import type { TimeWindow } from '../rollups/window-plan.js';
 
 /** The kinds of evidence that count a pod's connections, strongest first (the headline's order). */
-export const FANOUT_SOURCES = ['pcap', 'conntrack', 'tcptracer'] as const;
+export const FANOUT_SOURCES = ['pcap', 'conntrack', 'tcptracer', 'inspektor-gadget'] as const;
 export type FanoutSource = (typeof FANOUT_SOURCES)[number];
 
 /** `podcap fanout` row: one per pod (else netns, else address), whatever evidence counted it. */
@@ -107,30 +107,43 @@ function fromCaptures(db: CaseDb, cells: OpenerCells, limit: number): SourceRow[
   });
 }
 
-/** tcptracer connect events, grouped by network namespace (the runbook's `count by SADDR, NETNS`). */
+/**
+ * tcptracer / Inspektor Gadget connect events, grouped by network namespace (the runbook's
+ * `count by SADDR, NETNS`), or by the pod the tracer named when it printed no netns (IG tables).
+ */
 function fromTcptracer(db: CaseDb, w: TimeWindow, limit: number): SourceRow[] {
   const params: unknown[] = [];
   const win = windowSql('t.ts_us', w, params).replace(/t\.ts_us/g, 'CASE WHEN t.ts_relative = 0 THEN t.ts_us END');
   // A trace and a count made from it (runbook step 3) describe the same connections: per netns,
   // take the larger of the sources' totals rather than adding them.
-  const rows = prepared(db, `SELECT netns, max(n) AS connections, max(d) AS destinations, max(pd) AS public_destinations, group_concat(DISTINCT saddrs) AS saddrs FROM (
-      SELECT t.netns, t.source_id, sum(t.count) AS n, count(DISTINCT t.daddr) AS d,
-        count(DISTINCT CASE WHEN ip_public(t.daddr) THEN t.daddr END) AS pd, group_concat(DISTINCT t.saddr) AS saddrs
-      FROM tcp_events t WHERE t.type = 'connect' AND t.netns IS NOT NULL${win} GROUP BY t.netns, t.source_id)
-    GROUP BY netns ORDER BY connections DESC LIMIT ?`).all(...params, limit) as
-    (Omit<Agg, 'who'> & { netns: number; saddrs: string | null })[];
+  const rows = prepared(db, `SELECT netns, pod, max(n) AS connections, max(d) AS destinations, max(pd) AS public_destinations, group_concat(DISTINCT saddrs) AS saddrs,
+      group_concat(DISTINCT tool) AS tools FROM (
+      SELECT t.netns, CASE WHEN t.netns IS NULL THEN t.pod END AS pod, t.source_id, sum(t.count) AS n, count(DISTINCT t.daddr) AS d,
+        count(DISTINCT CASE WHEN ip_public(t.daddr) THEN t.daddr END) AS pd, group_concat(DISTINCT t.saddr) AS saddrs, t.tool
+      FROM tcp_events t WHERE t.type = 'connect' AND (t.netns IS NOT NULL OR t.pod IS NOT NULL)${win} GROUP BY t.netns, 2, t.source_id)
+    GROUP BY netns, pod ORDER BY connections DESC LIMIT ?`).all(...params, limit) as
+    (Omit<Agg, 'who'> & { netns: number | null; pod: string | null; saddrs: string | null; tools: string | null })[];
   const owner = prepared(db, `SELECT pod, namespace, node FROM identities WHERE netns_inode = ? AND kind = 'pod' LIMIT 1`);
+  const named = prepared(db, `SELECT node FROM identities WHERE kind = 'pod' AND pod = ? AND coalesce(namespace, '') = ? LIMIT 1`);
+  const key = `(t.netns = ? OR (t.netns IS NULL AND ? IS NULL AND t.pod = ?))`;
   const dests = prepared(db, `SELECT t.daddr AS ip, t.dport AS port, sum(t.count) AS connections, ip_public(t.daddr) AS pub FROM tcp_events t
-    WHERE t.type = 'connect' AND t.netns = ? AND t.daddr IS NOT NULL GROUP BY t.daddr, t.dport ORDER BY connections DESC LIMIT 10`);
-  const perMinute = prepared(db, `SELECT max(n) AS peak FROM (SELECT sum(count) AS n FROM tcp_events WHERE type = 'connect' AND netns = ? AND ts_us IS NOT NULL
+    WHERE t.type = 'connect' AND ${key} AND t.daddr IS NOT NULL GROUP BY t.daddr, t.dport ORDER BY connections DESC LIMIT 10`);
+  const perMinute = prepared(db, `SELECT max(n) AS peak FROM (SELECT sum(count) AS n FROM tcp_events t WHERE type = 'connect' AND ${key} AND ts_us IS NOT NULL
     GROUP BY ts_relative, ts_us / 60000000)`);
   return rows.map((r) => {
-    const o = owner.get(r.netns) as { pod: string; namespace: string | null; node: string | null } | undefined;
-    const peak = (perMinute.get(r.netns) as { peak: number | null }).peak;
+    const k = [r.netns, r.netns, r.pod];
+    let o = r.netns !== null ? owner.get(r.netns) as { pod: string; namespace: string | null; node: string | null } | undefined : undefined;
+    if (!o && r.pod) {
+      const cut = r.pod.indexOf('/');
+      const ns = cut >= 0 ? r.pod.slice(0, cut) : null;
+      const name = cut >= 0 ? r.pod.slice(cut + 1) : r.pod;
+      o = { pod: name, namespace: ns, node: (named.get(name, ns ?? '') as { node: string | null } | undefined)?.node ?? null };
+    }
+    const peak = (perMinute.get(...k) as { peak: number | null }).peak;
     return {
       who: o ? (o.namespace ? `${o.namespace}/${o.pod}` : o.pod) : r.saddrs?.split(',')[0] ?? `netns:${r.netns}`,
       namespace: o?.namespace ?? null,
-      netns: String(r.netns),
+      netns: r.netns === null ? null : String(r.netns),
       node: o?.node ?? null,
       connections: r.connections,
       destinations: r.destinations,
@@ -138,8 +151,8 @@ function fromTcptracer(db: CaseDb, w: TimeWindow, limit: number): SourceRow[] {
       peak_per_minute: peak ?? r.connections,
       median_lifetime_s: null,
       one_request_share: null,
-      evidence: 'tcptracer' as const,
-      top_destinations: (dests.all(r.netns) as { ip: string; port: number; connections: number; pub: number }[])
+      evidence: r.tools && !r.tools.split(',').some((x) => x.startsWith('tcptracer')) ? 'inspektor-gadget' as const : 'tcptracer' as const,
+      top_destinations: (dests.all(...k) as { ip: string; port: number; connections: number; pub: number }[])
         .map((d) => ({ ip: d.ip, port: d.port, connections: d.connections, public: d.pub === 1 })),
     };
   });

@@ -13,6 +13,7 @@ import { readAnswer } from '../rollups/answers.js';
 import { answeredWindow, planWindow, windowSql } from '../rollups/window-plan.js';
 import { listFanout } from '../fanout/fanout.js';
 import { listPorts } from '../snat/ports.js';
+import { dropFindings } from '../drops/drops.js';
 
 /** `podcap findings` row. */
 export type { FindingOut };
@@ -252,7 +253,10 @@ const podIpReused: Rule = (db) => {
   }));
 };
 
-const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, nodeResets, peerAborts, refusedStorm, staleAckReuse, kubeletBlocked, podIpReused];
+/** Cilium's own drop records (Hubble DROPPED flows): one finding per drop reason. */
+const datapathDrops: Rule = (db, w) => dropFindings(db, w);
+
+const RULES: Rule[] = [conntrackFull, snatExhaustion, noReuse, middleboxRsts, nodeResets, peerAborts, refusedStorm, staleAckReuse, kubeletBlocked, podIpReused, datapathDrops];
 
 
 export function listFindings(db: CaseDb, w: TimeWindow = {}, t: Thresholds = THRESHOLDS): FindingOut[] {
@@ -290,8 +294,11 @@ function evidenceForWho(db: CaseDb, who: string, netns: string | null, kind: str
     const ids = flowIds(db, `SELECT id FROM flows WHERE (orig_pod = ? OR (orig_pod IS NULL AND orig_ip = ?)) AND coalesce(+nat_side, 'pre') = 'pre' LIMIT 20`, [who, who]);
     return [{ source: 'connections', flows: ids }];
   }
-  if (kind === 'tcptracer' && netns) {
+  if ((kind === 'tcptracer' || kind === 'inspektor-gadget') && netns) {
     return groupLines(prepared(db, `SELECT s.path, t.line FROM tcp_events t JOIN sources s ON s.id = t.source_id WHERE t.netns = ? ORDER BY t.id LIMIT 50`).all(Number(netns)) as { path: string; line: number }[]);
+  }
+  if (kind === 'inspektor-gadget') {
+    return groupLines(prepared(db, `SELECT s.path, t.line FROM tcp_events t JOIN sources s ON s.id = t.source_id WHERE t.pod = ? AND t.netns IS NULL ORDER BY t.id LIMIT 50`).all(who) as { path: string; line: number }[]);
   }
   const ev = prepared(db, `SELECT evidence FROM identities WHERE (pod = ? OR ip = ? OR netns_inode = ?) LIMIT 1`).get(who.split('/').pop(), who, netns === null ? null : Number(netns)) as { evidence: string } | undefined;
   if (!ev) return [];

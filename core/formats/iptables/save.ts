@@ -84,6 +84,12 @@ export class SaveReader {
       line,
     };
     if (this.table) rule.table = this.table;
+    else {
+      // A paste without its `*table` line: kube-proxy's service chains and NAT targets live in nat.
+      rule.table = /^(KUBE-(SERVICES|SVC-|SEP-|EXT-|FW-|XLB-|NODEPORTS|POSTROUTING|MARK-MASQ)|PREROUTING$|POSTROUTING$)/.test(chain)
+        || / -j (DNAT|SNAT|MASQUERADE)\b/.test(` ${t}`) ? 'nat' : 'filter';
+      rule.tableInferred = true;
+    }
     if (this.family) rule.family = this.family;
     if (packets !== undefined) rule.packets = packets;
     if (bytes !== undefined) rule.bytes = bytes;

@@ -9,6 +9,12 @@ export function sniffIptables(head: string, _fileName: string): number {
   } else if (lines.some((l) => /^Chain \S+ \((policy \S+|\d+ references)/.test(l))) {
     score = lines.some((l) => /\btarget\s+prot\s+opt\b/.test(l)) ? 0.95 : 0.7;
   }
+  else {
+    // Rules pasted without their `*table` header (a kube-proxy excerpt): almost every line a rule.
+    const body = lines.filter((l) => l.trim() !== '');
+    const rules = body.filter((l) => /^(\[\d+:\d+\] )?-A [A-Za-z][\w-]* (?:.* )?-j \S+/.test(l.trim())).length;
+    if (rules >= 2 && rules >= 0.8 * body.length) score = 0.8;
+  }
   if (score > 0 && looksLikeMarkdown(head)) score = 0.3;
   return score;
 }

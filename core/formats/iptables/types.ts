@@ -25,6 +25,8 @@ export interface IptablesRule {
   type: 'rule';
   form: 'save' | 'list';
   table?: string;
+  /** The paste had no `*table` line: the table was guessed from the chain and target (nat for kube-proxy's). */
+  tableInferred?: true;
   chain: string;
   /** 1-based position in its chain (--line-numbers, else counted). */
   num: number;

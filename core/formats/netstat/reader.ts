@@ -1,6 +1,6 @@
 import { diag, type Diagnostic } from '../../diagnostics.js';
 import type { TextParseContext, TextParseResult } from '../text-format.js';
-import { classifyLine, parseLinuxNetstatRow, parseSsRow, parseWindowsNetstatRow, type RowResult } from './rows.js';
+import { classifyLine, parseLinuxNetstatRow, parseSsRow, parseWindowsNetstatRow, ssTcpInfo, type RowResult } from './rows.js';
 import type { SocketRecord } from './types.js';
 
 interface Mode {
@@ -66,7 +66,11 @@ export function parseNetstat(text: string, ctx: TextParseContext): TextParseResu
     }
     if (unixSection) continue;
     // ss -i/-m print socket details on indented continuation lines.
-    if (mode?.tool === 'ss' && last !== null && /^\s/.test(raw)) continue;
+    if (mode?.tool === 'ss' && last !== null && /^\s/.test(raw)) {
+      const info = ssTcpInfo(raw);
+      if (info) last.tcpInfo = { ...last.tcpInfo, ...info };
+      continue;
+    }
     // Windows `netstat -b` names the owner on the following line(s): `[svchost.exe]`, ` RpcSs`.
     if (mode?.platform === 'windows' && last !== null) {
       const t = raw.trim();

@@ -147,6 +147,30 @@ export function parseLinuxNetstatRow(line: string): RowResult | null {
   return { ok: true, rec: finish(rec, masked) };
 }
 
+/**
+ * ss -i/-m's indented second line: the kernel's tcp_info (retransmits, RTT, bytes, idle times)
+ * and socket memory. Only the fields forensics reads are kept; null when the line has none.
+ */
+export function ssTcpInfo(line: string): NonNullable<SocketRecord['tcpInfo']> | null {
+  const info: NonNullable<SocketRecord['tcpInfo']> = {};
+  const num = (k: string): number | undefined => {
+    const m = new RegExp(`(?:^|\\s)${k}:(\\d+(?:\\.\\d+)?)(?=\\s|$|/)`).exec(line);
+    return m ? Number(m[1]) : undefined;
+  };
+  const rtt = /(?:^|\s)rtt:(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)/.exec(line);
+  if (rtt) { info.rttMs = Number(rtt[1]); info.rttVarMs = Number(rtt[2]); }
+  const re = /(?:^|\s)retrans:(\d+)\/(\d+)/.exec(line);
+  if (re) { info.retransNow = Number(re[1]); info.retransTotal = Number(re[2]); }
+  for (const [k, f] of [['rto', 'rtoMs'], ['cwnd', 'cwnd'], ['bytes_sent', 'bytesSent'], ['bytes_acked', 'bytesAcked'], ['bytes_received', 'bytesReceived'],
+    ['bytes_retrans', 'bytesRetrans'], ['lastsnd', 'lastSendMs'], ['lastrcv', 'lastRecvMs'], ['lastack', 'lastAckMs'], ['unacked', 'unacked'], ['lost', 'lost']] as const) {
+    const v = num(k);
+    if (v !== undefined) info[f] = v;
+  }
+  const skmem = /skmem:\(([^)]*)\)/.exec(line);
+  if (skmem) info.skmem = skmem[1];
+  return Object.keys(info).length > 0 ? info : null;
+}
+
 /** A Windows `netstat -an`/`-aon` row: `TCP 10.0.0.4:80 10.0.0.5:9818 ESTABLISHED 4`. */
 export function parseWindowsNetstatRow(line: string): RowResult | null {
   const tok = line.trim().split(/\s+/);
@@ -219,5 +243,12 @@ export function parseSsRow(line: string, withNetid: boolean | null, protoHint?: 
       rec.program = procs[0].program;
     }
   }
+  // ss -e: the socket's owner uid, inode and kernel cookie.
+  const uid = /(?:^|\s)uid:(\d+)/.exec(rest);
+  const ino = /(?:^|\s)ino:(\d+)/.exec(rest);
+  const sk = /(?:^|\s)sk:([0-9a-f]+)/.exec(rest);
+  if (uid) rec.uid = Number(uid[1]);
+  if (ino) rec.inode = Number(ino[1]);
+  if (sk) rec.cookie = sk[1];
   return { ok: true, rec: finish(rec, masked) };
 }

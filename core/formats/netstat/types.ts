@@ -27,6 +27,18 @@ export interface SocketRecord {
   program?: string;
   /** Every process ss lists in `users:((...))`; the first one is also in `pid`/`program`. */
   processes?: { program: string; pid: number; fd?: number }[];
+  /** ss -e: owner uid, socket inode (joins /proc/net and lsof), kernel socket cookie (`sk:`). */
+  uid?: number;
+  inode?: number;
+  cookie?: string;
+  /** ss -i/-m continuation line: tcp_info the kernel keeps for the socket (times in ms). */
+  tcpInfo?: {
+    rttMs?: number; rttVarMs?: number; rtoMs?: number; cwnd?: number;
+    retransNow?: number; retransTotal?: number; bytesSent?: number; bytesAcked?: number; bytesReceived?: number; bytesRetrans?: number;
+    lastSendMs?: number; lastRecvMs?: number; lastAckMs?: number; unacked?: number; lost?: number;
+    /** skmem:(r…,rb…,t…,tb…,f…,w…,o…,bl…,d…) verbatim; d is the socket's drop counter. */
+    skmem?: string;
+  };
   localZone?: string;
   remoteZone?: string;
   /** Fields whose value was masked in the dump (`localIp`, `localPort`, `remoteIp`, `remotePort`, `pid`). */

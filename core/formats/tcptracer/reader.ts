@@ -42,6 +42,8 @@ export interface ScanStats {
   headers: number;
   /** Rows read with a guessed bcc layout (no header in the dump). */
   inferredRows: number;
+  /** Headers with Inspektor Gadget's own columns (its own kind, inspektor-gadget, reads those). */
+  igHeaders: number;
 }
 
 export function scanTcpTracer(text: string, ctx: TextParseContext): { result: TextParseResult<TcpTracerRecord>; stats: ScanStats } {
@@ -51,7 +53,7 @@ export function scanTcpTracer(text: string, ctx: TextParseContext): { result: Te
   const endsClean = text.endsWith('\n');
   if (endsClean) lines.pop();
   const doc = looksLikeDocument(lines);
-  const stats: ScanStats = { doc, headers: 0, inferredRows: 0 };
+  const stats: ScanStats = { doc, headers: 0, inferredRows: 0, igHeaders: 0 };
   let header: Header | null = null;
   let inferred = false;
   let foreign = false;
@@ -82,6 +84,7 @@ export function scanTcpTracer(text: string, ctx: TextParseContext): { result: Te
     const h = parseHeader(raw);
     if (h) {
       stats.headers++;
+      if (h.ig) stats.igHeaders++;
       header = h;
       inferred = false;
       foreign = false;

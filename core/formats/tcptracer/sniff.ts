@@ -13,6 +13,8 @@ export function sniffTcpTracer(head: string, fileName: string): number {
   const { result, stats } = scanTcpTracer(text, { source: fileName });
   const rows = result.records.length;
   const bad = result.diagnostics.filter((d) => d.code === 'TEXT_MALFORMED_LINE').length;
+  // Inspektor Gadget tables are their own kind (inspektor-gadget); tcptracer's reader still parses them when asked.
+  if (stats.headers > 0 && stats.igHeaders === stats.headers) return 0;
   if (stats.doc) return rows > 0 ? 0.3 : stats.headers > 0 ? 0.15 : 0;
   if (rows === 0) return stats.headers > 0 && bad <= 2 ? 0.6 : 0;
   const ratio = rows / (rows + bad);

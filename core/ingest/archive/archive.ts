@@ -155,7 +155,7 @@ async function expandOne(f: InputFile, kind: ArchiveKind, ctx: Ctx, depth: numbe
   if (level.unreadable) return { files: [], diagnostics, unreadable: level.unreadable };
 
   const files: InputFile[] = [];
-  const nodeOf = nodeNamer(level.entries.map((e) => e.member));
+  const nodeOf = nodeNamer(level.entries.map((e) => e.member), f.displayPath);
   const dir = join(ctx.extractDir, sha);
   for (const e of level.entries) {
     const child: InputFile = {
@@ -282,7 +282,9 @@ async function hashFile(path: string, signal?: AbortSignal): Promise<string> {
  * it name the nodes (`bundle/aks-node-1/ip-link.txt`). When that one folder holds only files, it
  * is itself the node's folder (`tar czf aks-node-1.tgz aks-node-1/`).
  */
-function nodeNamer(members: string[]): (member: string) => string | null {
+function nodeNamer(members: string[], archive: string): (member: string) => string | null {
+  const retina = retinaCaptureNode(members, archive);
+  if (retina) return () => retina;
   let top: string | undefined;
   for (const m of members) {
     const i = m.indexOf('/');
@@ -295,6 +297,38 @@ function nodeNamer(members: string[]): (member: string) => string | null {
   const inner = (m: string): string => m.slice(wrapper.length + 1);
   if (members.every((m) => !inner(m).includes('/'))) return () => wrapper;
   return (m) => nodeFromPath(inner(m));
+}
+
+/**
+ * A Retina capture tarball (microsoft/retina pkg/capture: `<capture>-<node>-<20060102150405UTC>`
+ * holding `<same>.pcap`, `ip-resources.txt`, `proc-net/…` at its root) is one node's: the node is
+ * in the tarball's (or the pcap's) name, never a folder inside it (`proc-net` is not a node).
+ */
+export function retinaCaptureNode(members: string[], archive: string): string | null {
+  const root = members.filter((m) => !m.replace(/^\.\//, '').includes('/')).map((m) => m.replace(/^\.\//, ''));
+  const pcap = root.find((m) => /-\d{14}UTC\.pcap$/.test(m));
+  if (!pcap || !root.includes('ip-resources.txt')) return null;
+  const base = archive.split(/[\\/]|!\//).pop() ?? '';
+  return nodeFromRetinaName(base) ?? nodeFromRetinaName(pcap);
+}
+
+/**
+ * The node in `<capture name>-<node>-<timestamp>`: both names may hold dashes, so the node is
+ * taken by the shapes cloud node names have (AKS, EKS, GKE, kind, minikube); otherwise the
+ * capture name's first word is dropped (Retina's CLI names captures `retina-capture-…` or one word).
+ */
+export function nodeFromRetinaName(name: string): string | null {
+  const m = /^(.+)-\d{14}UTC(?:\.(?:pcap|tar\.gz|tgz))?$/.exec(name);
+  if (!m) return null;
+  const rest = m[1];
+  const shapes = [/(aks-[a-z0-9]+-\d+-vmss[0-9a-z]{6})$/, /(aks-[a-z0-9]+-\d+-\d+)$/, /(gke-[a-z0-9-]+-[0-9a-f]{8}-[a-z0-9]{4})$/,
+    /(ip-\d+-\d+-\d+-\d+(?:\.[a-z0-9-]+)*)$/, /([a-z0-9-]+-(?:control-plane|worker\d*))$/, /(minikube(?:-m\d+)?)$/];
+  for (const re of shapes) {
+    const x = re.exec(rest);
+    if (x && x[1] !== rest) return x[1];
+  }
+  const cut = rest.startsWith('retina-capture-') ? 'retina-capture-'.length : rest.indexOf('-') + 1;
+  return cut > 0 && cut < rest.length ? rest.slice(cut) : null;
 }
 
 function toDiagnostic(d: LevelDiag, archive: string): Diagnostic {
