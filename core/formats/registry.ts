@@ -4,6 +4,7 @@ import { crictlFormat } from './crictl/index.js';
 import { hubbleFormat } from './hubble/index.js';
 import { inspektorGadgetFormat } from './inspektor-gadget/index.js';
 import { ipLinkFormat } from './iplink/index.js';
+import { ipRouteFormat } from './iproute/index.js';
 import { iptablesFormat } from './iptables/index.js';
 import { ipvsFormat } from './ipvs/index.js';
 import { kubectlFormat } from './kubectl/index.js';
@@ -25,7 +26,7 @@ export type AnyTextFormat = TextFormat<string, unknown>;
 export const TEXT_FORMATS: AnyTextFormat[] = [
   inspektorGadgetFormat, tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
   crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, nftFormat, ipvsFormat, ufwFormat, nodeNameFormat,
-  hubbleFormat, procNetFormat, ciliumFormat,
+  hubbleFormat, procNetFormat, ciliumFormat, ipRouteFormat,
 ] as AnyTextFormat[];
 
 /** Below this a sniffer's claim is not taken (DESIGN.md: content decides, names only break ties). */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { TEXT_FORMATS, detectTextFormat, MIN_CONFIDENCE } from '../../core/formats/registry.js';
 import { HAND, LAB, SAMPLES } from './node-tools-fixtures.js';
 
-const MINE = new Set(['crictl', 'lsns', 'pstree', 'iplink', 'kubectl', 'iptables', 'ipvs', 'ufw', 'nft']);
+const MINE = new Set(['crictl', 'lsns', 'pstree', 'iplink', 'kubectl', 'iptables', 'ipvs', 'ufw', 'nft', 'iproute', 'ss-summary']);
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -20,6 +20,12 @@ function expectedKind(path: string): string | undefined {
   if (path.startsWith(HAND)) {
     const top = relative(HAND, path).split('/')[0];
     return { crictl: 'crictl', docker: 'crictl', kubectl: 'kubectl', ipvs: 'ipvs' }[top!];
+  }
+  if (/node-tools\/iproute-ss-ipvs\//.test(path)) {
+    if (/^ip_/.test(name)) return 'iproute';
+    if (/^ss_-s/.test(name)) return 'ss-summary';
+    if (/^ipvsadm/.test(name)) return 'ipvs';
+    return undefined;
   }
   const mine13 = /node-tools\/(inspektor-gadget|hubble)\/|node-tools\/lab\/(variants|proc-net)\//.exec(path);
   if (mine13) {
@@ -55,7 +61,7 @@ function expectedKind(path: string): string | undefined {
 }
 
 const isOurs = (p: string) =>
-  p.startsWith(HAND) || p.startsWith(LAB) || /node-tools\/(inspektor-gadget|hubble)\/|node-tools\/lab\/(variants|proc-net)\//.test(p) || /node-tools\/(crictl|netns-iplink)\/|aks-snat-runbook\/0[345]_/.test(p);
+  p.startsWith(HAND) || p.startsWith(LAB) || /node-tools\/iproute-ss-ipvs\//.test(p) || /node-tools\/(inspektor-gadget|hubble)\/|node-tools\/lab\/(variants|proc-net)\//.test(p) || /node-tools\/(crictl|netns-iplink)\/|aks-snat-runbook\/0[345]_/.test(p);
 const isInput = (p: string) => /\.(mjs|c|sh)$/.test(p) || basename(p) === 'README.md';
 
 const files = [...walk(SAMPLES), ...walk(join(LAB, '../..'))].filter((p) => !isInput(p)).sort();
