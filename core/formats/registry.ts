@@ -16,6 +16,7 @@ import { nftFormat } from './nft/index.js';
 import { nodeNameFormat } from './nodename/index.js';
 import { procNetFormat } from './proc-net/index.js';
 import { pstreeFormat } from './pstree/index.js';
+import { ssSummaryFormat } from './ss-summary/index.js';
 import { sysctlFormat } from './sysctl/index.js';
 import { tcptracerCountFormat, tcptracerFormat } from './tcptracer/index.js';
 import type { TextFormat } from './text-format.js';
@@ -26,7 +27,7 @@ export type AnyTextFormat = TextFormat<string, unknown>;
 export const TEXT_FORMATS: AnyTextFormat[] = [
   inspektorGadgetFormat, tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
   crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, nftFormat, ipvsFormat, ufwFormat, nodeNameFormat,
-  hubbleFormat, procNetFormat, ciliumFormat, ipRouteFormat,
+  hubbleFormat, procNetFormat, ciliumFormat, ipRouteFormat, ssSummaryFormat,
 ] as AnyTextFormat[];
 
 /** Below this a sniffer's claim is not taken (DESIGN.md: content decides, names only break ties). */

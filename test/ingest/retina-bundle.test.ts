@@ -46,11 +46,11 @@ describe('a Retina capture bundle', () => {
       ['iptables-rules.txt#2 /usr/sbin/iptables -vnx -L', 'iptables'],
       ['iptables-rules.txt#3 /usr/sbin/iptables -vnx -L -t nat', 'iptables'],
       ['iptables-rules.txt#4 /usr/sbin/iptables -vnx -L -t mangle', 'iptables'],
-      ['socket-stats.txt#1 /usr/bin/ss -s', 'unknown'],
+      ['socket-stats.txt#1 /usr/bin/ss -s', 'ss-summary'],
       ['socket-stats.txt#2 /usr/bin/ss -tapionume', 'netstat'],
     ]);
-    // The ip neighbour/rule/route sections are read whole: not one line of them is rejected.
-    expect(listDiagnostics(db).filter((x) => /ip-resources\.txt#[234] /.test(x.path ?? ''))).toEqual([]);
+    // The ip neighbour/rule/route and ss -s sections are read whole: not one line of them is rejected.
+    expect(listDiagnostics(db).filter((x) => /(ip-resources\.txt#[234]|socket-stats\.txt#1) /.test(x.path ?? ''))).toEqual([]);
   });
 
   it('correlates the pods and attributes their connections', () => {
