@@ -10,4 +10,4 @@ export const ipvsFormat: TextFormat<'ipvs', IpvsRecord> = {
 };
 
 export { parseIpvs, sniffIpvs };
-export type { IpvsRecord, IpvsVirtualService, IpvsRealServer, IpvsServiceKey } from './types.js';
+export type { IpvsRecord, IpvsVirtualService, IpvsRealServer, IpvsServiceKey, IpvsStats, IpvsRate } from './types.js';

@@ -1,6 +1,7 @@
 /**
  * `ipvsadm -Ln` (kube-proxy IPVS mode): virtual services (service IP:port, or a firewall mark)
  * each followed by its real servers (pod IP:port). Without -n, addresses and ports may be names.
+ * `--stats` and `--rate` print counters instead of scheduler/forward/weight/connections.
  */
 export type IpvsRecord = IpvsVirtualService | IpvsRealServer;
 
@@ -14,12 +15,36 @@ export interface IpvsServiceKey {
   fwmark?: number;
 }
 
+/** `--stats`: totals since the service was made. Without --exact, ipvsadm rounds big values (K, M, G, T = powers of 1000). */
+export interface IpvsStats {
+  conns: number;
+  inPkts: number;
+  outPkts: number;
+  inBytes: number;
+  outBytes: number;
+  /** Fields printed rounded (`830843K`): their value is a lower bound to within the unit. */
+  rounded?: string[];
+}
+
+/** `--rate`: per-second rates (kernel's estimator, averaged over a few seconds). */
+export interface IpvsRate {
+  cps: number;
+  inPps: number;
+  outPps: number;
+  inBps: number;
+  outBps: number;
+  rounded?: string[];
+}
+
 export interface IpvsVirtualService extends IpvsServiceKey {
   type: 'virtual';
-  scheduler: string;
+  /** Absent in --stats/--rate listings, which do not print it. */
+  scheduler?: string;
   /** Everything after the scheduler (`persistent 10800`, `ops`, scheduler flags). */
   flags: string[];
   persistentTimeout?: number;
+  stats?: IpvsStats;
+  rate?: IpvsRate;
   line: number;
 }
 
@@ -30,10 +55,12 @@ export interface IpvsRealServer {
   address: string;
   port?: number;
   portName?: string;
-  /** Masq (NAT), Route (DR), Tunnel, Local. */
-  forward: string;
-  weight: number;
-  activeConn: number;
-  inactConn: number;
+  /** Masq (NAT), Route (DR), Tunnel, Local. Absent (like weight and connections) in --stats/--rate listings. */
+  forward?: string;
+  weight?: number;
+  activeConn?: number;
+  inactConn?: number;
+  stats?: IpvsStats;
+  rate?: IpvsRate;
   line: number;
 }
