@@ -4,6 +4,7 @@ import { diag, type Diagnostic } from '../diagnostics.js';
 import { CaseWriter } from '../db/case-writer.js';
 import type { CaseDb } from '../db/open-case.js';
 import { PodcapError } from '../errors.js';
+import type { IngestResult, IngestStatus } from './result.js';
 import { ingestCapture } from './capture-ingest.js';
 import { contentChunks, isGzip, readHead } from './chunks.js';
 import { hasherFor } from './hasher.js';
@@ -50,20 +51,8 @@ export interface IngestOptions {
 }
 
 /** `partial`: an archive some of whose entries were lost (damage, or a cap); the entries read have their own results. */
-export type IngestStatus = 'ingested' | 'duplicate' | 'unknown' | 'failed' | 'partial';
+export type { IngestResult, IngestStatus };
 
-export interface IngestResult {
-  path: string;
-  status: IngestStatus;
-  kind: string;
-  sourceId?: number;
-  records: number;
-  diagnostics: number;
-  /** One line: why it failed or was not recognised. */
-  reason?: string;
-  /** True when the user named this file directly (not found inside a folder or archive). */
-  direct: boolean;
-}
 
 /**
  * Ingests files, folders and archives into the case, each source in its own transaction, then runs

@@ -1,3 +1,4 @@
+import type { IngestResult } from './result.js';
 import { stat } from 'node:fs/promises';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import { CaseWriter, hasSourceSha } from '../db/case-writer.js';
@@ -15,17 +16,8 @@ import type { InputFile } from './walk.js';
  * each of its own detected kind, with record and diagnostic lines counted in the whole file so
  * evidence points at the right line of what the user has.
  */
-/** What ingest.ts's IngestResult holds for one input (kept apart so the two files do not import each other). */
-export interface SectionedResult {
-  path: string;
-  status: 'ingested' | 'duplicate' | 'unknown';
-  kind: string;
-  sourceId?: number;
-  records: number;
-  diagnostics: number;
-  reason?: string;
-  direct: boolean;
-}
+/** A sectioned file reads as ingested, duplicate or unknown, never failed or partial. */
+export type SectionedResult = IngestResult & { status: 'ingested' | 'duplicate' | 'unknown' };
 
 export async function ingestSectionedSource(db: CaseDb, f: InputFile, gz: boolean, bytes: number, opts: { signal?: AbortSignal; node?: string }): Promise<SectionedResult> {
   const path = f.displayPath;

@@ -3,6 +3,7 @@
  * (no Node imports): the renderer uses it to check a filter as it is typed. Addresses come out in
  * the text form the case stores (dotted quad; RFC 5952 for IPv6, as core/net/ip-text.ts prints).
  */
+import { ipv4Text, ipv6Text } from './ip-text.js';
 
 export interface Cidr {
   v6: boolean;
@@ -60,31 +61,7 @@ export function parseIp(s: string): Uint8Array | null {
 
 /** RFC 5952 text, with the dotted tail kept for IPv4-mapped addresses (as inet_ntop prints). */
 export function ipText(b: Uint8Array): string {
-  if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-  const w: number[] = [];
-  for (let i = 0; i < 8; i++) w.push((b[2 * i] << 8) | b[2 * i + 1]);
-  if (w.slice(0, 5).every((x) => x === 0) && w[5] === 0xffff) return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (w[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  if (bestLen < 2) bestStart = -1;
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === bestStart) {
-      out += '::';
-      i += bestLen - 1;
-      continue;
-    }
-    if (out !== '' && !out.endsWith(':')) out += ':';
-    out += w[i].toString(16);
-  }
-  return out;
+  return b.length === 4 ? ipv4Text(b, 0) : ipv6Text(b, 0);
 }
 
 /** `10.244.0.0/16`, `fd00::/8`; a bare address is a /32 or /128. Host bits are cleared. */

@@ -13,18 +13,10 @@ import { openCase } from '../../core/db/open-case.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 import { buildZip } from '../helpers/zip.js';
 import { tarBytes } from '../ingest/archive-fixtures.js';
+import { rng } from '../../scripts/synthetic-case.js';
 
-/** A small deterministic generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
+
 
 export interface Seed {
   name: string;

@@ -56,9 +56,9 @@ describe('a bundle of Inspektor Gadget dumps', () => {
   it('connect events reach the fan-out under the pod IG named', () => {
     const f = computeFanout(db, {});
     const mypod = f.find((r) => r.who === 'default/mypod');
-    expect(mypod).toMatchObject({ connections: 3, destinations: 1, public_destinations: 1, node: 'minikube', evidence: 'inspektor-gadget', netns: null });
+    expect(mypod).toMatchObject({ connections: 3, destinations: 1, public_destinations: 1, node: 'minikube', connections_from: 'inspektor-gadget', evidence: [{ source: 'inspektor-gadget', connections: 3 }], netns: null });
     expect(mypod!.top_destinations).toEqual([{ ip: '1.1.1.1', port: 80, connections: 2, public: true }, { ip: '1.1.1.1', port: 443, connections: 1, public: true }]);
-    expect(f.find((r) => r.who === 'default/bb')).toMatchObject({ connections: 1, evidence: 'inspektor-gadget' });
+    expect(f.find((r) => r.who === 'default/bb')).toMatchObject({ connections: 1, connections_from: 'inspektor-gadget', evidence: [{ source: 'inspektor-gadget', connections: 1 }] });
     // top tcp / snapshot socket rows are not connect events
     expect(f.find((r) => r.who === 'default/test-pod')).toBeUndefined();
   });

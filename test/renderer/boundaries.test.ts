@@ -23,7 +23,7 @@ function imports(file: string): { typeOnly: boolean; what: string; from: string 
 // Pure, browser-safe modules of core the renderer may run (no Node imports inside them); test/architecture.test.ts holds the general rule.
 const RUNTIME_OK = new Set(['core/api/views', 'core/filter/display-filter', 'core/net/ip-cidr']);
 // ...and what those pull in.
-const PURE = new Set([...RUNTIME_OK, 'core/net/conn-state']);
+const PURE = new Set([...RUNTIME_OK, 'core/net/conn-state', 'core/net/ip-text']);
 
 describe('dependency rules (DESIGN.md)', () => {
   const rendererFiles = files(join(ROOT, 'renderer'), /\.(ts|tsx)$/);
