@@ -3,6 +3,9 @@ import type { FindingOut } from '../../api/contract.js';
 import { withCase } from '../args.js';
 import { Out, safeCell } from '../output.js';
 
+/** `line 6`, `flows 38, 39`, at most eight numbers. */
+const list = (what: string, xs: number[] | undefined): string => (xs?.length ? `${what}${xs.length > 1 ? 's' : ''} ${xs.slice(0, 8).join(', ')}${xs.length > 8 ? '…' : ''}` : '');
+
 export function printFindings(out: Out, rows: FindingOut[]): void {
   if (rows.length === 0) {
     out.line('No findings: none of the runbook rules fired on this case.');
@@ -15,7 +18,7 @@ export function printFindings(out: Out, rows: FindingOut[]): void {
     for (const a of f.affected.slice(0, 10)) out.line(`  - [${a.severity}] ${safeCell(a.title)}: ${safeCell(a.detail)}`);
     if (f.affected.length > 10) out.line(`  - …and ${f.affected.length - 10} more (podcap findings --json lists all)`);
     for (const e of f.evidence.slice(0, 4)) {
-      const what = [e.lines?.length ? `lines ${e.lines.slice(0, 8).join(', ')}${e.lines.length > 8 ? '…' : ''}` : '', e.flows?.length ? `flows ${e.flows.slice(0, 8).join(', ')}${e.flows.length > 8 ? '…' : ''}` : ''].filter(Boolean).join('; ');
+      const what = [list('line', e.lines), list('flow', e.flows)].filter(Boolean).join('; ');
       out.line(`  evidence: ${safeCell(e.source)}${what ? ` (${what})` : ''}`);
     }
     out.line(`  next: ${safeCell(f.next_step)}`);
