@@ -73,9 +73,40 @@ export function decodeFrame(b: Uint8Array, off: number, capLen: number, linkType
       if (af === 10 || af === 24 || af === 28 || af === 30) return ipv6(b, off + 4, end, p, 0);
       return DecodeStatus.NotIp;
     }
+    case LINKTYPE.NFLOG:
+      return nflog(b, off, end, p);
     default:
       return DecodeStatus.UnsupportedLink;
   }
+}
+
+/** NFULA_PAYLOAD: the logged packet, from its IP header on. */
+const NFULA_PAYLOAD = 9;
+
+/**
+ * `tcpdump -i nflog:N` (iptables `-j NFLOG`): a 4-byte header (address family, version, group),
+ * then TLVs padded to 4 bytes, one of which carries the packet. The TLV length and type are in the
+ * capturing host's byte order (libpcap's LINKTYPE_NFLOG notes): little-endian first, as on x86 and
+ * arm64 nodes, big-endian when that reads as nonsense.
+ */
+function nflog(b: Uint8Array, off: number, end: number, p: Packet): DecodeStatus {
+  if (end - off < 4) return DecodeStatus.Malformed;
+  const family = b[off];
+  const tlv = (o: number, le: boolean) => (le ? { len: b[o] | (b[o + 1] << 8), type: b[o + 2] | (b[o + 3] << 8) } : { len: u16(b, o), type: u16(b, o + 2) });
+  const fits = (o: number, le: boolean) => { const t = tlv(o, le); return t.len >= 4 && o + t.len <= end; };
+  const le = end - off < 8 || fits(off + 4, true) || !fits(off + 4, false);
+  for (let o = off + 4; o + 4 <= end;) {
+    const { len, type } = tlv(o, le);
+    if (len < 4) return DecodeStatus.Malformed;
+    if (type === NFULA_PAYLOAD) {
+      const vEnd = Math.min(end, o + len);
+      if (family === 2) return ipv4(b, o + 4, vEnd, p, 0);
+      if (family === 10) return ipv6(b, o + 4, vEnd, p, 0);
+      return rawIp(b, o + 4, vEnd, p, 0);
+    }
+    o += (len + 3) & ~3;
+  }
+  return DecodeStatus.NotIp;
 }
 
 function ethernet(b: Uint8Array, o: number, end: number, p: Packet, depth: number): DecodeStatus {

@@ -7,6 +7,7 @@ export const LINKTYPE = {
   RAW: 101,
   LOOP: 108,
   LINUX_SLL: 113,
+  NFLOG: 239,
   IPV4: 228,
   IPV6: 229,
   LINUX_SLL2: 276,
