@@ -104,3 +104,16 @@ export function ipv4TextPrefix(c: Cidr): string | null {
   if (c.v6 || c.bits === 0 || c.bits === 32 || c.bits % 8 !== 0) return null;
   return Array.from(c.bytes.slice(0, c.bits / 8)).join('.') + '.';
 }
+
+/**
+ * Orders addresses as numbers, not as text (10.244.1.9 before 10.244.1.10 before 10.244.1.100):
+ * IPv4 before IPv6, anything that is not an address (or none) last, by its text.
+ */
+export function compareIps(a: string | null, b: string | null): number {
+  const x = a === null ? null : parseIp(a);
+  const y = b === null ? null : parseIp(b);
+  if (!x || !y) return x ? -1 : y ? 1 : (a ?? '').localeCompare(b ?? '');
+  if (x.length !== y.length) return x.length - y.length;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}

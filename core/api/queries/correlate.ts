@@ -1,3 +1,4 @@
+import { compareIps } from '../../net/ip-cidr.js';
 import type { CaseDb } from '../../db/open-case.js';
 import type { CorrelateOut } from '../contract.js';
 
@@ -22,6 +23,8 @@ export function listCorrelations(db: CaseDb, q: { ip?: string } = {}): (Correlat
   const rows = (q.ip === undefined
     ? db.prepare('SELECT * FROM identities ORDER BY kind, ip, pod').all()
     : db.prepare('SELECT * FROM identities WHERE ip = ? ORDER BY kind, pod').all(q.ip)) as IdentityRow[];
+  // Addresses in numeric order within each kind (SQL sorts them as text: .10 before .9); stable, so pods keep their order.
+  rows.sort((a, b) => a.kind.localeCompare(b.kind) || compareIps(a.ip, b.ip));
   return rows.map((r) => ({
     ip: r.ip,
     pod: r.pod,
