@@ -1,6 +1,7 @@
 import { compareIps } from '../../net/ip-cidr.js';
 import type { CaseDb } from '../../db/open-case.js';
 import type { CorrelateOut } from '../contract.js';
+import { usToSeconds } from '../time.js';
 
 interface IdentityRow {
   kind: string;
@@ -34,8 +35,8 @@ export function listCorrelations(db: CaseDb, q: { ip?: string } = {}): (Correlat
     veth: r.veth,
     ifindex: r.ifindex,
     node: r.node,
-    first_ts: r.first_us === null ? null : r.first_us / 1e6,
-    last_ts: r.last_us === null ? null : r.last_us / 1e6,
+    first_ts: usToSeconds(r.first_us),
+    last_ts: usToSeconds(r.last_us),
     kind: r.kind,
     service: r.service,
     evidence: JSON.parse(r.evidence) as CorrelateOut['evidence'],
