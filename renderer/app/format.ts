@@ -1,4 +1,5 @@
 /** Display formats shared by tables and charts. Times are UTC, as captures and node logs are. */
+import { endpointText } from '../../core/net/ip-text';
 
 export function fmtTime(sec: number | null | undefined): string {
   if (sec === null || sec === undefined || !Number.isFinite(sec)) return '—';
@@ -44,8 +45,8 @@ export function parseTimeUs(text: string): number | null {
 
 /** `ip:port`, with IPv6 addresses in brackets (RFC 3986), as Wireshark and ss print them. */
 export function fmtEndpoint(ip: string, port: number | null | undefined): string {
-  const host = ip.includes(':') ? `[${ip}]` : ip;
-  return port === null || port === undefined ? host : `${host}:${port}`;
+  if (port === null || port === undefined) return ip.includes(':') ? `[${ip}]` : ip;
+  return endpointText(ip, port);
 }
 
 /** The last part of a source path (`bundle.tar.gz!/node/capture.pcap` → `capture.pcap`). */
