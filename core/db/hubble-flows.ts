@@ -13,6 +13,10 @@ const TWIN_SLACK_US = 5_000_000;
 
 export const HUBBLE_FLOW_DIAGNOSTIC = 'HUBBLE_NO_ADDRESS';
 
+export function hasHubbleSources(db: CaseDb): boolean {
+  return db.prepare(`SELECT 1 FROM sources WHERE kind = 'hubble' LIMIT 1`).get() !== undefined;
+}
+
 /** Every stored Hubble record, by source, in file order. */
 export function loadHubbleRecords(db: CaseDb): { sourceId: number; path: string; flows: HubbleFlow[] }[] {
   const rows = db.prepare(`SELECT r.source_id, s.path, r.data FROM records r JOIN sources s ON s.id = r.source_id WHERE r.kind = 'hubble' ORDER BY r.source_id, r.id`)

@@ -8,7 +8,7 @@
  * sizes: ISNs and TTLs are -1 and bytes 0, and RST verdicts stay unknown unless a rule explains them.
  */
 import { CaseWriter } from '../db/case-writer.js';
-import { deleteHubbleFlows, foldHubbleFlows, loadHubbleRecords, noteHubbleWithoutAddress, podAddresses } from '../db/hubble-flows.js';
+import { deleteHubbleFlows, foldHubbleFlows, hasHubbleSources, loadHubbleRecords, noteHubbleWithoutAddress, podAddresses } from '../db/hubble-flows.js';
 import type { CaseDb } from '../db/open-case.js';
 import type { HubbleEndpoint, HubbleFlow } from '../formats/hubble/types.js';
 import type { ConnRecord, ConnState, RstEvent } from '../flows/types.js';
@@ -217,6 +217,8 @@ export function tcpState(o: Set<string>, r: Set<string>, guessed: boolean): Conn
  * (pod names resolved with the identity graph just rebuilt), then folded into their capture twins.
  */
 export function rebuildHubbleFlows(db: CaseDb): { written: number; folded: number } {
+  // flows has no index on source_id: a case without Hubble dumps must not pay a scan of its flows per ingest.
+  if (!hasHubbleSources(db)) return { written: 0, folded: 0 };
   deleteHubbleFlows(db);
   const dumps = loadHubbleRecords(db);
   if (dumps.length === 0) return { written: 0, folded: 0 };
