@@ -51,7 +51,7 @@ describe('cilium bpf ct/nat list (real outputs, fixtures/node-tools/cilium/READM
 
   it('every fixture is detected as cilium-bpf', () => {
     const files = readdirSync(DIR).filter((f) => f !== 'README.md');
-    expect(files).toHaveLength(7);
+    expect(files).toHaveLength(8);
     for (const f of files) expect(detectTextFormat(read(f), f)?.format.kind, f).toBe('cilium-bpf');
   });
 

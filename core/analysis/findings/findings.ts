@@ -80,6 +80,16 @@ const snatExhaustion: Rule = (db, w, t, shared) => {
   const out: RuleFinding[] = [];
   for (const p of shared.ports().slice(0, 20)) {
     if (p.utilization < t.snatUtilizationWarn) continue;
+    if (p.from) {
+      out.push({
+        id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
+        title: `SNAT ports to ${p.dst_ip}:${p.dst_port} ${p.utilization >= 1 ? 'exhausted' : 'nearly exhausted'}`,
+        detail: `Cilium's NAT map held ${p.distinct_src_ports.toLocaleString('en-US')} ports of ${p.snat_ip} toward this destination at once (${snatDemand(p.utilization, p.allocation)}); top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
+        evidence: p.from,
+        next_step: 'Reuse connections (pooling/keep-alive) in the pods named, or add outbound IPs / allocate more SNAT ports per node; `cilium bpf nat list` again later shows whether the entries drain.',
+      });
+      continue;
+    }
     out.push({
       id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
       title: `SNAT ports to ${p.dst_ip}:${p.dst_port} ${p.utilization >= 1 ? 'exhausted' : 'nearly exhausted'}`,
