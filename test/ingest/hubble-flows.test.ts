@@ -76,4 +76,14 @@ describe('Hubble flows become flow rows (a real public dump + a lab capture of t
     expect(flows(db)).toEqual(flows(again));
     expect(flows(db).filter((f) => f.orig_port === 47144)).toHaveLength(1);
   });
+
+  it('JSON flows carry their addresses: each dropped SYN of the real k3d and exporter dumps is an unanswered (S0) connection between its pods', async () => {
+    const db = await caseOf([join('fixtures/node-tools/hubble', 'hubble_observe_-o_json_k3d_policy_denied.json'), join('fixtures/node-tools/hubble', 'hubble_exporter_events.log')]);
+    const rows = db.prepare(`SELECT orig_ip, orig_port, resp_ip, resp_port, state, history, orig_pod, resp_pod FROM flows ORDER BY start_us`).all();
+    expect(rows).toEqual([
+      { orig_ip: '10.244.1.60', orig_port: 44916, resp_ip: '10.244.1.5', resp_port: 80, state: 'S0', history: 'S', orig_pod: 'default/xwing', resp_pod: 'default/deathstar-7848d6c4d5-th9v2' },
+      { orig_ip: '10.0.1.116', orig_port: 38160, resp_ip: '10.0.1.117', resp_port: 8080, state: 'S0', history: 'S', orig_pod: 'agent-restricted/agent-probe', resp_pod: 'corp-prod/corp-prod-target' },
+    ]);
+  });
 });
+
