@@ -1,7 +1,8 @@
 /**
- * Flow rows made from Hubble dumps. They are rebuilt from the stored records in every correlate
- * phase: compact and table output name pods instead of addresses, and the identity graph (which a
- * later file can complete) is what turns a pod name back into its address. A connection a capture
+ * Flow rows made from Hubble dumps. They are made from the stored records in the correlate phase,
+ * and made again when the pod addresses they were resolved with change: compact and table output
+ * name pods instead of addresses, and the identity graph (which a later file can complete) is what
+ * turns a pod name back into its address. A connection a capture
  * also saw is folded into the capture's row (the Hubble source kept as one more sighting), so the
  * same connection is never counted twice, whichever file was ingested first.
  */
@@ -13,21 +14,33 @@ const TWIN_SLACK_US = 5_000_000;
 
 export const HUBBLE_FLOW_DIAGNOSTIC = 'HUBBLE_NO_ADDRESS';
 
-export function hasHubbleSources(db: CaseDb): boolean {
-  return db.prepare(`SELECT 1 FROM sources WHERE kind = 'hubble' LIMIT 1`).get() !== undefined;
+/** Whether any of these sources is a capture (a capture can hold the twin of a Hubble row). */
+export function capturesAmong(db: CaseDb, ids: readonly number[]): boolean {
+  return db.prepare(`SELECT 1 FROM sources WHERE kind IN ('pcap', 'pcapng') AND id IN (${ids.map(() => '?').join(', ')}) LIMIT 1`).get(...ids) !== undefined;
 }
 
-/** Every stored Hubble record, by source, in file order. */
-export function loadHubbleRecords(db: CaseDb): { sourceId: number; path: string; flows: HubbleFlow[] }[] {
-  const rows = db.prepare(`SELECT r.source_id, s.path, r.data FROM records r JOIN sources s ON s.id = r.source_id WHERE r.kind = 'hubble' ORDER BY r.source_id, r.id`)
-    .all() as { source_id: number; path: string; data: string }[];
-  const out: { sourceId: number; path: string; flows: HubbleFlow[] }[] = [];
-  for (const r of rows) {
-    let cur = out[out.length - 1];
-    if (!cur || cur.sourceId !== r.source_id) out.push((cur = { sourceId: r.source_id, path: r.path, flows: [] }));
-    cur.flows.push(JSON.parse(r.data) as HubbleFlow);
-  }
-  return out;
+/** What a Hubble source's flow rows were made from, kept in its `sources.detail` (`hubbleFlows`). */
+export interface HubbleFlowsMade {
+  /** Digest of the pod addresses the names were resolved with. */
+  pods: string;
+  /** The flow ids its rows took (one writer pass: a contiguous range), null when it made none. */
+  firstId: number | null;
+  lastId: number | null;
+}
+
+export function hubbleSources(db: CaseDb): { id: number; path: string; made: HubbleFlowsMade | null }[] {
+  return (db.prepare(`SELECT id, path, json_extract(detail, '$.hubbleFlows') AS made FROM sources WHERE kind = 'hubble' ORDER BY id`).all() as { id: number; path: string; made: string | null }[])
+    .map((r) => ({ id: r.id, path: r.path, made: r.made ? JSON.parse(r.made) as HubbleFlowsMade : null }));
+}
+
+export function markHubbleFlowsMade(db: CaseDb, sourceId: number, made: HubbleFlowsMade): void {
+  db.prepare(`UPDATE sources SET detail = json_set(coalesce(detail, '{}'), '$.hubbleFlows', json(?)) WHERE id = ?`).run(JSON.stringify(made), sourceId);
+}
+
+/** One Hubble source's stored records, in file order. */
+export function loadHubbleRecords(db: CaseDb, sourceId: number): HubbleFlow[] {
+  return (db.prepare(`SELECT data FROM records WHERE source_id = ? AND kind = 'hubble' ORDER BY id`).all(sourceId) as { data: string }[])
+    .map((r) => JSON.parse(r.data) as HubbleFlow);
 }
 
 /**
@@ -36,24 +49,28 @@ export function loadHubbleRecords(db: CaseDb): { sourceId: number; path: string;
  */
 export function podAddresses(db: CaseDb): Map<string, string> {
   const rows = db.prepare(`SELECT coalesce(namespace, '') AS ns, pod, min(ip) AS ip, count(DISTINCT ip) AS n FROM identities
-    WHERE kind = 'pod' AND ip IS NOT NULL GROUP BY ns, pod`).all() as { ns: string; pod: string; ip: string; n: number }[];
+    WHERE kind = 'pod' AND ip IS NOT NULL GROUP BY ns, pod ORDER BY ns, pod`).all() as { ns: string; pod: string; ip: string; n: number }[];
   const m = new Map<string, string>();
   for (const r of rows) if (r.n === 1) m.set(`${r.ns}/${r.pod}`, r.ip);
   return m;
 }
 
-/** Removes every flow row (and its RSTs and sightings) a Hubble source made, before they are made again. */
-export function deleteHubbleFlows(db: CaseDb): void {
-  db.exec(`
-    CREATE TEMP TABLE IF NOT EXISTS hubble_gone (id INTEGER PRIMARY KEY);
-    DELETE FROM hubble_gone;
-    INSERT INTO hubble_gone SELECT f.id FROM flows f JOIN sources s ON s.id = f.source_id WHERE s.kind = 'hubble';
-    DELETE FROM rst_sightings WHERE rst_id IN (SELECT r.id FROM rst_events r WHERE r.flow_id IN (SELECT id FROM hubble_gone));
-    DELETE FROM rst_events WHERE flow_id IN (SELECT id FROM hubble_gone);
-    DELETE FROM flow_sightings WHERE flow_id IN (SELECT id FROM hubble_gone);
-    DELETE FROM flow_sightings WHERE source_id IN (SELECT id FROM sources WHERE kind = 'hubble');
-    DELETE FROM flows WHERE id IN (SELECT id FROM hubble_gone);
-    DELETE FROM diagnostics WHERE code = '${HUBBLE_FLOW_DIAGNOSTIC}';`);
+/**
+ * Removes the flow rows (with their RSTs and sightings) one Hubble source made, and its sightings
+ * on other sources' rows, before they are made again. Its rows are found by their id range
+ * (flows has no source_id index).
+ */
+export function deleteHubbleFlows(db: CaseDb, sourceId: number, made: HubbleFlowsMade | null): void {
+  if (made && made.firstId !== null && made.lastId !== null) {
+    const range = [made.firstId, made.lastId, sourceId];
+    db.prepare(`DELETE FROM rst_sightings WHERE rst_id IN (SELECT r.id FROM rst_events r JOIN flows f ON f.id = r.flow_id WHERE f.id BETWEEN ? AND ? AND f.source_id = ?)`).run(...range);
+    db.prepare(`DELETE FROM rst_events WHERE flow_id IN (SELECT id FROM flows WHERE id BETWEEN ? AND ? AND source_id = ?)`).run(...range);
+    db.prepare(`DELETE FROM flow_sightings WHERE flow_id IN (SELECT id FROM flows WHERE id BETWEEN ? AND ? AND source_id = ?)`).run(...range);
+    db.prepare(`DELETE FROM flows WHERE id BETWEEN ? AND ? AND source_id = ?`).run(...range);
+  }
+  // Where its rows were folded into another source's, it is a sighting there.
+  if (made) db.prepare('DELETE FROM flow_sightings WHERE source_id = ?').run(sourceId);
+  db.prepare(`DELETE FROM diagnostics WHERE code = '${HUBBLE_FLOW_DIAGNOSTIC}' AND source_id = ?`).run(sourceId);
 }
 
 /**
@@ -63,9 +80,10 @@ export function deleteHubbleFlows(db: CaseDb): void {
  * the Hubble row and its RSTs go (the capture's RSTs carry TTLs and sequence numbers).
  * Returns how many rows were folded.
  */
-export function foldHubbleFlows(db: CaseDb): number {
-  const hubbleRows = db.prepare(`SELECT f.id, f.source_id, f.proto, f.orig_ip, f.orig_port, f.resp_ip, f.resp_port, f.start_us, f.end_us, f.orig_pkts, f.resp_pkts
-    FROM flows f JOIN sources s ON s.id = f.source_id WHERE s.kind = 'hubble' ORDER BY f.id`).all() as
+export function foldHubbleFlows(db: CaseDb, ranges: readonly { sourceId: number; firstId: number; lastId: number }[]): number {
+  const rowsOf = db.prepare(`SELECT id, source_id, proto, orig_ip, orig_port, resp_ip, resp_port, start_us, end_us, orig_pkts, resp_pkts
+    FROM flows WHERE id BETWEEN ? AND ? AND source_id = ? ORDER BY id`);
+  const hubbleRows = ranges.flatMap((r) => rowsOf.all(r.firstId, r.lastId, r.sourceId)) as
     { id: number; source_id: number; proto: string; orig_ip: string; orig_port: number; resp_ip: string; resp_port: number; start_us: number; end_us: number; orig_pkts: number; resp_pkts: number }[];
   if (hubbleRows.length === 0) return 0;
   const twin = db.prepare(`SELECT f.id, s.kind = 'hubble' AS from_hubble FROM flows f INDEXED BY flows_tuple JOIN sources s ON s.id = f.source_id
@@ -79,6 +97,7 @@ export function foldHubbleFlows(db: CaseDb): number {
   const dropS = db.prepare('DELETE FROM flow_sightings WHERE flow_id = ?');
   const drop = db.prepare('DELETE FROM flows WHERE id = ?');
   const moveRst = db.prepare('UPDATE rst_events SET flow_id = ? WHERE flow_id = ?');
+  const rstCount = db.prepare('SELECT count(*) AS n FROM rst_events WHERE flow_id = ?');
   let folded = 0;
   for (const h of hubbleRows) {
     const hi = h.end_us + TWIN_SLACK_US;
@@ -90,7 +109,7 @@ export function foldHubbleFlows(db: CaseDb): number {
     if (t.from_hubble) {
       // Two dumps of one connection: one row over both their times; the RSTs the first lacked move over.
       widen.run(h.start_us, h.end_us, h.orig_pkts, h.resp_pkts, t.id);
-      const has = db.prepare('SELECT count(*) AS n FROM rst_events WHERE flow_id = ?').get(t.id) as { n: number };
+      const has = rstCount.get(t.id) as { n: number };
       if (has.n === 0) moveRst.run(t.id, h.id);
     }
     dropRstS.run(h.id);

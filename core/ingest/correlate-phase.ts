@@ -20,7 +20,7 @@ export function afterIngest(db: CaseDb, newSourceIds: number[]): void {
   if (captureSourceCount(db) > 1) db.transaction(() => new CaseWriter(db).linkNatPeersAcross(newSourceIds))();
   rebuildIdentities(db);
   db.transaction(() => {
-    rebuildHubbleFlows(db);
+    rebuildHubbleFlows(db, newSourceIds);
     assignFlowPods(db);
     assignNatSides(db);
     foldNatHalves(db);

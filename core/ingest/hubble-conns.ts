@@ -8,7 +8,8 @@
  * sizes: ISNs and TTLs are -1 and bytes 0, and RST verdicts stay unknown unless a rule explains them.
  */
 import { CaseWriter } from '../db/case-writer.js';
-import { deleteHubbleFlows, foldHubbleFlows, hasHubbleSources, loadHubbleRecords, noteHubbleWithoutAddress, podAddresses } from '../db/hubble-flows.js';
+import { createHash } from 'node:crypto';
+import { capturesAmong, deleteHubbleFlows, foldHubbleFlows, hubbleSources, loadHubbleRecords, markHubbleFlowsMade, noteHubbleWithoutAddress, podAddresses } from '../db/hubble-flows.js';
 import type { CaseDb } from '../db/open-case.js';
 import type { HubbleEndpoint, HubbleFlow } from '../formats/hubble/types.js';
 import type { ConnRecord, ConnState, RstEvent } from '../flows/types.js';
@@ -213,27 +214,44 @@ export function tcpState(o: Set<string>, r: Set<string>, guessed: boolean): Conn
 }
 
 /**
- * The correlate phase's step for Hubble: every Hubble dump's connections made again as flow rows
- * (pod names resolved with the identity graph just rebuilt), then folded into their capture twins.
+ * The correlate phase's step for Hubble: each Hubble dump's connections as flow rows (pod names
+ * resolved with the identity graph just rebuilt), folded into their capture twins. A dump is made
+ * again only when the pod addresses changed since it was made; rows are folded again when they
+ * were made anew or a capture arrived.
  */
-export function rebuildHubbleFlows(db: CaseDb): { written: number; folded: number } {
-  // flows has no index on source_id: a case without Hubble dumps must not pay a scan of its flows per ingest.
-  if (!hasHubbleSources(db)) return { written: 0, folded: 0 };
-  deleteHubbleFlows(db);
-  const dumps = loadHubbleRecords(db);
-  if (dumps.length === 0) return { written: 0, folded: 0 };
+export function rebuildHubbleFlows(db: CaseDb, newSourceIds: readonly number[] = []): { written: number; folded: number } {
+  const sources = hubbleSources(db);
+  if (sources.length === 0) return { written: 0, folded: 0 };
   const addresses = podAddresses(db);
+  const podsKey = createHash('sha256').update(JSON.stringify([...addresses])).digest('hex').slice(0, 16);
+  const newCapture = newSourceIds.length > 0 && capturesAmong(db, newSourceIds);
   const writer = new CaseWriter(db);
+  const toFold: { sourceId: number; firstId: number; lastId: number }[] = [];
   let written = 0;
-  for (const d of dumps) {
-    const h = hubbleConns(d.flows, d.sourceId, (pod) => addresses.get(pod));
-    for (const e of h.rsts) writer.addRst(e);
-    for (const c of h.conns) writer.addConn(d.sourceId, c, false);
-    written += h.conns.length;
-    if (h.withoutAddress > 0) {
-      noteHubbleWithoutAddress(db, d.sourceId, d.path, `${h.withoutAddress} TCP/UDP events name a pod whose address no file of the case gives `
-        + '(compact/table output prints names): they make no flow rows; add `kubectl get pods -o wide` or use `hubble observe -o json`');
+  for (const s of sources) {
+    let made = s.made;
+    if (!made || made.pods !== podsKey) {
+      deleteHubbleFlows(db, s.id, made);
+      const h = hubbleConns(loadHubbleRecords(db, s.id), s.id, (pod) => addresses.get(pod));
+      for (const e of h.rsts) writer.addRst(e);
+      let firstId: number | null = null;
+      let lastId: number | null = null;
+      for (const c of h.conns) {
+        const id = writer.addConn(s.id, c, false);
+        firstId ??= id;
+        lastId = id;
+      }
+      written += h.conns.length;
+      made = { pods: podsKey, firstId, lastId };
+      markHubbleFlowsMade(db, s.id, made);
+      if (h.withoutAddress > 0) {
+        noteHubbleWithoutAddress(db, s.id, s.path, `${h.withoutAddress} TCP/UDP events name a pod whose address no file of the case gives `
+          + '(compact/table output prints names): they make no flow rows; add `kubectl get pods -o wide` or use `hubble observe -o json`');
+      }
+      if (firstId !== null && lastId !== null) toFold.push({ sourceId: s.id, firstId, lastId });
+    } else if (newCapture && made.firstId !== null && made.lastId !== null) {
+      toFold.push({ sourceId: s.id, firstId: made.firstId, lastId: made.lastId });
     }
   }
-  return { written, folded: foldHubbleFlows(db) };
+  return { written, folded: toFold.length ? foldHubbleFlows(db, toFold) : 0 };
 }

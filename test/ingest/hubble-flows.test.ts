@@ -61,6 +61,10 @@ describe('Hubble flows become flow rows (a real public dump + a lab capture of t
     await ingestPaths(db, [PODS]);
     expect(flows(db).map((f) => f.orig_port)).toEqual([4245, 47144]);
     expect(db.prepare(`SELECT count(*) AS n FROM diagnostics WHERE code = 'HUBBLE_NO_ADDRESS'`).get()).toEqual({ n: 0 });
+    // A file that changes no pod address leaves the rows as they were (not made again).
+    const ids = db.prepare('SELECT id FROM flows ORDER BY id').all();
+    await ingestPaths(db, ['fixtures/node-tools/nft-kubelet/nft_list_ruleset_quiet.txt']);
+    expect(db.prepare('SELECT id FROM flows ORDER BY id').all()).toEqual(ids);
   });
 
   it('fan-out counts a Hubble-only opener under its own source, not as a capture', async () => {
