@@ -97,6 +97,12 @@ describe('the Drops view', () => {
     expect(await page.locator('svg img, svg foreignObject, script:not([src])').count()).toBe(0);
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(SHOTS, 'drops.png'), fullPage: true });
+    // The smaller window the other views are checked at: the chart follows its width.
+    const wide = Number(await chart.locator('svg').getAttribute('width'));
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await expect.poll(async () => Number(await chart.locator('svg').getAttribute('width'))).toBeLessThan(Math.min(wide, 1024));
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(SHOTS, 'drops-1024.png'), fullPage: true });
     expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

@@ -18,7 +18,12 @@ const COLUMNS: TableColumn<DropOut>[] = [
   { key: 'node', title: 'Node', get: (r) => r.node },
   { key: 'first_us', title: 'First (UTC)', get: (r) => r.first_us, render: (r) => fmtTimeUs(r.first_us) },
   { key: 'evidence', title: 'Evidence', get: (r) => r.evidence.map((e) => `${e.source}:${e.lines.slice(0, 5).join(',')}`).join(' '),
-    render: (r) => <span className="path">{r.evidence.map((e) => `${e.source.split(/[\\/]/).pop()}:${e.lines.slice(0, 5).join(',')}${e.lines.length > 5 ? ',…' : ''}`).join(' ')}</span> },
+    // One line per file, cut with an ellipsis (the full list in the tooltip): long dump names wrapped a row to ten lines.
+    render: (r) => (
+      <span className="path drops-evidence" title={r.evidence.map((e) => `${e.source}: ${e.lines.join(', ')}`).join('\n')}>
+        {r.evidence.map((e) => <span key={e.source}>{`${e.source.split(/[\\/]/).pop()}:${e.lines.slice(0, 5).join(',')}${e.lines.length > 5 ? ',…' : ''}`}</span>)}
+      </span>
+    ) },
 ];
 
 /** The drop categories (core/analysis/drops dropCategory), in the order the bars stack them. */
