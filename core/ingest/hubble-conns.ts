@@ -95,23 +95,29 @@ export function hubbleConns(flows: readonly HubbleFlow[], sourceId: number, pods
 
 const isSyn = (p: Pkt) => p.flags.has('SYN') && !p.flags.has('ACK');
 
-/** A tuple reused later (a SYN after a close, or after a long silence) is another connection. */
+/**
+ * A tuple reused later is another connection: a SYN after a close or after the handshake was
+ * answered (a retried SYN comes only before its SYN-ACK), or after a long silence.
+ */
 function splitReuse(pkts: Pkt[], proto: string): Pkt[][] {
   const runs: Pkt[][] = [];
   let cur: Pkt[] = [];
   let rst = false;
+  let answered = false;
   const fins = new Set<string>();
   for (const p of pkts) {
     const last = cur[cur.length - 1];
-    const closed = rst || fins.size >= 2;
-    if (last && (p.tsUs - last.tsUs > REUSE_GAP_US || (proto === 'tcp' && isSyn(p) && closed))) {
+    const over = rst || answered || fins.size >= 2;
+    if (last && (p.tsUs - last.tsUs > REUSE_GAP_US || (proto === 'tcp' && isSyn(p) && over))) {
       runs.push(cur);
       cur = [];
       rst = false;
+      answered = false;
       fins.clear();
     }
     cur.push(p);
     if (p.flags.has('RST')) rst = true;
+    if (p.flags.has('SYN') && p.flags.has('ACK')) answered = true;
     if (p.flags.has('FIN')) fins.add(p.from);
   }
   if (cur.length) runs.push(cur);
