@@ -81,7 +81,12 @@ export function hubbleConns(flows: readonly HubbleFlow[], sourceId: number, pods
     pkts.sort((x, y) => x.tsUs - y.tsUs);
     const unique: Pkt[] = [];
     for (const p of pkts) {
-      if (unique.some((u) => u.key === p.key && p.tsUs - u.tsUs <= SAME_PACKET_US)) { out.duplicates++; continue; }
+      // Only the last few milliseconds can hold the same packet (a long connection has many events).
+      let dup = false;
+      for (let j = unique.length - 1; j >= 0 && p.tsUs - unique[j].tsUs <= SAME_PACKET_US; j--) {
+        if (unique[j].key === p.key) { dup = true; break; }
+      }
+      if (dup) { out.duplicates++; continue; }
       unique.push(p);
     }
     for (const run of splitReuse(unique, proto)) {
