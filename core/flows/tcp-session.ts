@@ -225,6 +225,41 @@ export function flipRoles(c: Conn): void {
   c.history += '^';
 }
 
+function swapCase(h: string): string {
+  let out = '';
+  for (const ch of h) out += ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase();
+  return out;
+}
+
+/**
+ * Zeek >= 5.1 (zeek/zeek PR #2191, "flip connections that begin with SYN-ACKs if subsequent acks or
+ * data seen"): a connection whose first packet was a SYN-ACK that WantConnection did not flip is
+ * turned round when the next segment is an ACK or carries data, in either direction, since a
+ * stealth scan's SYN-ACK draws a RST or nothing. The patch itself is not in the sources we could
+ * read, so the letter of it is inferred from the PR text and from the conn.log it yields (PR #5047
+ * shows "^haf" for such a connection): roles flipped, '^' first and the SYN-ACK re-lettered as the
+ * responder's 'h', the SYN-ACK sender ESTABLISHED as a responder's SYN-ACK makes it
+ * (UpdateInactiveState). The result equals a flip at the first packet. A SYN (the SYN/SYN-ACK
+ * reversal UpdateInactiveState handles), a RST or a repeated SYN-ACK does not trigger it.
+ */
+export function flipAfterSynAck(c: Conn, p: Packet, tm: FlowTimeouts): boolean {
+  const fl = p.tcpFlags;
+  if ((fl & (TCP_SYN | TCP_RST)) !== 0 || ((fl & TCP_ACK) === 0 && p.payloadLen === 0)) return false;
+  if (c.history !== 'H' || c.o.state !== SYN_ACK_SENT || c.o.prevState !== INACTIVE || c.r.state !== INACTIVE) return false;
+  const before = c.history;
+  const seen = c.histSeen;
+  flipRoles(c);
+  c.history = `^${swapCase(before)}`;
+  c.histSeen = ((seen & 0xffff) << 16) | (seen >>> 16);
+  c.r.prevState = INACTIVE;
+  c.r.state = INACTIVE;
+  setState(c, c.r, ESTABLISHED, tm);
+  // The AttemptTimer waited on an originator in SYN_ACK_SENT; the new originator never sent a SYN.
+  c.attemptAt = -1;
+  c.attemptAt2 = -1;
+  return true;
+}
+
 function wake(c: Conn, at: number): void {
   if (at < c.wakeUs) c.wakeUs = at;
 }
