@@ -131,7 +131,7 @@ function byEthertype(b: Uint8Array, type: number, o: number, end: number, p: Pac
 
 /**
  * An MPLS label stack (RFC 3032): 4-byte entries, the bottom one with the S bit (byte 2, bit 0).
- * As Zeek's MPLSAnalyzer::AnalyzePacket (src/packet_analysis/protocol/mpls/MPLS.cc) does: skip the
+ * As Zeek's MPLSAnalyzer::AnalyzePacket (src/packet_analysis/protocol/mpls/MPLS.cc, Zeek 4.x-6.x) does: skip the
  * labels, then hand the rest to the IP analyzer, which goes by the version nibble since the label
  * does not say what it carries. Zeek registers only 0x8847 on Ethernet; 0x8848 (multicast) frames
  * carry the same stack, so they are read too. A stack that runs off the frame is malformed.

@@ -7,6 +7,9 @@
  *   src/analyzer/protocol/tcp/TCP_Reassembler.cc           (AckReceived, Undelivered, Gap)
  *   src/session/Session.cc                                  (CheckHistory, ScaledHistoryEntry)
  *   scripts/base/protocols/conn/main.zeek                   (conn_state)
+ * as read in Zeek 5.x-8.x (TCPSessionAdapter.cc of 2025 with the TCP timestamp option parsing).
+ * Who is the originator of a connection first seen mid-stream is decided in tracker.ts (newTcp,
+ * TCPAnalyzer::WantConnection) and here (flipAfterSynAck, the SYN/SYN-ACK reversal).
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from '../decode/packet.js';
 import { CLOSED, ESTABLISHED, INACTIVE, PARTIAL, RESET, SYN_ACK_SENT, SYN_SENT, type Conn, type Side } from './conn.js';

@@ -198,7 +198,7 @@ export class ConnTracker {
     const fl = p.tcpFlags;
     const syn = (fl & TCP_SYN) !== 0;
     let flip = false;
-    // TCPAnalyzer::WantConnection (src/packet_analysis/protocol/tcp/TCP.cc): only a connection that
+    // TCPAnalyzer::WantConnection (src/packet_analysis/protocol/tcp/TCP.cc, Zeek 5.x-6.x as read): only a connection that
     // starts without a SYN or with a SYN-ACK is a flip candidate, and only by its ports: source port
     // likely and destination not -> flip; both likely -> flip only if it is not a SYN-ACK and the
     // source port is the lower one. A SYN-ACK on other ports keeps its sender as the originator
@@ -225,7 +225,8 @@ export class ConnTracker {
       }
     }
     if (c === undefined) {
-      // UDPAnalyzer::WantConnection
+      // UDPAnalyzer::WantConnection (src/packet_analysis/protocol/udp/UDP.cc, Zeek 5.x-6.x): source port
+      // likely and destination not.
       const flip = this.udpServerPorts.has(sp) && !this.udpServerPorts.has(p.dport) && p.dst !== '255.255.255.255';
       c = this.newConn(P_UDP, K_UDP, p, t, flip, this.tm.udpInactivityUs);
     }
