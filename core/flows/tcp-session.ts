@@ -246,9 +246,10 @@ function swapCase(h: string): string {
  * reversal UpdateInactiveState handles), a RST or a repeated SYN-ACK does not trigger it.
  */
 export function flipAfterSynAck(c: Conn, p: Packet, tm: FlowTimeouts): boolean {
+  // The state test first: it is the one almost every packet fails.
+  if (c.o.state !== SYN_ACK_SENT || c.r.state !== INACTIVE || c.o.prevState !== INACTIVE || c.history !== 'H') return false;
   const fl = p.tcpFlags;
   if ((fl & (TCP_SYN | TCP_RST)) !== 0 || ((fl & TCP_ACK) === 0 && p.payloadLen === 0)) return false;
-  if (c.history !== 'H' || c.o.state !== SYN_ACK_SENT || c.o.prevState !== INACTIVE || c.r.state !== INACTIVE) return false;
   const before = c.history;
   const seen = c.histSeen;
   flipRoles(c);
