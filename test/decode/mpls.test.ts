@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openCase } from '../../core/db/open-case.js';
+import { ingestPaths } from '../../core/ingest/ingest.js';
 import { decodeFrame, DecodeStatus } from '../../core/decode/decode.js';
 import { L4, newPacket } from '../../core/decode/packet.js';
 import { LINKTYPE } from '../../core/net/linktype.js';
@@ -78,5 +82,24 @@ describe('MPLS-labelled frames', () => {
     sll.set([0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x88, 0x47], 0);
     sll.set(base.subarray(14), 16);
     expect(decode(sll, LINKTYPE.LINUX_SLL).p.dport).toBe(9600);
+  });
+
+  it('a capture whose second frame has an endless label stack: that frame is a diagnostic naming the file and offset, the rest ingests', async () => {
+    const bad = Buffer.from(file);
+    const second = 24 + 16 + file.readUInt32LE(24 + 8);
+    const capLen = bad.readUInt32LE(second + 8);
+    for (let o = second + 16 + 14; o + 4 <= second + 16 + capLen; o += 4) bad[o + 2] &= 0xfe;
+    const d = mkdtempSync(join(tmpdir(), 'podcap-mpls-'));
+    writeFileSync(join(d, 'bad-stack.pcap'), bad);
+    const db = openCase(join(d, 'c.db'));
+    const [r] = await ingestPaths(db, [join(d, 'bad-stack.pcap')]);
+    expect(r.status).toBe('ingested');
+    const diags = db.prepare("SELECT code, path, offset, message FROM diagnostics WHERE code = 'DECODE_MALFORMED'").all() as { code: string; path: string; offset: number; message: string }[];
+    expect(diags).toHaveLength(1);
+    expect(diags[0].path).toBe(join(d, 'bad-stack.pcap'));
+    expect(diags[0].offset).toBe(second);
+    expect(diags[0].message).toMatch(/^1 packets/);
+    const flows = db.prepare('SELECT proto, state FROM flows ORDER BY start_us').all() as { proto: string; state: string }[];
+    expect(flows.map((f) => f.proto)).toEqual(['tcp', 'tcp', 'udp', 'icmp']);
   });
 });
