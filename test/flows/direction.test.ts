@@ -13,11 +13,11 @@ import { only, run } from './run-tracker.js';
 const S = 1_000_000;
 
 describe('direction of a connection first seen mid-stream (TCP)', () => {
-  it('the default likely ports are the ones Zeek\'s base protocol scripts load', () => {
-    for (const p of [22, 25, 53, 80, 443, 445, 8080]) expect(ZEEK_LIKELY_SERVER_PORTS.tcp).toContain(p);
-    for (const p of [53, 137, 161]) expect(ZEEK_LIKELY_SERVER_PORTS.udp).toContain(p);
-    // mysql/main.zeek registers 3306 for its analyzer but does not add it to likely_server_ports.
-    expect(ZEEK_LIKELY_SERVER_PORTS.tcp).not.toContain(3306);
+  it('the default likely ports are the server ports Zeek 8.2\'s base protocol scripts register', () => {
+    for (const p of [22, 25, 53, 80, 443, 445, 3306, 5432, 6379, 8080]) expect(ZEEK_LIKELY_SERVER_PORTS.tcp).toContain(p);
+    for (const p of [53, 123, 137, 161, 443]) expect(ZEEK_LIKELY_SERVER_PORTS.udp).toContain(p);
+    // Ports no base analyzer registers stay unlikely, e.g. Kubernetes' own.
+    for (const p of [6443, 10250, 2379, 9100]) expect(ZEEK_LIKELY_SERVER_PORTS.tcp).not.toContain(p);
   });
 
   it('data from a likely server port first: flipped, the other side is the originator', () => {
