@@ -46,7 +46,7 @@ const cases = readdirSync(dir).filter((f) => f.endsWith('.expect.json')).map((f)
 
 describe('Zeek-rule lab captures', () => {
   it('cover mid-stream, after-RST/FIN, SYN-ACK-first and MPLS', () => {
-    expect(cases.map((c) => c.file).sort()).toEqual(['after-close.pcap', 'midstream-ports.pcap', 'mpls.pcap', 'synack-first.pcap']);
+    expect(cases.map((c) => c.file).sort()).toEqual(['after-close.pcap', 'after-fin.pcap', 'midstream-ports.pcap', 'mpls.pcap', 'synack-first.pcap']);
     const states = new Set(cases.flatMap((c) => c.connections.map((x) => x.state)));
     for (const s of ['SF', 'OTH', 'REJ', 'RSTO', 'RSTR', 'RSTRH', 'S0']) expect(states, s).toContain(s);
   });
