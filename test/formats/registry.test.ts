@@ -66,6 +66,14 @@ const EXPECTED: Record<string, string> = {
   'ebpf/inspektor-gadget/trace_tcpretrans_README.mdx': 'unknown',
   'netns-iplink/docker_container_ip_addr_two_if__id29021193144.txt': 'iplink',
   'netns-iplink/veth_pair_netns_ip_link_list__id42333524964.txt': 'iplink',
+  'kubectl/doks-blog_kubectl_get_endpoints_nginx-svc_-o_yaml__id45386094783.yaml': 'kubectl',
+  'kubectl/doks-blog_kubectl_get_endpointslices_nginx-svc-t9zx4_-o_yaml__id45386094783.yaml': 'kubectl',
+  'kubectl/inquisitivefrog_kubectl_get_endpoints_kube-dns.txt': 'kubectl',
+  'kubectl/pradeepgadde_kubectl_describe_pods_nginx.txt': 'kubectl',
+  'runtime-log/aks-nodepool1_syslog_grep_multiple__id37790440579.txt': 'runtime-log',
+  'runtime-log/aks-np2_syslog_nginx_create_delete__id37087464978.txt': 'runtime-log',
+  'runtime-log/vijayrod-k8s-cni-azure_azure-vnet.log_grep_nginx.txt': 'runtime-log',
+  'runtime-log/vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt': 'runtime-log',
 };
 
 function* walk(d: string): Generator<string> {

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nodeNameFormat } from '../../core/formats/nodename/index.js';
+import { detectTextFormat } from '../../core/formats/registry.js';
+import { parseRuntimeLog, runtimeLogFormat, sniffRuntimeLog } from '../../core/formats/runtime-log/index.js';
+import type { RuntimeLogRecord } from '../../core/formats/runtime-log/types.js';
+import { SAMPLES, cutEnd, read } from './node-tools-fixtures.js';
+
+/** Real AKS node logs from public notes (fixtures/samples/SOURCES.md, runtime-log/). */
+const R = (f: string) => join(SAMPLES, 'runtime-log', f);
+const parse = (text: string) => parseRuntimeLog(text, { source: 'x.log' });
+const of = <T extends RuntimeLogRecord['type']>(recs: RuntimeLogRecord[], t: T) => recs.filter((r) => r.type === t) as Extract<RuntimeLogRecord, { type: T }>[];
+
+describe('runtime-log reader (containerd, kubelet, CNI)', () => {
+  it('reads containerd sandbox and container ids, the kubelet PLEG ids and the journal host (syslog grep, one pod)', () => {
+    const { records, diagnostics } = parse(read(R('vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt')));
+    expect(diagnostics).toEqual([]);
+    expect(of(records, 'sandbox')).toEqual([{
+      type: 'sandbox', pod: 'nginx', namespace: 'default', uid: '51a5ca8e-4e46-451b-bbac-525543a80861', line: 2,
+      sandboxId: 'ee86fb8be61987b83e1da1338b09fc0a83dcd12f9754455e668b16dc98f20f48', tsUs: Date.UTC(2024, 7, 28, 9, 46, 32) * 1000 + 480291,
+      host: 'aks-nodepool1-59385832-vmss000000',
+    }]);
+    // The CreateContainer request line (no "returns") is not a fact; its answer is.
+    expect(of(records, 'container').map((c) => [c.line, c.name, c.containerId.slice(0, 12), c.sandboxId.slice(0, 12)])).toEqual([[5, 'nginx', '82d037df98ac', 'ee86fb8be619']]);
+    expect(of(records, 'kubelet').map((k) => [k.line, k.event, `${k.namespace}/${k.pod}`, k.id?.slice(0, 12)])).toEqual([[3, 'PLEG ContainerStarted', 'default/nginx', 'ee86fb8be619']]);
+    // systemd's line counts as no runtime line: 4 of the 5 lines name the host through a runtime.
+    expect(of(records, 'host')).toEqual([{ type: 'host', name: 'aks-nodepool1-59385832-vmss000000', line: 2, lines: 4 }]);
+  });
+
+  it('reads a two-container pod: both containers to one sandbox, SyncLoop ADD and startup lines, and not the request-only RunPodSandbox line', () => {
+    const { records } = parse(read(R('aks-nodepool1_syslog_grep_multiple__id37790440579.txt')));
+    expect(of(records, 'sandbox').map((s) => [s.line, s.pod, s.sandboxId.slice(0, 12)])).toEqual([[9, 'multiple', '9782e0cf6742']]);
+    expect(of(records, 'container').map((c) => [c.line, c.name, c.containerId.slice(0, 12)])).toEqual([[15, 'nginx', 'ee80536be282'], [17, 'busybox', '24d55eabe041']]);
+    expect(of(records, 'kubelet').map((k) => [k.line, k.event, k.id?.slice(0, 12) ?? null])).toEqual([
+      [1, 'SyncLoop ADD', null], [10, 'PLEG ContainerStarted', '9782e0cf6742'], [11, 'PLEG ContainerStarted', 'ee80536be282'],
+      [12, 'PLEG ContainerStarted', '24d55eabe041'], [13, 'Observed pod startup duration', null],
+    ]);
+  });
+
+  it('keeps no id from a ContainerDied event (the id may be gone), only the pod', () => {
+    const { records } = parse(read(R('aks-np2_syslog_nginx_create_delete__id37087464978.txt')));
+    const died = of(records, 'kubelet').filter((k) => k.event === 'PLEG ContainerDied');
+    expect(died.map((k) => [k.line, k.id ?? null])).toEqual([[12, null], [13, null]]);
+  });
+
+  it('reads Azure CNI (azure-vnet.log): the ADD args, the endpoint it created (veth, netns, IP) and the addresses it gave', () => {
+    const { records, diagnostics } = parse(read(R('vijayrod-k8s-cni-azure_azure-vnet.log_grep_nginx.txt')));
+    expect(diagnostics).toEqual([]);
+    const ns = '/var/run/netns/cni-1770aa7f-262a-c2ad-1c19-0a376d016a78';
+    const sb = 'ee86fb8be61987b83e1da1338b09fc0a83dcd12f9754455e668b16dc98f20f48';
+    expect(records).toEqual([
+      { type: 'cni', op: 'ADD', plugin: 'azure-vnet', line: 23, ips: [], pod: 'nginx', namespace: 'default', sandboxId: sb, netns: ns },
+      { type: 'cni', op: 'ADD', plugin: 'azure-vnet', line: 51, ips: ['10.224.0.24'], pod: 'nginx', namespace: 'default', sandboxId: sb, netns: ns, hostVeth: 'azvc440f455693' },
+      { type: 'cni', op: 'ADD', plugin: 'azure-vnet', line: 53, ips: ['10.224.0.24'], pod: 'nginx' },
+    ]);
+  });
+
+  it('is detected by content on every sample, and a kubelet-only journal stays the node-name format', () => {
+    for (const f of ['vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt', 'vijayrod-k8s-cni-azure_azure-vnet.log_grep_nginx.txt', 'aks-np2_syslog_nginx_create_delete__id37087464978.txt']) {
+      expect(detectTextFormat(read(R(f)), 'some-file')?.format.kind, f).toBe('runtime-log');
+    }
+    const kubeletOnly = read(R('aks-np2_syslog_nginx_create_delete__id37087464978.txt')).split('\n').filter((l) => / kubelet\[/.test(l)).join('\n');
+    expect(sniffRuntimeLog(kubeletOnly, 'kubelet.log')).toBe(0);
+    expect(detectTextFormat(kubeletOnly, 'kubelet.log')?.format).toBe(nodeNameFormat);
+  });
+
+  it('reports a RunPodSandbox answer it cannot read, with its line, and reads the rest', () => {
+    const text = read(R('vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt')).replace('Namespace:default,', '');
+    const { records, diagnostics } = parse(text);
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([['TEXT_MALFORMED_LINE', 2]]);
+    expect(of(records, 'container')).toHaveLength(1);
+  });
+
+  it('reads a cut log up to its last whole line, also a line at a time (lineByLine)', () => {
+    const text = read(R('aks-nodepool1_syslog_grep_multiple__id37790440579.txt'));
+    const cut = parse(cutEnd(text, 40));
+    expect(of(cut.records, 'container').map((c) => c.name)).toEqual(['nginx']);
+    expect(runtimeLogFormat.lineByLine).toBe(true);
+    const whole = parse(text).records.filter((r) => r.type !== 'host');
+    const byLine = text.split('\n').flatMap((l, i) => parse(l).records.filter((r) => r.type !== 'host').map((r) => ({ ...r, line: r.line + i })));
+    expect(byLine).toEqual(whole);
+  });
+
+  it('takes hostile pod names as data', () => {
+    const line = `Nov 29 18:13:10 node-1 containerd[1]: time="2024-11-29T18:13:10Z" level=info msg="RunPodSandbox for &PodSandboxMetadata{Name:x'); DROP TABLE pods;--,Uid:u,Namespace:default,Attempt:0,} returns sandbox id \\"${'a'.repeat(64)}\\""`;
+    expect(of(parse(line).records, 'sandbox')[0]?.pod).toBe("x'); DROP TABLE pods;--");
+  });
+});
