@@ -16,8 +16,12 @@ const ADDR = /^(default|[0-9a-fA-F:.]+(\/\d+)?)$/;
 const RULE = /^(\d+):\s+(.*)$/;
 
 /** What a text line is, for the sniffer and the reader alike. */
-export function classifyLine(line: string): 'route' | 'rule' | 'neigh' | 'nexthop' | undefined {
+/** `cni-1770aa7f-… (id: 2)`: an `ip netns` line. Only lines with their nsid are this for sure. */
+const NETNS = /^([A-Za-z0-9][\w.:-]{0,254}) \(id: (\d+)\)$/;
+
+export function classifyLine(line: string): 'route' | 'rule' | 'neigh' | 'nexthop' | 'netns' | undefined {
   const t = line.trim();
+  if (NETNS.test(t)) return 'netns';
   if (/^nexthop\s/.test(t) && /^\s/.test(line)) return 'nexthop';
   const rm = RULE.exec(t);
   if (rm) return /^(not\s+)?(from|to|fwmark|iif|oif|tos|dsfield|uidrange|ipproto|sport|dport|l3mdev|all)\b/.test(rm[2]!) ? 'rule' : undefined;
@@ -76,7 +80,12 @@ export function parseIpRoute(text: string, ctx: TextParseContext): TextParseResu
       records.push(readRoute(w, line));
       return undefined;
     }
-    return 'not a route, rule or neighbour line';
+    if (kind === 'netns') {
+      const m = NETNS.exec(text.trim())!;
+      records.push({ type: 'netns', name: m[1]!, id: Number(m[2]), line });
+      return undefined;
+    }
+    return 'not a route, rule, neighbour or netns line';
   }
 }
 
