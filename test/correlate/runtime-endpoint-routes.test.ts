@@ -45,6 +45,11 @@ describe('runtime logs as an identity route', () => {
     expect(r.identities.map((i) => [i.pod, i.ip, i.veth, i.ifindex, i.node])).toEqual([['nginx', '10.224.0.24', 'azvc440f455693', null, NODE]]);
   });
 
+  it("ties a Calico pod to its IP and host veth from the kubelet journal's CNI lines", () => {
+    const r = correlate(runtime('calico-kubeadm_journalctl_-u_kubelet__id5349490293.txt', 'node'));
+    expect(r.identities.map((i) => [`${i.namespace}/${i.pod}`, i.ip, i.veth, i.node, i.sandboxIds.map((x) => x.slice(0, 12))])).toEqual([['demo/goapp', '172.16.243.245', 'calidc62b38edd0', 'ubuntu', ['6bd864a22f06']]]);
+  });
+
   it('places the pods of two nodes by their own journals: sandbox and PLEG ids join, a died container id is not taken', () => {
     const r = correlate([
       ...runtime('aks-nodepool1_syslog_grep_multiple__id37790440579.txt', 'n1'),

@@ -55,8 +55,18 @@ describe('runtime-log reader (containerd, kubelet, CNI)', () => {
     ]);
   });
 
+  it('reads Calico CNI lines in the kubelet journal: endpoint (pod, sandbox), the IPs it uses and the host veth; not the IPAM block address', () => {
+    const { records, diagnostics } = parse(read(R('calico-kubeadm_journalctl_-u_kubelet__id5349490293.txt')));
+    expect(diagnostics).toEqual([]);
+    const sb = '6bd864a22f064096b6c4ae179768bdfa74fd87bdcefe3568e6e9b761e03e0632';
+    const base = { type: 'cni', op: 'ADD', plugin: 'calico', sandboxId: sb, namespace: 'demo', pod: 'goapp', host: 'ubuntu' };
+    expect(of(records, 'cni')).toEqual([
+      { ...base, line: 3, ips: [] }, { ...base, line: 4, ips: ['172.16.243.245'] }, { ...base, line: 5, ips: [], hostVeth: 'calidc62b38edd0' },
+    ]);
+  });
+
   it('is detected by content on every sample, and a kubelet-only journal stays the node-name format', () => {
-    for (const f of ['vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt', 'vijayrod-k8s-cni-azure_azure-vnet.log_grep_nginx.txt', 'aks-np2_syslog_nginx_create_delete__id37087464978.txt']) {
+    for (const f of ['calico-kubeadm_journalctl_-u_kubelet__id5349490293.txt', 'vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt', 'vijayrod-k8s-cni-azure_azure-vnet.log_grep_nginx.txt', 'aks-np2_syslog_nginx_create_delete__id37087464978.txt']) {
       expect(detectTextFormat(read(R(f)), 'some-file')?.format.kind, f).toBe('runtime-log');
     }
     const kubeletOnly = read(R('aks-np2_syslog_nginx_create_delete__id37087464978.txt')).split('\n').filter((l) => / kubelet\[/.test(l)).join('\n');

@@ -43,3 +43,11 @@ export function klogMessage(text: string): string | undefined {
 }
 
 export const HEX_ID = /^[0-9a-f]{12,64}$/;
+
+/** Calico's CNI plugin log line (written to the kubelet's or containerd's journal): `2022-04-29 07:43:59.999 [INFO][30672] k8s.go 383: …`. */
+export const CALICO = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[[A-Z]+\]\[\d+\] [\w./-]+ \d+: (.*)$/;
+
+/** `Key="value"` fields of a Calico line (complete values only: a cut line loses its last one). */
+export function quotedField(text: string, key: string): string | undefined {
+  return new RegExp(`(?:^|\\s)${key}="([^"]*)"`).exec(text)?.[1];
+}

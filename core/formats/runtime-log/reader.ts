@@ -1,6 +1,6 @@
 import { DiagnosticSink, opt, parseIsoTimeUs, splitLines } from '../node-text/index.js';
 import type { TextParseContext, TextParseResult } from '../text-format.js';
-import { AZURE_CNI, HEX_ID, JOURNAL, goStruct, klogMessage, logfmtField, quotedAfter } from './line.js';
+import { AZURE_CNI, CALICO, HEX_ID, JOURNAL, goStruct, klogMessage, logfmtField, quotedAfter, quotedField } from './line.js';
 import type { RuntimeCni, RuntimeHost, RuntimeLogRecord } from './types.js';
 
 const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
@@ -25,7 +25,8 @@ export function parseRuntimeLog(text: string, ctx: TextParseContext): TextParseR
         if (h) h.lines++;
         else hosts.set(host, { type: 'host', name: host, line: l.line, lines: 1 });
       }
-      const rec = j[2] === 'kubelet' ? kubeletLine(j[3]!, l.line, sink) : runtimeLine(j[3]!, l.line, sink);
+      const calico = CALICO.exec(j[3]!);
+      const rec = calico ? calicoCni(calico[1]!, l.line) : j[2] === 'kubelet' ? kubeletLine(j[3]!, l.line, sink) : runtimeLine(j[3]!, l.line, sink);
       if (rec) records.push({ ...rec, ...opt('host', host) });
       continue;
     }
@@ -99,6 +100,25 @@ function kubeletLine(text: string, line: number, sink: DiagnosticSink): RuntimeL
     type: 'kubelet', event: type ? `PLEG ${type[1] ?? type[2]}` : ev, namespace: pod[1]!, pod: pod[2]!, line,
     ...opt('uid', uid ? (uid[1] ?? uid[2]) : undefined), ...opt('id', started && data ? (data[1] ?? data[2]) : undefined),
   };
+}
+
+/**
+ * Calico CNI lines (projectcalico/calico cni-plugin k8s.go, dataplane_linux.go): the endpoint it
+ * populated (pod, namespace, sandbox), the addresses it gave, the host veth it named, and the
+ * address it released on DEL. Other Calico lines say nothing about a pod's identity.
+ */
+function calicoCni(body: string, line: number): RuntimeCni | undefined {
+  const f = { sandboxId: quotedField(body, 'ContainerID'), namespace: quotedField(body, 'Namespace'), pod: quotedField(body, 'Pod') };
+  if (body.startsWith('Populated endpoint ')) return cni('ADD', 'calico', line, f);
+  const using = /^Calico CNI using IPs: \[([^\]]*)\]/.exec(body);
+  if (using) {
+    const ips = using[1]!.split(/[\s,]+/).map((x) => x.replace(/\/\d+$/, '')).filter((x) => new RegExp(`^${IPV4}$`).test(x) || /^[0-9a-f:]+:[0-9a-f:]*$/i.test(x));
+    return cni('ADD', 'calico', line, { ...f, ips });
+  }
+  const veth = /^Setting the host side veth name to (\S+)/.exec(body);
+  if (veth) return cni('ADD', 'calico', line, { ...f, hostVeth: veth[1] });
+  if (/^Releasing address using (?:handleID|workloadID)/.test(body)) return cni('DEL', 'calico', line, f);
+  return undefined;
 }
 
 /** Azure CNI (azure-vnet) lines: the ADD/DEL args, the endpoint it created, the addresses it gave. */

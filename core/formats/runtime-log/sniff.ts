@@ -1,7 +1,7 @@
 import { AZURE_CNI, JOURNAL, logfmtField } from './line.js';
 
 /** Lines only this format reads: a sandbox/container id given to a pod, or a CNI plugin's ADD/DEL. */
-const EVENT = /RunPodSandbox for &PodSandboxMetadata\{.*returns sandbox id|CreateContainer within sandbox .* returns container id|Processing (?:ADD|DEL) command with args|Created endpoint &\{/;
+const EVENT = /RunPodSandbox for &PodSandboxMetadata\{.*returns sandbox id|CreateContainer within sandbox .* returns container id|Processing (?:ADD|DEL) command with args|Created endpoint &\{|\] [\w./-]+ \d+: (?:Populated endpoint ContainerID=|Calico CNI using IPs:)/;
 
 /**
  * Runtime journals and CNI logs. A kubelet-only journal stays the node-name format's (it reads
