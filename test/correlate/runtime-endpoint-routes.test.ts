@@ -63,9 +63,10 @@ describe('runtime logs as an identity route', () => {
   });
 });
 
+const kubectlSample = (f: string) => join(SAMPLES, 'kubectl', f);
+
 describe('endpoints as an identity route', () => {
-  const K = (f: string) => join(SAMPLES, 'kubectl', f);
-  const kube = (f: string, text = read(K(f))) => facts('kubectl', parseKubectl(text, { source: f }).records, f, null);
+  const kube = (f: string, text = read(kubectlSample(f))) => facts('kubectl', parseKubectl(text, { source: f }).records, f, null);
 
   it('names the pod behind each address and its node, once per address (Endpoints and EndpointSlice agree)', () => {
     const r = correlate([...kube('doks-blog_kubectl_get_endpoints_nginx-svc_-o_yaml__id45386094783.yaml'), ...kube('doks-blog_kubectl_get_endpointslices_nginx-svc-t9zx4_-o_yaml__id45386094783.yaml')]);
