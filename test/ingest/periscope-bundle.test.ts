@@ -10,6 +10,7 @@ import { periscopeZipNode } from '../../core/ingest/archive/archive.js';
 import { ingestPaths } from '../../core/ingest/ingest.js';
 import { nodeFromPath } from '../../core/ingest/walk.js';
 import { buildZip } from '../helpers/zip.js';
+import { readManifest } from '../lab/manifest.js';
 
 /**
  * An AKS Periscope tree (fixtures/bundles/periscope-aks: `<run id>/<node>/collector/<collector>/…`)
@@ -73,5 +74,23 @@ describe('an AKS Periscope tree', () => {
     expect(periscopeZipNode(['iptables/iptables', 'kubeobjects/kube-system_pod_coredns-1'], `x/${A}.zip`)).toBe(A);
     expect(periscopeZipNode(['node-a/ip-addr.txt'], 'x/bundle.zip')).toBeNull();
     expect(periscopeZipNode(['iptables/iptables'], 'x/bundle.tar.gz')).toBeNull();
+  });
+});
+
+describe('a Periscope tree from the lab (real traffic, real `iptables -t nat -L`, the node capture beside it)', () => {
+  const LAB = 'fixtures/bundles/periscope-lab';
+  const m = readManifest('fixtures/bundles/lab-truth/periscope-rst-mix.MANIFEST.json');
+
+  it('reads every file, takes the node folder's name only because kubectl agrees (it lists that node, its pods' traffic is there), correlates the pods and finds what the scenario did', async () => {
+    const db = await ingest([LAB]);
+    expect(listSources(db).map((s) => [s.path.replace(`${LAB}/2026-12-08T01-49-09Z/`, ''), s.kind, s.node]).sort()).toEqual([
+      [`${m.node.name}/collector/iptables/iptables`, 'iptables', m.node.name], [`${m.node.name}/tcpdump-any.pcap`, 'pcap', m.node.name],
+      ['kubectl-get-nodes-o-wide.txt', 'kubectl', null], ['kubectl-get-pods-A-o-wide.txt', 'kubectl', null],
+    ]);
+    const ids = listCorrelations(db);
+    for (const p of m.pods) expect(ids.find((i) => i.pod === p.name && i.ip === p.ip), p.name).toMatchObject({ namespace: p.namespace, node: m.node.name, ifindex: p.veth_ifindex });
+    // Periscope's iptables is the nat table only: the node's REJECT is seen from the capture (a RST
+    // on the pod side the uplink never carried), not from a rule.
+    expect(listFindings(db).map((f) => f.id).sort()).toEqual(['node-reset:198.51.100.30:8081', 'peer-abort:203.0.113.10:8443', 'refused:203.0.113.10:9443']);
   });
 });
