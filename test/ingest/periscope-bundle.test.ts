@@ -81,7 +81,7 @@ describe('a Periscope tree from the lab (real traffic, real `iptables -t nat -L`
   const LAB = 'fixtures/bundles/periscope-lab';
   const m = readManifest('fixtures/bundles/lab-truth/periscope-rst-mix.MANIFEST.json');
 
-  it('reads every file, takes the node folder's name only because kubectl agrees (it lists that node, its pods' traffic is there), correlates the pods and finds what the scenario did', async () => {
+  it("reads every file, takes the node folder's name only because kubectl agrees (it lists that node, its pods' traffic is there), correlates the pods and finds what the scenario did", async () => {
     const db = await ingest([LAB]);
     expect(listSources(db).map((s) => [s.path.replace(`${LAB}/2026-12-08T01-49-09Z/`, ''), s.kind, s.node]).sort()).toEqual([
       [`${m.node.name}/collector/iptables/iptables`, 'iptables', m.node.name], [`${m.node.name}/tcpdump-any.pcap`, 'pcap', m.node.name],

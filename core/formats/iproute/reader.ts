@@ -18,6 +18,14 @@ const RULE = /^(\d+):\s+(.*)$/;
 /** What a text line is, for the sniffer and the reader alike. */
 /** `cni-1770aa7f-… (id: 2)`: an `ip netns` line. Only lines with their nsid are this for sure. */
 const NETNS = /^([A-Za-z0-9][\w.:-]{0,254}) \(id: (\d+)\)$/;
+/** A netns without an nsid is printed as its bare name: taken only in a file named for `ip netns`. */
+export const BARE_NETNS = /^[A-Za-z0-9][\w.:-]{0,254}$/;
+
+/** The file's name says it holds `ip netns` (sos `ip_netns`, `ip-netns.txt`, `03_ip_netns_list`). */
+export function namedIpNetns(path: string): boolean {
+  const base = (path.split(/[\\/]/).pop() ?? '').toLowerCase();
+  return /^(?:\d+[-_])?ip[-_ ]netns(?:[-_ ](?:list|show))?(?:\.\w+)?$/.test(base);
+}
 
 export function classifyLine(line: string): 'route' | 'rule' | 'neigh' | 'nexthop' | 'netns' | undefined {
   const t = line.trim();
@@ -42,6 +50,7 @@ export function parseIpRoute(text: string, ctx: TextParseContext): TextParseResu
   const sink = new DiagnosticSink(ctx.source);
   if (text.trimStart().startsWith('[')) return { records: readJson(text, sink), diagnostics: sink.finish() };
   const records: IpRouteRecord[] = [];
+  const netnsFile = namedIpNetns(ctx.source);
   const { lines, endsWithNewline } = splitLines(text);
   lines.forEach((l, i) => {
     if (l.text.trim() === '' || isPromptLine(l.text)) return;
@@ -83,6 +92,10 @@ export function parseIpRoute(text: string, ctx: TextParseContext): TextParseResu
     if (kind === 'netns') {
       const m = NETNS.exec(text.trim())!;
       records.push({ type: 'netns', name: m[1]!, id: Number(m[2]), line });
+      return undefined;
+    }
+    if (netnsFile && BARE_NETNS.test(text.trim())) {
+      records.push({ type: 'netns', name: text.trim(), line });
       return undefined;
     }
     return 'not a route, rule, neighbour or netns line';
