@@ -73,6 +73,7 @@ const EXPECTED: Record<string, Kind | null> = {
   // runtime-log (test/formats/runtime-log.test.ts); their syslog lines are a weak kernlog claim (SYSLOG_OF_OTHERS)
   'runtime-log/aks-nodepool1_syslog_grep_multiple__id37790440579.txt': null,
   'runtime-log/calico-kubeadm_journalctl_-u_kubelet__id5349490293.txt': null,
+  'runtime-log/bugzooka_openshift_crio_kubenswrapper_journal.txt': null,
   'runtime-log/aks-np2_syslog_nginx_create_delete__id37087464978.txt': null,
   'runtime-log/vijayrod-k8s-cni-azure_azure-vnet.log_grep_nginx.txt': null,
   'runtime-log/vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt': null,
@@ -85,6 +86,7 @@ const EXPECTED: Record<string, Kind | null> = {
 const SYSLOG_OF_OTHERS = new Set([
   'runtime-log/aks-nodepool1_syslog_grep_multiple__id37790440579.txt',
   'runtime-log/calico-kubeadm_journalctl_-u_kubelet__id5349490293.txt',
+  'runtime-log/bugzooka_openshift_crio_kubenswrapper_journal.txt',
   'runtime-log/aks-np2_syslog_nginx_create_delete__id37087464978.txt',
   'runtime-log/vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt',
 ]);

@@ -65,8 +65,21 @@ describe('runtime-log reader (containerd, kubelet, CNI)', () => {
     ]);
   });
 
+  it('reads CRI-O (OpenShift: kubelet as kubenswrapper): the sandbox it ran, the container it started in it, the CNI ADD', () => {
+    const { records, diagnostics } = parse(read(R('bugzooka_openshift_crio_kubenswrapper_journal.txt')));
+    expect(diagnostics).toEqual([]);
+    const host = 'ip-10-0-67-181';
+    expect(records.filter((r) => r.type !== 'kubelet').map((r) => ({ ...r, tsUs: undefined }))).toEqual([
+      { type: 'cni', op: 'ADD', plugin: 'multus-shim', namespace: 'node-density-0', pod: 'node-density-956', ips: [], line: 5, host, tsUs: undefined },
+      { type: 'sandbox', pod: 'node-density-956', namespace: 'node-density-0', sandboxId: '337b3f3c6d63749cd0091d92e825729e9f818f74c626d58fe72978d0c2ea3320', line: 6, host, tsUs: undefined },
+      { type: 'container', sandboxId: '337b3f3c6d63749cd0091d92e825729e9f818f74c626d58fe72978d0c2ea3320', name: 'node-density', containerId: '75ef25174d7d464246c9cb27d850db42604394b920e6f66b56a94ab3d9c5c983', line: 9, host, tsUs: undefined },
+      { type: 'host', name: host, line: 1, lines: 14 },
+    ]);
+    expect(of(records, 'kubelet').map((k) => [k.line, k.event])).toEqual([[1, 'SyncLoop ADD'], [10, 'PLEG ContainerStarted'], [13, 'PLEG ContainerStarted'], [14, 'Observed pod startup duration']]);
+  });
+
   it('is detected by content on every sample, and a kubelet-only journal stays the node-name format', () => {
-    for (const f of ['calico-kubeadm_journalctl_-u_kubelet__id5349490293.txt', 'vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt', 'vijayrod-k8s-cni-azure_azure-vnet.log_grep_nginx.txt', 'aks-np2_syslog_nginx_create_delete__id37087464978.txt']) {
+    for (const f of ['bugzooka_openshift_crio_kubenswrapper_journal.txt', 'calico-kubeadm_journalctl_-u_kubelet__id5349490293.txt', 'vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt', 'vijayrod-k8s-cni-azure_azure-vnet.log_grep_nginx.txt', 'aks-np2_syslog_nginx_create_delete__id37087464978.txt']) {
       expect(detectTextFormat(read(R(f)), 'some-file')?.format.kind, f).toBe('runtime-log');
     }
     const kubeletOnly = read(R('aks-np2_syslog_nginx_create_delete__id37087464978.txt')).split('\n').filter((l) => / kubelet\[/.test(l)).join('\n');

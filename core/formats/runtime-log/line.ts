@@ -3,8 +3,8 @@
  * from the reader so the sniffer asks the same questions as the parser.
  */
 
-/** `Nov 29 18:13:10 HOST containerd[2506]: …` (journalctl / syslog short format). */
-export const JOURNAL = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? (\S+) (kubelet|containerd|crio|dockerd|cri-dockerd)\[\d+\]: (.*)$/;
+/** `Nov 29 18:13:10 HOST containerd[2506]: …` (journalctl / syslog short format; OpenShift runs the kubelet as kubenswrapper). */
+export const JOURNAL = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? (\S+) (kubelet|kubenswrapper|containerd|crio|dockerd|cri-dockerd)\[\d+\]: (.*)$/;
 /** Azure CNI's own logs (`/var/log/azure-vnet.log`): `2024/08/28 09:46:32 [11185] [cni-net] …`. */
 export const AZURE_CNI = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\d+\] (.*)$/;
 

@@ -26,7 +26,7 @@ export function parseRuntimeLog(text: string, ctx: TextParseContext): TextParseR
         else hosts.set(host, { type: 'host', name: host, line: l.line, lines: 1 });
       }
       const calico = CALICO.exec(j[3]!);
-      const rec = calico ? calicoCni(calico[1]!, l.line) : j[2] === 'kubelet' ? kubeletLine(j[3]!, l.line, sink) : runtimeLine(j[3]!, l.line, sink);
+      const rec = calico ? calicoCni(calico[1]!, l.line) : j[2] === 'kubelet' || j[2] === 'kubenswrapper' ? kubeletLine(j[3]!, l.line, sink) : runtimeLine(j[3]!, l.line, sink);
       if (rec) records.push({ ...rec, ...opt('host', host) });
       continue;
     }
@@ -70,6 +70,26 @@ function runtimeLine(text: string, line: number, sink: DiagnosticSink): RuntimeL
     }
     return { type: 'container', sandboxId, name: md.Name, containerId: id, line, ...at };
   }
+  return crioLine(text, msg, line, at, sink);
+}
+
+/** CRI-O's own words for the same facts: `Ran pod sandbox ID with infra container: ns/pod/POD`, `Started container` with its sandboxID. */
+function crioLine(text: string, msg: string, line: number, at: { tsUs?: number }, sink: DiagnosticSink): RuntimeLogRecord | undefined {
+  const ran = /^Ran pod sandbox ([0-9a-f]{64}) with infra container: ([^/\s]+)\/([^/\s]+)\/POD$/.exec(msg);
+  if (ran) return { type: 'sandbox', pod: ran[3]!, namespace: ran[2]!, sandboxId: ran[1]!, line, ...at };
+  if (msg === 'Started container') {
+    const id = /(?:^|\s)containerID=([0-9a-f]{64})(?:\s|$)/.exec(text)?.[1];
+    const sandboxId = /(?:^|\s)sandboxID=([0-9a-f]{64})(?:\s|$)/.exec(text)?.[1];
+    const desc = /(?:^|\s)description=([^/\s]+)\/([^/\s]+)\/(\S+)/.exec(text);
+    if (!id || !sandboxId || !desc) {
+      sink.malformed(line, text, 'CRI-O "Started container" line without containerID, sandboxID and description');
+      return undefined;
+    }
+    return { type: 'container', sandboxId, name: desc[3]!, containerId: id, line, ...at };
+  }
+  // The pod's CNI ADD on this node; namespaces and pod names hold no '_', so the first one splits them.
+  const add = /^Adding pod ([a-z0-9][-a-z0-9.]*)_(\S+) to CNI network "([^"]*)"(?: \(type=([^)]+)\))?/.exec(msg);
+  if (add) return { type: 'cni', op: 'ADD', plugin: add[4] ?? add[3]!, namespace: add[1]!, pod: add[2]!, ips: [], line, ...at };
   return undefined;
 }
 

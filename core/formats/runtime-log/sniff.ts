@@ -1,7 +1,7 @@
 import { AZURE_CNI, JOURNAL, logfmtField } from './line.js';
 
 /** Lines only this format reads: a sandbox/container id given to a pod, or a CNI plugin's ADD/DEL. */
-const EVENT = /RunPodSandbox for &PodSandboxMetadata\{.*returns sandbox id|CreateContainer within sandbox .* returns container id|Processing (?:ADD|DEL) command with args|Created endpoint &\{|\] [\w./-]+ \d+: (?:Populated endpoint ContainerID=|Calico CNI using IPs:)/;
+const EVENT = /RunPodSandbox for &PodSandboxMetadata\{.*returns sandbox id|CreateContainer within sandbox .* returns container id|Processing (?:ADD|DEL) command with args|Created endpoint &\{|Ran pod sandbox [0-9a-f]{64} with infra container|\] [\w./-]+ \d+: (?:Populated endpoint ContainerID=|Calico CNI using IPs:)/;
 
 /**
  * Runtime journals and CNI logs. A kubelet-only journal stays the node-name format's (it reads
@@ -19,7 +19,7 @@ export function sniffRuntimeLog(head: string, _fileName: string): number {
     if (!j && !a && !bare) continue;
     ours++;
     const text = j ? j[3]! : a ? a[1]! : l;
-    if (EVENT.test(j && j[2] !== 'kubelet' ? (logfmtField(text, 'msg') ?? text) : text)) events++;
+    if (EVENT.test(j && j[2] !== 'kubelet' && j[2] !== 'kubenswrapper' ? (logfmtField(text, 'msg') ?? text) : text)) events++;
   }
   if (events === 0) return 0;
   return ours / sample.length >= 0.5 ? 0.85 : 0.3;
