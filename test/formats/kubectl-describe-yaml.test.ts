@@ -101,4 +101,12 @@ describe('the YAML subset kubectl prints', () => {
     ]);
     expect(readYamlDocuments('a:\n\tb: 1\n').error?.line).toBe(2);
   });
+
+  it('reports hostile nesting and odd lines as diagnostics, never a thrown error', () => {
+    const deep = Array.from({ length: 20000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n');
+    expect(readYamlDocuments(deep).error?.message).toMatch(/nested deeper than 100/);
+    const r = parseKubectl(`apiVersion: v1\nkind: Pod\nmetadata:\n${deep.replace(/^/gm, '  ')}\n`, { source: 'x.yaml' });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['TEXT_MALFORMED_LINE']);
+    expect(() => parseKubectl('apiVersion: v1\nkind: Pod\nmetadata: {a: [1, 2\n  - "x\n', { source: 'x.yaml' })).not.toThrow();
+  });
 });

@@ -64,8 +64,12 @@ export function readYamlDocuments(text: string): YamlReadResult {
   }
 }
 
+/** kubectl's objects nest a dozen levels; a deeper file is not kubectl's and must not exhaust the stack. */
+const MAX_DEPTH = 100;
+
 class Parser {
   i = 0;
+  private depth = 0;
   constructor(private readonly lines: Line[], private readonly lineOf: Map<object, number>) {}
 
   private skipBlank(): void {
@@ -76,10 +80,15 @@ class Parser {
     this.skipBlank();
     const l = this.lines[this.i];
     if (!l || l.indent < indent) return null;
-    if (l.text === '-' || l.text.startsWith('- ')) return this.sequence(l.indent);
-    if (keyOf(l.text)) return this.mapping(l.indent);
-    this.i++;
-    return scalar(l.text, l.line);
+    if (++this.depth > MAX_DEPTH) throw new YamlError(`nested deeper than ${MAX_DEPTH} levels`, l.line);
+    try {
+      if (l.text === '-' || l.text.startsWith('- ')) return this.sequence(l.indent);
+      if (keyOf(l.text)) return this.mapping(l.indent);
+      this.i++;
+      return scalar(l.text, l.line);
+    } finally {
+      this.depth--;
+    }
   }
 
   private sequence(indent: number): unknown[] {
