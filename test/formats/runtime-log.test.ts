@@ -104,6 +104,11 @@ describe('runtime-log reader (containerd, kubelet, CNI)', () => {
     expect(byLine).toEqual(whole);
   });
 
+  it('reads every pod of one SyncLoop ADD', () => {
+    const line = 'Nov 29 18:13:10 node-1 kubelet[2775]: I1129 18:13:10.314127    2775 kubelet.go:2433] "SyncLoop ADD" source="api" pods=["kube-system/kube-proxy-x","default/web-1"]';
+    expect(of(parse(line).records, 'kubelet').map((k) => `${k.namespace}/${k.pod}`)).toEqual(['kube-system/kube-proxy-x', 'default/web-1']);
+  });
+
   it('takes hostile pod names as data', () => {
     const line = `Nov 29 18:13:10 node-1 containerd[1]: time="2024-11-29T18:13:10Z" level=info msg="RunPodSandbox for &PodSandboxMetadata{Name:x'); DROP TABLE pods;--,Uid:u,Namespace:default,Attempt:0,} returns sandbox id \\"${'a'.repeat(64)}\\""`;
     expect(of(parse(line).records, 'sandbox')[0]?.pod).toBe("x'); DROP TABLE pods;--");

@@ -27,7 +27,7 @@ export function parseRuntimeLog(text: string, ctx: TextParseContext): TextParseR
       }
       const calico = CALICO.exec(j[3]!);
       const rec = calico ? calicoCni(calico[1]!, l.line) : j[2] === 'kubelet' || j[2] === 'kubenswrapper' ? kubeletLine(j[3]!, l.line, sink) : runtimeLine(j[3]!, l.line, sink);
-      if (rec) records.push({ ...rec, ...opt('host', host) });
+      for (const r of Array.isArray(rec) ? rec : rec ? [rec] : []) records.push({ ...r, ...opt('host', host) });
       continue;
     }
     const a = AZURE_CNI.exec(l.text);
@@ -94,16 +94,15 @@ function crioLine(text: string, msg: string, line: number, at: { tsUs?: number }
 }
 
 /** kubelet lines naming a pod of this node (structured klog: `"Event" pod="ns/name" …`). */
-function kubeletLine(text: string, line: number, sink: DiagnosticSink): RuntimeLogRecord | undefined {
+function kubeletLine(text: string, line: number, sink: DiagnosticSink): RuntimeLogRecord | RuntimeLogRecord[] | undefined {
   const msg = klogMessage(text);
   if (!msg) return undefined;
   const ev = /^"([^"]+)"/.exec(msg)?.[1];
   if (!ev) return undefined;
   if (ev === 'SyncLoop ADD') {
-    const pods = /pods=\["([^"\]]+)"/.exec(msg)?.[1];
-    const p = pods?.split('/');
-    if (!p || p.length !== 2) return undefined;
-    return { type: 'kubelet', event: ev, namespace: p[0]!, pod: p[1]!, line };
+    // One ADD may list several pods: pods=["ns/a","ns/b"].
+    const list = /pods=\[([^\]]*)\]/.exec(msg)?.[1] ?? '';
+    return [...list.matchAll(/"([^"/]+)\/([^"]+)"/g)].map((m) => ({ type: 'kubelet' as const, event: ev, namespace: m[1]!, pod: m[2]!, line }));
   }
   if (ev !== 'SyncLoop (PLEG): event for pod' && ev !== 'Observed pod startup duration') return undefined;
   const pod = /\bpod="([^"/]+)\/([^"]+)"/.exec(msg);
