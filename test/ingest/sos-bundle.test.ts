@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tar from 'tar';
@@ -74,5 +74,29 @@ describe.each([
 
   it('finds exactly what the two scenarios did: the REJECT of node 2, the refused and aborting server, the blocked kubelet of node 3', () => {
     expect(listFindings(db).map((f) => f.id).sort()).toEqual(['kubelet-blocked', 'node-reset:198.51.100.30:8081', 'peer-abort:203.0.113.10:8443', 'refused:203.0.113.10:9443']);
+  });
+});
+
+describe('two sos reports with one kind of file taken out', () => {
+  const files = [
+    'hostname', 'sos_commands/host/hostname', 'captures/tcpdump-any.pcap', 'sos_commands/networking/ip_-d_address', 'sos_commands/networking/ip_-o_addr',
+    'sos_commands/networking/ip_-s_-d_link', 'sos_commands/networking/namespaces', 'sos_commands/networking/ss_-peaonmi', 'sos_commands/conntrack/conntrack_-L_-o_extended',
+    'sos_commands/kubernetes/kubectl_get_pods_-A_-o_wide', 'sos_commands/kubernetes/kubectl_get_nodes_-o_wide',
+  ];
+  it.each(files)('without %s: nothing wrong is claimed (every pod fact left is the truth)', async (gone) => {
+    const tmp = mkdtempSync(join(tmpdir(), 'podcap-sos-less-'));
+    cpSync(DIR, join(tmp, 'b'), { recursive: true });
+    for (const r of readdirSync(join(tmp, 'b'))) rmSync(join(tmp, 'b', r, gone), { recursive: true, force: true });
+    const db = await ingest(join(tmp, 'b'));
+    const truth = new Map(manifests.flatMap((m) => m.pods.map((p) => [p.name, { ...p, node: m.node.name }] as const)));
+    for (const i of listCorrelations(db).filter((x) => x.pod && truth.has(x.pod))) {
+      const t = truth.get(i.pod!)!;
+      if (i.ip !== null) expect(i.ip, i.pod!).toBe(t.ip);
+      if (i.node !== null) expect(i.node, i.pod!).toBe(t.node);
+      if (i.veth !== null) expect(i.veth, i.pod!).toBe(t.veth);
+      if (i.ifindex !== null) expect(i.ifindex, i.pod!).toBe(t.veth_ifindex);
+    }
+    // The node folders keep their names while any file names them (hostname, or kubectl agreeing with addresses/pods).
+    expect(listSources(db).every((s) => s.node === null || NODES.includes(s.node))).toBe(true);
   });
 });
