@@ -1,0 +1,83 @@
+/**
+ * One capture's decode and tracking in a worker thread (parallel ingest): the connections and
+ * RSTs go to a spool file in the tracker's order, in length-prefixed v8-serialized batches, and
+ * the writer's thread replays them into the case when that capture's turn comes. A spool rather
+ * than messages: a capture whose turn is still far off would otherwise pile its records up in the
+ * writer's heap; on disk they cost ~300 bytes a connection and no memory.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { serialize } from 'node:v8';
+import type { ConnRecord, RstEvent } from '../flows/types.js';
+import { trackCapture, type TrackSummary } from './capture-ingest.js';
+import type { CaptureKind } from './detect.js';
+import { hasherFor } from './hasher.js';
+
+export interface CaptureJob {
+  path: string;
+  kind: CaptureKind;
+  gzip: boolean;
+  spool: string;
+}
+
+/** Worker data that marks a thread as a capture worker (see runCaptureWorkerIfAsked). */
+export interface CaptureWorkerData { podcapCaptureJob: CaptureJob }
+
+export type SpoolEvent = ConnRecord | { rst: RstEvent };
+
+export interface SerializedError { name: string; message: string; code?: string; format?: string; offset?: number }
+
+export type CaptureWorkerMessage =
+  | { type: 'data'; end: number; packets: number; rawBytes: number }
+  | { type: 'done'; end: number; packets: number; rawBytes: number; summary: TrackSummary; digest: string }
+  | { type: 'error'; error: SerializedError };
+
+/** Records per spooled batch: big enough that serializing is cheap, small enough to keep the heap flat. */
+const BATCH = 1024;
+
+export async function runCaptureJob(job: CaptureJob, post: (m: CaptureWorkerMessage) => void): Promise<void> {
+  const fd = openSync(job.spool, 'w');
+  const head = Buffer.alloc(4);
+  let end = 0;
+  let packets = 0;
+  let rawBytes = 0;
+  let batch: SpoolEvent[] = [];
+  const flush = (): void => {
+    if (batch.length > 0) {
+      const bytes = serialize(batch);
+      head.writeUInt32LE(bytes.length, 0);
+      writeSync(fd, head);
+      writeSync(fd, bytes);
+      end += 4 + bytes.length;
+      batch = [];
+    }
+    post({ type: 'data', end, packets, rawBytes });
+  };
+  try {
+    const hash = hasherFor(0);
+    const summary = await trackCapture({
+      path: job.path, kind: job.kind, gzip: job.gzip, sourceId: 0,
+      stream: { hash, onRawBytes: (n) => { rawBytes = n; } },
+      onPackets: (n) => { packets = n; flush(); },
+    }, {
+      conn: (c) => { batch.push(c); if (batch.length >= BATCH) flush(); },
+      rst: (e) => { batch.push({ rst: e }); },
+    });
+    flush();
+    post({ type: 'done', end, packets, rawBytes, summary, digest: await hash.digest() });
+  } catch (e) {
+    const err = e as Error & { code?: string; format?: string; offset?: number };
+    post({ type: 'error', error: { name: err?.name ?? 'Error', message: err?.message ?? String(e), code: err?.code, format: err?.format, offset: err?.offset } });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Runs the job when this thread was started as a capture worker; returns false otherwise. */
+export async function runCaptureWorkerIfAsked(): Promise<boolean> {
+  const { isMainThread, parentPort, workerData } = await import('node:worker_threads');
+  const job = (workerData as Partial<CaptureWorkerData> | null)?.podcapCaptureJob;
+  if (isMainThread || !parentPort || !job) return false;
+  await runCaptureJob(job, (m) => parentPort.postMessage(m));
+  parentPort.close();
+  return true;
+}
