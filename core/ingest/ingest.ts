@@ -22,6 +22,7 @@ import { walkInputs, type InputFile } from './walk.js';
 import { expandArchives, workDirFor, type ArchiveLimits } from './archive/archive.js';
 import { estimateCaseGrowth, type CaseEstimate } from './case-estimate.js';
 import { acquireIngestLock } from '../db/ingest-lock.js';
+import { deferFlowIndexes, restoreFlowIndexes } from '../db/flow-indexes.js';
 import { tmpdir } from 'node:os';
 
 export interface IngestOptions {
@@ -102,6 +103,7 @@ async function ingestLocked(db: CaseDb, inputs: string[], opts: IngestOptions): 
   let done = 0;
   const workers = opts.captureWorkers ?? defaultCaptureWorkers();
   const jobs = workers && workers.count > 1 ? await readCapturesAhead(db, walked.files, workers) : null;
+  const deferred = walked.files.length > 0 && deferFlowIndexes(db);
   try {
     for (const f of walked.files) {
       opts.signal?.throwIfAborted();
@@ -110,6 +112,7 @@ async function ingestLocked(db: CaseDb, inputs: string[], opts: IngestOptions): 
     }
   } finally {
     jobs?.close();
+    if (deferred) restoreFlowIndexes(db);
   }
   if (results.some((r) => r.status === 'ingested')) {
     opts.onProgress?.({ phase: 'correlate', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: done, filesTotal: walked.files.length });
