@@ -18,11 +18,11 @@ export function deferFlowIndexes(db: CaseDb): boolean {
 }
 
 /**
- * Builds whichever deferred index is missing, with the statement its migration used (so the
- * schema reads the same). Also run by the index phase: a case left by an ingest that was killed
- * while they were dropped gets them back the next time it is opened for answers.
+ * Builds whichever deferred index is missing (those deferred until `phase`, else all), with the
+ * statement its migration used, so the schema reads the same. Also run by the index phase: a case
+ * left by an ingest killed while they were dropped gets them back the next time it is answered from.
  */
-export function restoreFlowIndexes(db: CaseDb): void {
+export function restoreFlowIndexes(db: CaseDb, phase?: 'parse' | 'correlate'): void {
   const has = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?`);
-  for (const [name, sql] of deferredIndexSql(FLOWS)) if (!has.get(name)) db.exec(sql);
+  for (const [name, sql] of deferredIndexSql(FLOWS, phase)) if (!has.get(name)) db.exec(sql);
 }

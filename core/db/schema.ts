@@ -95,14 +95,15 @@ export const FLOWS: TableSpec = {
   ],
   // Deferred ones: kept up to date row by row they were most of a first ingest's storing cost
   // (core/db/flow-indexes.ts); flows_tuple and flows_isn stay, the twin and NAT lookups read them while writing.
+  // 'parse': built again once the captures are in; 'correlate': after the correlate phase, which writes their columns.
   indexes: [
-    { name: 'flows_orig', columns: ['orig_ip', 'start_us'], deferred: true },
-    { name: 'flows_resp', columns: ['resp_ip', 'resp_port', 'start_us'], deferred: true },
-    { name: 'flows_start', columns: ['start_us'], deferred: true },
+    { name: 'flows_orig', columns: ['orig_ip', 'start_us'], deferred: 'parse' },
+    { name: 'flows_resp', columns: ['resp_ip', 'resp_port', 'start_us'], deferred: 'parse' },
+    { name: 'flows_start', columns: ['start_us'], deferred: 'parse' },
     { name: 'flows_tuple', columns: ['orig_ip', 'orig_port', 'resp_ip', 'resp_port'] },
     { name: 'flows_isn', columns: ['orig_isn', 'resp_isn'] },
     { name: 'flows_state', columns: ['state'], droppedIn: 9 },
-    { name: 'flows_state_start', columns: ['state', 'start_us', 'resp_port'], since: 9, deferred: true },
+    { name: 'flows_state_start', columns: ['state', 'start_us', 'resp_port'], since: 9, deferred: 'parse' },
     // Refused connections (one side of a NAT pair) with all the refused-port finding reads: few rows, no table reads.
     // The flows table's heavy-hitter sorts (bytes, packets, duration): without them a sorted page read every flow.
     { name: 'flows_orig_bytes', columns: ['orig_bytes'], indexPhase: true },
@@ -110,9 +111,9 @@ export const FLOWS: TableSpec = {
     { name: 'flows_orig_pkts', columns: ['orig_pkts'], indexPhase: true },
     { name: 'flows_resp_pkts', columns: ['resp_pkts'], indexPhase: true },
     { name: 'flows_duration', columns: ['(end_us - start_us)'], indexPhase: true },
-    { name: 'flows_refused', columns: ['start_us', 'resp_ip', 'resp_port', 'orig_ip', 'state', 'nat_side'], since: 9, where: "state = 'REJ' AND (nat_side IS NULL OR nat_side = 'pre')", deferred: true },
-    { name: 'flows_nat_side', columns: ['nat_side', 'orig_ip'], since: 4, deferred: true },
-    { name: 'flows_orig_pod', columns: ['orig_pod', 'start_us'], since: 5, deferred: true },
+    { name: 'flows_refused', columns: ['start_us', 'resp_ip', 'resp_port', 'orig_ip', 'state', 'nat_side'], since: 9, where: "state = 'REJ' AND (nat_side IS NULL OR nat_side = 'pre')", deferred: 'correlate' },
+    { name: 'flows_nat_side', columns: ['nat_side', 'orig_ip'], since: 4, deferred: 'correlate' },
+    { name: 'flows_orig_pod', columns: ['orig_pod', 'start_us'], since: 5, deferred: 'correlate' },
   ],
 };
 

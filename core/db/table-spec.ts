@@ -16,7 +16,11 @@ export interface TableSpec {
   doc: string;
   columns: ColumnSpec[];
   indexes?: { name: string; columns: string[]; unique?: boolean; since?: number; /** Migration that dropped it. */ droppedIn?: number; /** Partial index: only rows where this holds (SQL). */ where?: string; /** Built by the index phase after an ingest (indexPhaseSql), not by a migration. */ indexPhase?: boolean;
-    /** Made by its migration, but dropped while a first ingest fills the table and built again after it (deferredIndexSql). */ deferred?: boolean }[];
+    /**
+     * Made by its migration, but dropped while a first ingest fills the table and built again after
+     * the parse phase or after the correlate phase (which writes its columns) (deferredIndexSql).
+     */
+    deferred?: 'parse' | 'correlate' }[];
 }
 
 function columnSql(c: ColumnSpec): string {
@@ -53,8 +57,8 @@ export function addedInSql(t: TableSpec, version: number): string {
  * Indexes an ingest into an empty case may drop while it writes and must build again before
  * anything reads the table: each as [name, CREATE statement as its migration made it].
  */
-export function deferredIndexSql(t: TableSpec): [string, string][] {
-  return (t.indexes ?? []).filter((i) => i.deferred && i.droppedIn === undefined).map((i) => [i.name, indexSql(t, i)]);
+export function deferredIndexSql(t: TableSpec, until?: 'parse' | 'correlate'): [string, string][] {
+  return (t.indexes ?? []).filter((i) => i.deferred && (until === undefined || i.deferred === until) && i.droppedIn === undefined).map((i) => [i.name, indexSql(t, i)]);
 }
 
 /**

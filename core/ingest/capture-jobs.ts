@@ -41,7 +41,7 @@ interface Progress { packets: number; rawBytes: number }
 export class RemoteCapture {
   private worker: Worker | null = null;
   private end = 0;
-  private done: { summary: TrackSummary; digest: string } | null = null;
+  private done: { summary: TrackSummary } | null = null;
   private error: Error | null = null;
   private wake: (() => void) | null = null;
   readonly progress: Progress = { packets: 0, rawBytes: 0 };
@@ -67,7 +67,7 @@ export class RemoteCapture {
         this.progress.packets = m.packets;
         this.progress.rawBytes = m.rawBytes;
         if (m.type === 'done') {
-          this.done = { summary: m.summary, digest: m.digest };
+          this.done = { summary: m.summary };
           this.onFinished();
         }
       }
@@ -98,9 +98,9 @@ export class RemoteCapture {
 
   /**
    * The capture's records in the tracker's order, batch by batch as the worker spools them; then
-   * its summary and the sha256 of its raw bytes. Throws what the worker threw.
+   * its summary. Throws what the worker threw.
    */
-  async *batches(signal?: AbortSignal): AsyncGenerator<SpoolEvent[], { summary: TrackSummary; digest: string }> {
+  async *batches(signal?: AbortSignal): AsyncGenerator<SpoolEvent[], { summary: TrackSummary }> {
     let fd = -1;
     let pos = 0;
     const head = Buffer.alloc(4);

@@ -10,7 +10,6 @@ import { serialize } from 'node:v8';
 import type { ConnRecord, RstEvent } from '../flows/types.js';
 import { trackCapture, type TrackSummary } from './capture-ingest.js';
 import type { CaptureKind } from './detect.js';
-import { hasherFor } from './hasher.js';
 
 export interface CaptureJob {
   path: string;
@@ -28,7 +27,7 @@ export interface SerializedError { name: string; message: string; code?: string;
 
 export type CaptureWorkerMessage =
   | { type: 'data'; end: number; packets: number; rawBytes: number }
-  | { type: 'done'; end: number; packets: number; rawBytes: number; summary: TrackSummary; digest: string }
+  | { type: 'done'; end: number; packets: number; rawBytes: number; summary: TrackSummary }
   | { type: 'error'; error: SerializedError };
 
 /** Records per spooled batch: big enough that serializing is cheap, small enough to keep the heap flat. */
@@ -53,17 +52,17 @@ export async function runCaptureJob(job: CaptureJob, post: (m: CaptureWorkerMess
     post({ type: 'data', end, packets, rawBytes });
   };
   try {
-    const hash = hasherFor(0);
+    // No hash here: the writer's thread takes it while it waits for these records.
     const summary = await trackCapture({
       path: job.path, kind: job.kind, gzip: job.gzip, sourceId: 0,
-      stream: { hash, onRawBytes: (n) => { rawBytes = n; } },
+      stream: { onRawBytes: (n) => { rawBytes = n; } },
       onPackets: (n) => { packets = n; flush(); },
     }, {
       conn: (c) => { batch.push(c); if (batch.length >= BATCH) flush(); },
       rst: (e) => { batch.push({ rst: e }); },
     });
     flush();
-    post({ type: 'done', end, packets, rawBytes, summary, digest: await hash.digest() });
+    post({ type: 'done', end, packets, rawBytes, summary });
   } catch (e) {
     const err = e as Error & { code?: string; format?: string; offset?: number };
     post({ type: 'error', error: { name: err?.name ?? 'Error', message: err?.message ?? String(e), code: err?.code, format: err?.format, offset: err?.offset } });
