@@ -20,7 +20,14 @@ export interface CaptureWorkers {
   entry: string | URL;
   /** Captures decoded at once (one per core). */
   count: number;
+  /**
+   * Smaller captures stay in the ingest's thread (default 4 MB): starting a worker costs tens of
+   * milliseconds, more than decoding them, and a folder of many small files would pay it for each.
+   */
+  minBytes?: number;
 }
+
+export const MIN_WORKER_BYTES = 4_000_000;
 
 /**
  * The bundled worker beside this module (dist/capture-worker.js next to dist/cli.js), one per core,

@@ -6,7 +6,7 @@ import type { CaseDb } from '../db/open-case.js';
 import { PodcapError } from '../errors.js';
 import type { IngestResult, IngestStatus } from './result.js';
 import { ingestCapture, storeSummary, type CaptureIngestResult } from './capture-ingest.js';
-import { CaptureJobs, defaultCaptureWorkers, type CaptureWorkers, type RemoteCapture } from './capture-jobs.js';
+import { CaptureJobs, defaultCaptureWorkers, MIN_WORKER_BYTES, type CaptureWorkers, type RemoteCapture } from './capture-jobs.js';
 import { contentChunks, isGzip, readHead } from './chunks.js';
 import { hasherFor } from './hasher.js';
 import { detectCapture, looksLikeText, type CaptureKind } from './detect.js';
@@ -131,16 +131,18 @@ async function ingestLocked(db: CaseDb, inputs: string[], opts: IngestOptions): 
 }
 
 /**
- * Starts the workers on every input that is a capture (sniffed as ingestFile will), unless the
- * case already holds a source of its size (that one may be a duplicate: ingestFile hashes it first).
+ * Starts the workers on every input that is a capture (sniffed as ingestFile will) of at least
+ * `minBytes`, unless the case already holds a source of its size (that one may be a duplicate:
+ * ingestFile hashes it first).
  */
 async function readCapturesAhead(db: CaseDb, files: InputFile[], workers: CaptureWorkers): Promise<CaptureJobs | null> {
   const sameSize = db.prepare('SELECT 1 FROM sources WHERE bytes = ?');
+  const minBytes = workers.minBytes ?? MIN_WORKER_BYTES;
   let jobs: CaptureJobs | null = null;
   for (const f of files) {
     try {
       const bytes = (await stat(f.fsPath)).size;
-      if (sameSize.get(bytes)) continue;
+      if (bytes < minBytes || sameSize.get(bytes)) continue;
       const head = await readHead(f.fsPath);
       const gz = isGzip(head);
       const kind = detectCapture(gz ? (await gunzipHead(f.fsPath)).head : head);

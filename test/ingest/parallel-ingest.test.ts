@@ -3,7 +3,7 @@
  * capture at a time does: every table row for row, and the answers the API gives.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,6 +61,7 @@ describe('parallel ingest', () => {
     inputs = [join(d, 'node-a'), join(d, 'node-b'), 'fixtures/lab/bundles/rst-mix', 'fixtures/captures', bad, join(d, 'tcp-sf-again.pcap')];
   });
 
+  // minBytes 0: every capture, fixtures too, goes through a worker (by default small ones stay in the writer's thread).
   it('stores the same rows and gives the same answers as one capture at a time', async () => {
     const d = tmp();
     const serialPath = join(d, 'serial.db');
@@ -68,7 +69,7 @@ describe('parallel ingest', () => {
     const serial = openCase(serialPath);
     const parallel = openCase(parallelPath);
     const rs = await ingestPaths(serial, inputs, { workDir: join(d, 'w1'), captureWorkers: { entry: pathToFileURL(WORKER), count: 1 } });
-    const rp = await ingestPaths(parallel, inputs, { workDir: join(d, 'w2'), captureWorkers: { entry: pathToFileURL(WORKER), count: 2 } });
+    const rp = await ingestPaths(parallel, inputs, { workDir: join(d, 'w2'), captureWorkers: { entry: pathToFileURL(WORKER), count: 2, minBytes: 0 } });
     expect(rp).toEqual(rs);
     // The inputs really were of every kind: read, duplicate (same bytes twice), unreadable.
     expect(rs.map((r) => r.status)).toEqual(expect.arrayContaining(['ingested', 'duplicate', 'failed']));
@@ -80,5 +81,25 @@ describe('parallel ingest', () => {
     expect(await answers(parallel, parallelPath)).toEqual(await answers(serial, serialPath));
     serial.close();
     parallel.close();
+  });
+
+  it('an aborted parallel ingest stops its workers, leaves no spool and stores nothing', async () => {
+    const d = tmp();
+    const big = join(d, 'big.pcap');
+    writeBusyCapture(big, 30, 'busy', 9);
+    const spools = () => readdirSync(tmpdir()).filter((n) => n.startsWith('podcap-spool-'));
+    const before = new Set(spools());
+    const db = openCase(join(d, 'c.db'));
+    const ac = new AbortController();
+    const run = ingestPaths(db, [big], {
+      workDir: join(d, 'w'), signal: ac.signal, progressEveryMs: 0,
+      captureWorkers: { entry: pathToFileURL(WORKER), count: 2, minBytes: 0 },
+      onProgress: (p) => { if (p.phase === 'parse' && p.records > 0) ac.abort(); },
+    });
+    await expect(run).rejects.toThrow(/abort/i);
+    expect(spools().filter((n) => !before.has(n))).toEqual([]);
+    expect((db.prepare('SELECT count(*) AS n FROM sources').get() as { n: number }).n).toBe(0);
+    expect((db.prepare('SELECT count(*) AS n FROM flows').get() as { n: number }).n).toBe(0);
+    db.close();
   });
 });
