@@ -12,7 +12,8 @@ import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { PodcapError } from '../errors.js';
 import type { TrackSummary } from './capture-ingest.js';
-import type { CaptureJob, CaptureWorkerData, CaptureWorkerMessage, SerializedError, SpoolEvent } from './capture-worker.js';
+import type { CaptureJob, CaptureWorkerData, CaptureWorkerMessage, SerializedError } from './capture-worker.js';
+import { decodeBatch, type SpoolEvent } from './spool-codec.js';
 import type { CaptureKind } from './detect.js';
 
 export interface CaptureWorkers {
@@ -104,10 +105,10 @@ export class RemoteCapture {
   }
 
   /**
-   * The capture's records in the tracker's order, batch by batch as the worker spools them; then
-   * its summary. Throws what the worker threw.
+   * The capture's records in the tracker's order, batch by batch as the worker spools them, their
+   * sightings stamped with `sourceId`; then its summary. Throws what the worker threw.
    */
-  async *batches(signal?: AbortSignal): AsyncGenerator<SpoolEvent[], { summary: TrackSummary }> {
+  async *batches(sourceId: number, signal?: AbortSignal): AsyncGenerator<SpoolEvent[], { summary: TrackSummary }> {
     let fd = -1;
     let pos = 0;
     const head = Buffer.alloc(4);
@@ -121,7 +122,7 @@ export class RemoteCapture {
           const body = Buffer.allocUnsafe(len);
           readExactly(fd, body, pos + 4);
           pos += 4 + len;
-          yield deserialize(body) as SpoolEvent[];
+          yield decodeBatch(deserialize(body) as unknown[], sourceId);
           continue;
         }
         if (this.error) throw this.error;

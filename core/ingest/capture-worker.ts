@@ -1,15 +1,16 @@
 /**
  * One capture's decode and tracking in a worker thread (parallel ingest): the connections and
- * RSTs go to a spool file in the tracker's order, in length-prefixed v8-serialized batches, and
+ * RSTs go to a spool file in the tracker's order, in length-prefixed v8-serialized batches
+ * (flat arrays, spool-codec.ts), and
  * the writer's thread replays them into the case when that capture's turn comes. A spool rather
  * than messages: a capture whose turn is still far off would otherwise pile its records up in the
  * writer's heap; on disk they cost ~300 bytes a connection and no memory.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { serialize } from 'node:v8';
-import type { ConnRecord, RstEvent } from '../flows/types.js';
 import { trackCapture, type TrackSummary } from './capture-ingest.js';
 import type { CaptureKind } from './detect.js';
+import { encodeConn, encodeRst } from './spool-codec.js';
 
 export interface CaptureJob {
   path: string;
@@ -21,8 +22,6 @@ export interface CaptureJob {
 /** Worker data that marks a thread as a capture worker (see runCaptureWorkerIfAsked). */
 export interface CaptureWorkerData { podcapCaptureJob: CaptureJob }
 
-export type SpoolEvent = ConnRecord | { rst: RstEvent };
-
 export interface SerializedError { name: string; message: string; code?: string; format?: string; offset?: number }
 
 export type CaptureWorkerMessage =
@@ -32,6 +31,8 @@ export type CaptureWorkerMessage =
 
 /** Records per spooled batch: big enough that serializing is cheap, small enough to keep the heap flat. */
 const BATCH = 1024;
+/** About that many records' values (spool-codec.ts: ~35 per connection). */
+const BATCH_VALUES = BATCH * 36;
 
 export async function runCaptureJob(job: CaptureJob, post: (m: CaptureWorkerMessage) => void): Promise<void> {
   const fd = openSync(job.spool, 'w');
@@ -39,7 +40,7 @@ export async function runCaptureJob(job: CaptureJob, post: (m: CaptureWorkerMess
   let end = 0;
   let packets = 0;
   let rawBytes = 0;
-  let batch: SpoolEvent[] = [];
+  let batch: unknown[] = [];
   const flush = (): void => {
     if (batch.length > 0) {
       const bytes = serialize(batch);
@@ -58,8 +59,8 @@ export async function runCaptureJob(job: CaptureJob, post: (m: CaptureWorkerMess
       stream: { onRawBytes: (n) => { rawBytes = n; } },
       onPackets: (n) => { packets = n; flush(); },
     }, {
-      conn: (c) => { batch.push(c); if (batch.length >= BATCH) flush(); },
-      rst: (e) => { batch.push({ rst: e }); },
+      conn: (c) => { encodeConn(batch, c); if (batch.length >= BATCH_VALUES) flush(); },
+      rst: (e) => { encodeRst(batch, e); },
     });
     flush();
     post({ type: 'done', end, packets, rawBytes, summary });

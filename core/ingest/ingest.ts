@@ -282,7 +282,7 @@ async function storeRemote(remote: RemoteCapture, sourceId: number, writer: Case
   // decodes it: this thread mostly waits for the worker, which hashing would otherwise slow by a fifth.
   const digest = hashFile(remote.job.path, 0);
   digest.catch(() => {});
-  const it = remote.batches(signal);
+  const it = remote.batches(sourceId, signal);
   for (let step = await it.next(); ; step = await it.next()) {
     if (step.done) {
       const { summary } = step.value;
@@ -290,13 +290,8 @@ async function storeRemote(remote: RemoteCapture, sourceId: number, writer: Case
       return { res: storeSummary(remote.job.kind, remote.job.gzip, sourceId, writer, summary), digest: await digest };
     }
     for (const ev of step.value) {
-      if ('rst' in ev) {
-        for (const s of ev.rst.sightings) s.sourceId = sourceId;
-        writer.addRst(ev.rst);
-      } else {
-        for (const s of ev.sightings) s.sourceId = sourceId;
-        writer.addConn(sourceId, ev);
-      }
+      if ('rst' in ev) writer.addRst(ev.rst);
+      else writer.addConn(sourceId, ev);
     }
     report(remote.progress.packets, remote.progress.rawBytes);
   }
