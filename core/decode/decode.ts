@@ -17,6 +17,8 @@ const GENEVE_PORT = 6081;
 const ETH_IPV4 = 0x0800;
 const ETH_IPV6 = 0x86dd;
 const ETH_TEB = 0x6558; // transparent Ethernet bridging, what Geneve carries
+const ETH_MPLS_UC = 0x8847;
+const ETH_MPLS_MC = 0x8848;
 
 function u16(b: Uint8Array, o: number): number {
   return (b[o] << 8) | b[o + 1];
@@ -123,7 +125,24 @@ function byEthertype(b: Uint8Array, type: number, o: number, end: number, p: Pac
   }
   if (type === ETH_IPV4) return ipv4(b, o, end, p, depth);
   if (type === ETH_IPV6) return ipv6(b, o, end, p, depth);
+  if (type === ETH_MPLS_UC || type === ETH_MPLS_MC) return mpls(b, o, end, p, depth);
   return DecodeStatus.NotIp;
+}
+
+/**
+ * An MPLS label stack (RFC 3032): 4-byte entries, the bottom one with the S bit (byte 2, bit 0).
+ * As Zeek's MPLSAnalyzer::AnalyzePacket (src/packet_analysis/protocol/mpls/MPLS.cc, Zeek 4.x-6.x) does: skip the
+ * labels, then hand the rest to the IP analyzer, which goes by the version nibble since the label
+ * does not say what it carries. Zeek registers only 0x8847 on Ethernet; 0x8848 (multicast) frames
+ * carry the same stack, so they are read too. A stack that runs off the frame is malformed.
+ */
+function mpls(b: Uint8Array, o: number, end: number, p: Packet, depth: number): DecodeStatus {
+  for (;;) {
+    if (end - o < 4) return DecodeStatus.Malformed;
+    const bottom = (b[o + 2] & 0x01) !== 0;
+    o += 4;
+    if (bottom) return rawIp(b, o, end, p, depth);
+  }
 }
 
 function rawIp(b: Uint8Array, o: number, end: number, p: Packet, depth: number): DecodeStatus {

@@ -7,6 +7,9 @@
  *   src/analyzer/protocol/tcp/TCP_Reassembler.cc           (AckReceived, Undelivered, Gap)
  *   src/session/Session.cc                                  (CheckHistory, ScaledHistoryEntry)
  *   scripts/base/protocols/conn/main.zeek                   (conn_state)
+ * as read in Zeek 5.x-8.x (TCPSessionAdapter.cc of 2025 with the TCP timestamp option parsing).
+ * Who is the originator of a connection first seen mid-stream is decided in tracker.ts (newTcp,
+ * TCPAnalyzer::WantConnection) and here (flipAfterSynAck, the SYN/SYN-ACK reversal).
  */
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Packet } from '../decode/packet.js';
 import { CLOSED, ESTABLISHED, INACTIVE, PARTIAL, RESET, SYN_ACK_SENT, SYN_SENT, type Conn, type Side } from './conn.js';
@@ -223,6 +226,42 @@ export function flipRoles(c: Conn): void {
   c.firstPacketSeen = ((f & ORIG_SEEN) !== 0 ? RESP_SEEN : 0) | ((f & RESP_SEEN) !== 0 ? ORIG_SEEN : 0);
   c.isPartial = false;
   c.history += '^';
+}
+
+function swapCase(h: string): string {
+  let out = '';
+  for (const ch of h) out += ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase();
+  return out;
+}
+
+/**
+ * Zeek >= 5.1 (zeek/zeek PR #2191, "flip connections that begin with SYN-ACKs if subsequent acks or
+ * data seen"): a connection whose first packet was a SYN-ACK that WantConnection did not flip is
+ * turned round when the next segment is an ACK or carries data, in either direction, since a
+ * stealth scan's SYN-ACK draws a RST or nothing. The patch itself is not in the sources we could
+ * read, so the letter of it is inferred from the PR text and from the conn.log it yields (PR #5047
+ * shows "^haf" for such a connection): roles flipped, '^' first and the SYN-ACK re-lettered as the
+ * responder's 'h', the SYN-ACK sender ESTABLISHED as a responder's SYN-ACK makes it
+ * (UpdateInactiveState). The result equals a flip at the first packet. A SYN (the SYN/SYN-ACK
+ * reversal UpdateInactiveState handles), a RST or a repeated SYN-ACK does not trigger it.
+ */
+export function flipAfterSynAck(c: Conn, p: Packet, tm: FlowTimeouts): boolean {
+  // The state test first: it is the one almost every packet fails.
+  if (c.o.state !== SYN_ACK_SENT || c.r.state !== INACTIVE || c.o.prevState !== INACTIVE || c.history !== 'H') return false;
+  const fl = p.tcpFlags;
+  if ((fl & (TCP_SYN | TCP_RST)) !== 0 || ((fl & TCP_ACK) === 0 && p.payloadLen === 0)) return false;
+  const before = c.history;
+  const seen = c.histSeen;
+  flipRoles(c);
+  c.history = `^${swapCase(before)}`;
+  c.histSeen = ((seen & 0xffff) << 16) | (seen >>> 16);
+  c.r.prevState = INACTIVE;
+  c.r.state = INACTIVE;
+  setState(c, c.r, ESTABLISHED, tm);
+  // The AttemptTimer waited on an originator in SYN_ACK_SENT; the new originator never sent a SYN.
+  c.attemptAt = -1;
+  c.attemptAt2 = -1;
+  return true;
 }
 
 function wake(c: Conn, at: number): void {

@@ -2,7 +2,8 @@ import { TCP_ACK, TCP_RST, TCP_SYN, type Packet } from '../decode/packet.js';
 import { Conn, P_ICMP, P_TCP, P_UDP, type Side } from './conn.js';
 import { ConnTable } from './conn-table.js';
 import { capturePoint, DedupRing, findCopy, remember } from './dedup.js';
-import { addExpire, tcpConnState, tcpExpired, tcpIsReuse, tcpProcess, tcpSize } from './tcp-session.js';
+import { ZEEK_LIKELY_SERVER_PORTS } from './likely-server-ports.js';
+import { addExpire, flipAfterSynAck, tcpConnState, tcpExpired, tcpIsReuse, tcpProcess, tcpSize } from './tcp-session.js';
 import { ZEEK_TIMEOUTS, type FlowTimeouts } from './timeouts.js';
 import type { ConnRecord, ConnState, RstEvent, Sighting } from './types.js';
 import { icmpCounterpart, icmpIsReply, icmpProcess, udpConnState, udpProcess } from './udp-icmp.js';
@@ -29,9 +30,10 @@ export interface TrackerOptions {
   /** Largest TTL difference between copies (forwarding hops inside the node). Default 8. */
   dedupMaxTtlDelta?: number;
   /**
-   * Zeek's likely_server_ports: a connection whose first packet is not a SYN (TCP) or any UDP flow
-   * is flipped ('^') when its source port is one of these. Default empty, so without a SYN the first
-   * sender is the originator (a guess). A SYN-ACK seen first is always flipped.
+   * Zeek's likely_server_ports: a connection whose first packet is not a bare SYN (TCP) or any UDP
+   * flow is flipped ('^') when its source port is one of these (see newTcp for the TCP details).
+   * Default: the ports Zeek's base protocol scripts load (ZEEK_LIKELY_SERVER_PORTS); pass empty
+   * lists to keep the first sender as the originator.
    */
   likelyServerPorts?: { tcp?: Iterable<number>; udp?: Iterable<number> };
   /** How often (packet time) ended connections are looked for and emitted. Default 5 s. */
@@ -101,8 +103,8 @@ export class ConnTracker {
     this.windowUs = opts.dedupWindowUs ?? 10_000;
     this.maxTtlDelta = opts.dedupMaxTtlDelta ?? 8;
     this.sweepUs = opts.sweepIntervalUs ?? 5_000_000;
-    this.tcpServerPorts = new Set(opts.likelyServerPorts?.tcp ?? []);
-    this.udpServerPorts = new Set(opts.likelyServerPorts?.udp ?? []);
+    this.tcpServerPorts = new Set(opts.likelyServerPorts?.tcp ?? ZEEK_LIKELY_SERVER_PORTS.tcp);
+    this.udpServerPorts = new Set(opts.likelyServerPorts?.udp ?? ZEEK_LIKELY_SERVER_PORTS.udp);
   }
 
   get stats(): TrackerStats {
@@ -156,6 +158,7 @@ export class ConnTracker {
       }
     }
     if (c === undefined) c = this.newTcp(p, t);
+    else flipAfterSynAck(c, p, this.tm);
     const isOrig = src === c.origIp && sp === c.origPort;
     const ep = isOrig ? c.o : c.r;
     const prevPktUs = c.lastPktUs;
@@ -193,12 +196,15 @@ export class ConnTracker {
 
   private newTcp(p: Packet, t: number): Conn {
     const fl = p.tcpFlags;
+    const syn = (fl & TCP_SYN) !== 0;
     let flip = false;
-    if ((fl & TCP_SYN) === 0 || (fl & TCP_ACK) !== 0) {
-      // TCPAnalyzer::WantConnection: a partial connection may be flipped by likely_server_ports.
-      // A SYN-ACK's sender is the responder by TCP itself, so it is always flipped here.
-      if ((fl & TCP_SYN) !== 0) flip = true;
-      else if (this.tcpServerPorts.has(p.sport)) flip = this.tcpServerPorts.has(p.dport) ? p.sport < p.dport : true;
+    // TCPAnalyzer::WantConnection (src/packet_analysis/protocol/tcp/TCP.cc, Zeek 5.x-6.x as read): only a connection that
+    // starts without a SYN or with a SYN-ACK is a flip candidate, and only by its ports: source port
+    // likely and destination not -> flip; both likely -> flip only if it is not a SYN-ACK and the
+    // source port is the lower one. A SYN-ACK on other ports keeps its sender as the originator
+    // ("doesn't work for stealth scans"); flipAfterSynAck turns it round once the peer answers.
+    if (!syn || (fl & TCP_ACK) !== 0) {
+      if (this.tcpServerPorts.has(p.sport)) flip = this.tcpServerPorts.has(p.dport) ? !syn && p.sport < p.dport : true;
     }
     if (p.dst === '255.255.255.255') flip = false;
     // Zeek gives a TCP connection udp_inactivity_timeout until its handshake is over.
@@ -219,7 +225,8 @@ export class ConnTracker {
       }
     }
     if (c === undefined) {
-      // UDPAnalyzer::WantConnection
+      // UDPAnalyzer::WantConnection (src/packet_analysis/protocol/udp/UDP.cc, Zeek 5.x-6.x): source port
+      // likely and destination not.
       const flip = this.udpServerPorts.has(sp) && !this.udpServerPorts.has(p.dport) && p.dst !== '255.255.255.255';
       c = this.newConn(P_UDP, K_UDP, p, t, flip, this.tm.udpInactivityUs);
     }

@@ -207,7 +207,7 @@ describe('conn_state (UDP)', () => {
   });
 
   it('without likely ports the first sender is the originator', () => {
-    const c = only(run([a(1000)]));
+    const c = only(run([a(1000)], { likelyServerPorts: { tcp: [], udp: [] } }));
     expect(c.state).toBe('S0');
     expect(c.history).toBe('D');
     expect(c.origIp).toBe('10.0.0.53');
