@@ -63,9 +63,14 @@ export function loadCaptureFacts(db: CaseDb): StoredCaptureFact[] {
       c.lastFlow = flow;
     }
   };
-  const rows = db.prepare(`SELECT fs.flow_id, f.orig_ip, f.resp_ip, fs.ifindex, s.folder, s.node, s.path FROM flow_sightings fs INDEXED BY flow_sightings_pk
-      JOIN flows f ON f.id = fs.flow_id JOIN sources s ON s.id = fs.source_id WHERE fs.ifindex >= 0 ORDER BY fs.flow_id`).raw().iterate() as Iterable<[number, string, string, number, string | null, string | null, string]>;
-  for (const [flow, origIp, respIp, ifindex, folder, node, path] of rows) {
+  // Sources are few: looked up here rather than joined (three strings made per sighting).
+  const sources = new Map((db.prepare('SELECT id, folder, node, path FROM sources').raw().all() as [number, string | null, string | null, string][]).map(([id, ...rest]) => [id, rest]));
+  const rows = db.prepare(`SELECT fs.flow_id, f.orig_ip, f.resp_ip, fs.ifindex, fs.source_id FROM flow_sightings fs INDEXED BY flow_sightings_pk
+      JOIN flows f ON f.id = fs.flow_id WHERE fs.ifindex >= 0 ORDER BY fs.flow_id`).raw().iterate() as Iterable<[number, string, string, number, number]>;
+  for (const [flow, origIp, respIp, ifindex, sourceId] of rows) {
+    const src = sources.get(sourceId);
+    if (!src) continue;
+    const [folder, node, path] = src;
     count(flow, origIp, ifindex, folder, node, path);
     if (respIp !== origIp) count(flow, respIp, ifindex, folder, node, path);
   }
