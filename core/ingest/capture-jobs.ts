@@ -134,6 +134,7 @@ export class RemoteCapture {
     }
   }
 
+  /** Its worker and spool go (once stored, or given up); close() does it for those never taken. */
   stop(): void {
     void this.worker?.terminate();
     rmSync(this.job.spool, { force: true });
@@ -187,6 +188,7 @@ export class CaptureJobs {
   pump(): void {
     while (!this.closed && this.running < this.workers.count && this.next < this.order.length) {
       const r = this.order[this.next++];
+      if (r.started) continue;
       this.running++;
       r.start(this.workers.entry);
     }
@@ -199,17 +201,10 @@ export class CaptureJobs {
     this.jobs.delete(fsPath);
     if (!r.started) {
       // Its turn came before a worker was free: start it now, ahead of the queue.
-      this.order.splice(this.order.indexOf(r), 1);
-      if (this.next > this.order.length) this.next = this.order.length;
       this.running++;
       r.start(this.workers.entry);
     }
     return r;
-  }
-
-  /** A capture taken and stored (or given up): its worker and spool go. */
-  release(r: RemoteCapture): void {
-    r.stop();
   }
 
   close(): void {

@@ -218,8 +218,13 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
       return { ...base, status: 'unknown', kind: 'unknown', records: 0, diagnostics: 1, reason: why };
     }
 
-    return await ingestCaptureSource(db, f, captureKind, gz, digest, bytesTotal, opts, jobs?.take(f.fsPath, captureKind, gz), (records, bytesRead, diagnostics) =>
-      progress({ phase: 'parse', path, bytesRead, bytesTotal, records, diagnostics, filesDone, filesTotal }));
+    const remote = jobs?.take(f.fsPath, captureKind, gz);
+    try {
+      return await ingestCaptureSource(db, f, captureKind, gz, digest, bytesTotal, opts, remote, (records, bytesRead, diagnostics) =>
+        progress({ phase: 'parse', path, bytesRead, bytesTotal, records, diagnostics, filesDone, filesTotal }));
+    } finally {
+      remote?.stop();
+    }
   } catch (e) {
     const reason = e instanceof PodcapError || e instanceof Error ? e.message : String(e);
     if ((e as Error)?.name === 'AbortError') throw e;
