@@ -240,7 +240,9 @@ export function writeBusyCapture(path: string, megabytes: number, profile: Captu
   out.flush();
   closeSync(fd);
   void bulkSegments;
-  return { profile, connections: started, bulk: shape.bulk, packets: out.packets, bytes: out.bytes };
+  // Connections started when the file was full may not have sent a packet: they are not in it.
+  const silent = active.filter((c) => c.next === 0).length;
+  return { profile, connections: started - silent, bulk: shape.bulk, packets: out.packets, bytes: out.bytes };
 }
 
 if (process.argv[1]?.endsWith('busy-capture.js')) {
