@@ -49,7 +49,7 @@ interface Progress { packets: number; rawBytes: number }
 export class RemoteCapture {
   private worker: Worker | null = null;
   private end = 0;
-  private done: { summary: TrackSummary } | null = null;
+  private done: { summary: TrackSummary; digest: string | null } | null = null;
   private error: Error | null = null;
   private wake: (() => void) | null = null;
   readonly progress: Progress = { packets: 0, rawBytes: 0 };
@@ -75,7 +75,7 @@ export class RemoteCapture {
         this.progress.packets = m.packets;
         this.progress.rawBytes = m.rawBytes;
         if (m.type === 'done') {
-          this.done = { summary: m.summary };
+          this.done = { summary: m.summary, digest: m.digest };
           this.onFinished();
         }
       }
@@ -106,9 +106,9 @@ export class RemoteCapture {
 
   /**
    * The capture's records in the tracker's order, batch by batch as the worker spools them, their
-   * sightings stamped with `sourceId`; then its summary. Throws what the worker threw.
+   * sightings stamped with `sourceId`; then its summary (and sha256 if the job took it). Throws what the worker threw.
    */
-  async *batches(sourceId: number, signal?: AbortSignal): AsyncGenerator<SpoolEvent[], { summary: TrackSummary }> {
+  async *batches(sourceId: number, signal?: AbortSignal): AsyncGenerator<SpoolEvent[], { summary: TrackSummary; digest: string | null }> {
     let fd = -1;
     let pos = 0;
     const head = Buffer.alloc(4);
@@ -173,9 +173,10 @@ export class CaptureJobs {
     this.spoolDir = mkdtempSync(join(spoolParent, 'podcap-spool-'));
   }
 
+  /** Call for every capture before pump(): whether workers hash depends on how many there are. */
   add(fsPath: string, kind: CaptureKind, gzip: boolean): void {
     if (this.jobs.has(fsPath)) return;
-    const job: CaptureJob = { path: fsPath, kind, gzip, spool: join(this.spoolDir, `${this.order.length}.spool`) };
+    const job: CaptureJob = { path: fsPath, kind, gzip, spool: join(this.spoolDir, `${this.order.length}.spool`), hash: false };
     const r = new RemoteCapture(job, () => {
       this.running--;
       this.pump();
@@ -186,6 +187,7 @@ export class CaptureJobs {
 
   /** Starts workers up to the count; call once every capture is added. */
   pump(): void {
+    if (this.order.length > 1) for (const r of this.order) if (!r.started) r.job.hash = true;
     while (!this.closed && this.running < this.workers.count && this.next < this.order.length) {
       const r = this.order[this.next++];
       if (r.started) continue;

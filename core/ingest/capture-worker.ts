@@ -10,6 +10,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { serialize } from 'node:v8';
 import { trackCapture, type TrackSummary } from './capture-ingest.js';
 import type { CaptureKind } from './detect.js';
+import { hasherFor } from './hasher.js';
 import { encodeConn, encodeRst } from './spool-codec.js';
 
 export interface CaptureJob {
@@ -17,6 +18,12 @@ export interface CaptureJob {
   kind: CaptureKind;
   gzip: boolean;
   spool: string;
+  /**
+   * Take the sha256 here, in the reading pass. With one capture the writer's thread hashes instead
+   * (it mostly waits for this worker); with several it is the busy one, and hashing there meant
+   * reading every file twice.
+   */
+  hash: boolean;
 }
 
 /** Worker data that marks a thread as a capture worker (see runCaptureWorkerIfAsked). */
@@ -26,7 +33,7 @@ export interface SerializedError { name: string; message: string; code?: string;
 
 export type CaptureWorkerMessage =
   | { type: 'data'; end: number; packets: number; rawBytes: number }
-  | { type: 'done'; end: number; packets: number; rawBytes: number; summary: TrackSummary }
+  | { type: 'done'; end: number; packets: number; rawBytes: number; summary: TrackSummary; digest: string | null }
   | { type: 'error'; error: SerializedError };
 
 /** Records per spooled batch: big enough that serializing is cheap, small enough to keep the heap flat. */
@@ -53,17 +60,17 @@ export async function runCaptureJob(job: CaptureJob, post: (m: CaptureWorkerMess
     post({ type: 'data', end, packets, rawBytes });
   };
   try {
-    // No hash here: the writer's thread takes it while it waits for these records.
+    const hash = job.hash ? hasherFor(0) : undefined;
     const summary = await trackCapture({
       path: job.path, kind: job.kind, gzip: job.gzip, sourceId: 0,
-      stream: { onRawBytes: (n) => { rawBytes = n; } },
+      stream: { hash, onRawBytes: (n) => { rawBytes = n; } },
       onPackets: (n) => { packets = n; flush(); },
     }, {
       conn: (c) => { encodeConn(batch, c); if (batch.length >= BATCH_VALUES) flush(); },
       rst: (e) => { encodeRst(batch, e); },
     });
     flush();
-    post({ type: 'done', end, packets, rawBytes, summary });
+    post({ type: 'done', end, packets, rawBytes, summary, digest: hash ? await hash.digest() : null });
   } catch (e) {
     const err = e as Error & { code?: string; format?: string; offset?: number };
     post({ type: 'error', error: { name: err?.name ?? 'Error', message: err?.message ?? String(e), code: err?.code, format: err?.format, offset: err?.offset } });

@@ -283,16 +283,18 @@ async function ingestCaptureSource(
 /** A capture read by a worker: its records stored as they come, in the order its tracker gave them. */
 async function storeRemote(remote: RemoteCapture, sourceId: number, writer: CaseWriter, signal: AbortSignal | undefined,
   report: (packets: number, rawBytes: number) => void): Promise<{ res: CaptureIngestResult; digest: string }> {
-  // The hash is taken here, reading the file a second time (from the page cache) while the worker
-  // decodes it: this thread mostly waits for the worker, which hashing would otherwise slow by a fifth.
-  const digest = hashFile(remote.job.path, 0);
-  digest.catch(() => {});
+  // With one capture the hash is taken here, reading the file a second time (from the page cache)
+  // while the worker decodes it: this thread mostly waits for the worker (capture-worker.ts CaptureJob.hash).
+  const digest = remote.job.hash ? null : hashFile(remote.job.path, 0);
+  digest?.catch(() => {});
   const it = remote.batches(sourceId, signal);
   for (let step = await it.next(); ; step = await it.next()) {
     if (step.done) {
-      const { summary } = step.value;
+      const { summary, digest: taken } = step.value;
       report(summary.packets, remote.progress.rawBytes);
-      return { res: storeSummary(remote.job.kind, remote.job.gzip, sourceId, writer, summary), digest: await digest };
+      const sha = taken ?? (await digest);
+      if (sha === null) throw new Error(`no sha256 for ${remote.job.path}`);
+      return { res: storeSummary(remote.job.kind, remote.job.gzip, sourceId, writer, summary), digest: sha };
     }
     for (const ev of step.value) {
       if ('rst' in ev) writer.addRst(ev.rst);
