@@ -7,6 +7,7 @@ import type { KubectlRecord } from '../formats/kubectl/types.js';
 import type { LsnsRecord } from '../formats/lsns/types.js';
 import type { NodeNameRecord } from '../formats/nodename/types.js';
 import { findShimAncestor, type PstreeRecord } from '../formats/pstree/index.js';
+import type { RuntimeLogRecord } from '../formats/runtime-log/types.js';
 import type { TcpTracerCountRecord, TcpTracerRecord } from '../formats/tcptracer/types.js';
 import type { FactInput } from './types.js';
 
@@ -41,6 +42,10 @@ export interface Facts {
   tcp: Sourced<{ pid: number | null; saddr: string | null; netns: number; line: number; comm?: string }>[];
   /** Pods Inspektor Gadget named for a process or socket, with what it saw of them. */
   igPods: Sourced<IgPodFact>[];
+  /** Runtime log lines naming a pod of the node they were written on (sandbox, containers, CNI, kubelet). */
+  runtime: Sourced<Exclude<RuntimeLogRecord, { type: 'host' }>>[];
+  /** kubectl endpoints naming the pod behind an address (targetRef). */
+  kubeEndpoints: Sourced<Extract<KubectlRecord, { type: 'endpoint' }>>[];
 }
 
 /** What one Inspektor Gadget row or Hubble flow says about the pod it names. */
@@ -86,7 +91,7 @@ export function pidFromPstreeName(path: string): number | null {
 }
 
 export function sortFacts(inputs: FactInput[]): Facts {
-  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [], nodeNames: [], igPods: [] };
+  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [], nodeNames: [], igPods: [], runtime: [], kubeEndpoints: [] };
   const pstreeBySource = new Map<string, { node: string | null; group: string | null; recs: PstreeRecord[] }>();
   for (const x of inputs) {
     const base = { source: x.source, node: x.node, group: x.group ?? null, folderPod: podFromPath(x.source) };
@@ -97,6 +102,7 @@ export function sortFacts(inputs: FactInput[]): Facts {
         if (k.type === 'pod') f.kubePods.push({ ...base, r: k });
         else if (k.type === 'node') f.kubeNodes.push({ ...base, r: k });
         else if (k.type === 'service') f.kubeServices.push({ ...base, r: k });
+        else if (k.type === 'endpoint') f.kubeEndpoints.push({ ...base, r: k });
         break;
       }
       case 'iptables':
@@ -129,6 +135,13 @@ export function sortFacts(inputs: FactInput[]): Facts {
       case 'nodename':
         f.nodeNames.push({ ...base, r: x.record as NodeNameRecord });
         break;
+      case 'runtime-log': {
+        // The journal's host field names the node exactly as the kubelet journal does.
+        const r = x.record as RuntimeLogRecord;
+        if (r.type === 'host') f.nodeNames.push({ ...base, r: { name: r.name, via: 'runtime-log', line: r.line, lines: r.lines } });
+        else f.runtime.push({ ...base, r });
+        break;
+      }
       case 'tcptracer': {
         const t = x.record as TcpTracerRecord;
         if (t.netns !== undefined) f.tcp.push({ ...base, r: { pid: t.pid, saddr: t.saddr, netns: t.netns, line: t.line, comm: t.comm } });

@@ -85,6 +85,18 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], fol
     if (k.startTimeUs !== undefined) p.startUs = k.startTimeUs;
     for (const id of k.containerIds ?? []) p.containerIds.add(id);
   }
+  // Endpoints and EndpointSlices name the pod behind each address (targetRef) and its node; one
+  // record per port, so each address is taken once per file. A node's address there is a hostNetwork pod's.
+  const kubeNodeIps = new Set(f.kubeNodes.flatMap((s) => [s.r.internalIp, ...(s.r.internalIps ?? []), s.r.externalIp]));
+  const epSeen = new Set<string>();
+  for (const s of f.kubeEndpoints) {
+    const e = s.r;
+    const key = `${s.source}\0${e.namespace ?? ''}/${e.targetPod}\0${e.ip}`;
+    if (!e.targetPod || e.embedded || kubeNodeIps.has(e.ip) || epSeen.has(key)) continue;
+    epSeen.add(key);
+    const what = `kubectl ${e.source === 'endpointslice' ? 'endpointslice' : 'endpoints'}: ${e.ip} of service ${e.service} is pod ${e.namespace ?? '?'}/${e.targetPod}${e.node ? ` on ${e.node}` : ''}`;
+    addIp(podFor(e.targetPod, e.namespace, e.node ?? null, ev(s, e.line, what)), e.ip, ev(s, e.line, what));
+  }
   for (const s of f.sandboxes) {
     const p = podFor(s.r.name, s.r.namespace, null, ev(s, s.r.line, `crictl pods: sandbox ${s.r.podId} is pod ${s.r.name}`), s);
     p.sandboxIds.add(s.r.podId);
@@ -107,6 +119,40 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], fol
     if (c.pid) p.pids.set(c.pid, s.node);
     if (!c.hostNetwork) for (const ip of c.ips) addIp(p, ip, ev(s, c.line, `crictl inspect: IP ${ip}`));
     if (c.netnsPath && !c.hostNetwork && !/^\/proc\//.test(c.netnsPath)) addNetnsName(p, basename(c.netnsPath), ev(s, c.line, `crictl inspect: pod ${name} lives in netns ${c.netnsPath}`));
+  }
+
+  // 1a. The node's runtime logs: containerd names each sandbox's pod and each container's sandbox,
+  //     CNI plugins the pod's netns, host veth and address, the kubelet the ids it started.
+  const cniVeths: { p: PodAcc; name: string; e: Evidence }[] = [];
+  const bySandbox = (id: string) => pods.find((p) => p.sandboxIds.has(id));
+  const hostOf = (s: Sourced<{ host?: string }>) => (s.group === null ? s.r.host ?? null : null);
+  for (const s of f.runtime) {
+    if (s.r.type !== 'sandbox') continue;
+    const r = s.r;
+    podFor(r.pod, r.namespace, hostOf(s), ev(s, r.line, `containerd: sandbox ${r.sandboxId.slice(0, 13)} is pod ${r.namespace}/${r.pod}`), s).sandboxIds.add(r.sandboxId);
+  }
+  for (const s of f.runtime) {
+    const r = s.r;
+    if (r.type === 'container') {
+      const p = bySandbox(r.sandboxId);
+      if (!p) continue;
+      p.containerIds.add(r.containerId);
+      p.evidence.push(ev(s, r.line, `containerd: container ${r.containerId.slice(0, 13)} (${r.name}) in sandbox ${r.sandboxId.slice(0, 13)}`));
+    } else if (r.type === 'kubelet') {
+      const p = podFor(r.pod, r.namespace, hostOf(s), ev(s, r.line, `kubelet: ${r.event} for pod ${r.namespace}/${r.pod}`), s);
+      if (r.id && !p.sandboxIds.has(r.id)) p.containerIds.add(r.id);
+    } else if (r.type === 'cni') {
+      const label = `${r.plugin}: CNI ${r.op}`;
+      const p = r.pod ? podFor(r.pod, r.namespace, hostOf(s), ev(s, r.line, `${label} for pod ${r.namespace ?? '?'}/${r.pod}`), s)
+        : r.sandboxId ? bySandbox(r.sandboxId) : undefined;
+      if (!p) continue;
+      if (r.sandboxId) p.sandboxIds.add(r.sandboxId);
+      // After a DEL the address and netns are released: they no longer say where the pod is.
+      if (r.op === 'DEL') continue;
+      for (const ip of r.ips) addIp(p, ip, ev(s, r.line, `${label} gave pod ${p.name} ${ip}`));
+      if (r.netns && !/^\/proc\//.test(r.netns)) addNetnsName(p, basename(r.netns), ev(s, r.line, `${label}: pod ${p.name} in netns ${r.netns}`));
+      if (r.hostVeth) cniVeths.push({ p, name: r.hostVeth, e: ev(s, r.line, `${label}: pod ${p.name}'s host veth is ${r.hostVeth}`) });
+    }
   }
 
   // 1b. Inspektor Gadget names the pod of each traced process itself: pod ↔ node, container id,
@@ -304,7 +350,7 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], fol
     const exact = [...knownNodes].find((n) => n.toLowerCase() === s.r.name);
     const byLabel = [...knownNodes].filter((n) => short(n).toLowerCase() === short(s.r.name));
     const name = exact ?? (byLabel.length === 1 ? byLabel[0]! : s.r.name);
-    nameGroup(s.group, name, ev(s, s.r.line, s.r.via === 'hostname' ? `hostname: this folder's node calls itself ${s.r.name}` : `kubelet log lines come from host ${s.r.name}`));
+    nameGroup(s.group, name, ev(s, s.r.line, s.r.via === 'hostname' ? `hostname: this folder's node calls itself ${s.r.name}` : `${s.r.via === 'runtime-log' ? 'runtime journal' : 'kubelet log'} lines come from host ${s.r.name}`));
   }
   // Any file in the folder counts, a capture too: a folder holding only a pod's veth capture is
   // still named like the node kubectl lists.
@@ -338,6 +384,11 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], fol
         claimIfindex(p, c.ifindex, 'inferred', { link: `capture: all ${c.fact.flows} flows of ${ip} pass SLL2 interface ${c.ifindex}`, source: c.fact.source, line: null }, c.group);
       }
     }
+    // The CNI plugin's own log names the host veth it made for the pod.
+    for (const c of cniVeths) {
+      if (c.p !== p) continue;
+      for (const l of nodeLinks) if (l.r.name === c.name && groupFits(p, l.group)) claimIfindex(p, l.r.index, 'direct', { ...c.e, link: `${c.e.link} (ifindex ${l.r.index})` }, l.group);
+    }
     // CNI naming conventions: weakest, only where the names match the pod's own hash
     if (p.namespace) {
       const names = conventionalVethNames(p.namespace, p.name);
@@ -366,6 +417,9 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], fol
       settleNetns(p);
     }
   }
+
+  // A veth the CNI log names but no link listing shows is still the pod's veth (without an ifindex).
+  for (const c of cniVeths) if (c.p.veth === null) c.p.veth = c.name;
 
   // The rest of the folders: named by the kubectl NODE of the pods their own files place there.
   // (a folder whose captures carry a pod's packets on the pod's interface counts as placing it)

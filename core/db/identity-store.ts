@@ -1,7 +1,7 @@
 import type { CaseDb } from './open-case.js';
 
 /** The record kinds the identity graph is built from. */
-const IDENTITY_KINDS = ['kubectl', 'crictl', 'lsns', 'pstree', 'iplink', 'tcptracer', 'tcptracer-count', 'iptables', 'nodename', 'inspektor-gadget', 'hubble'];
+const IDENTITY_KINDS = ['kubectl', 'crictl', 'lsns', 'pstree', 'iplink', 'tcptracer', 'tcptracer-count', 'iptables', 'nodename', 'inspektor-gadget', 'hubble', 'runtime-log'];
 
 /**
  * A stored node-tool record with its provenance, as the correlation reads it (core/correlate

@@ -13,7 +13,7 @@ export const SOURCES: TableSpec = {
     { name: 'path', type: 'TEXT', notNull: true, doc: 'Path as given, or archive path + "!/" + member path.' },
     { name: 'kind', type: 'TEXT', notNull: true, doc: 'Detected kind: pcap, pcapng, conntrack, tcptracer, ..., unknown.' },
     { name: 'node', type: 'TEXT', doc: 'Node the file was collected on: given with --node, or named by the content of its folder (hostname, kubectl, the node IP on its uplink); never the folder name alone.' },
-    { name: 'sha256', type: 'TEXT', notNull: true, unique: true, doc: 'Hash of the bytes as stored (compressed if the file was); re-ingesting the same bytes is a no-op.' },
+    { name: 'sha256', type: 'TEXT', notNull: true, unique: true, doc: 'Hash of the bytes as stored (compressed if the file was); re-ingesting the same bytes is a no-op. Another node folder\'s byte-identical node-local dump is kept as `hash@folder`; a Retina section as `hash#n`.' },
     { name: 'bytes', type: 'INTEGER', notNull: true, doc: 'File size in bytes.' },
     { name: 'first_ts', type: 'INTEGER', doc: 'Earliest record time (µs), when records carry time.' },
     { name: 'last_ts', type: 'INTEGER', doc: 'Latest record time (µs).' },

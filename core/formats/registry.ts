@@ -15,6 +15,7 @@ import { netstatFormat } from './netstat/index.js';
 import { nftFormat } from './nft/index.js';
 import { nodeNameFormat } from './nodename/index.js';
 import { procNetFormat } from './proc-net/index.js';
+import { runtimeLogFormat } from './runtime-log/index.js';
 import { pstreeFormat } from './pstree/index.js';
 import { ssSummaryFormat } from './ss-summary/index.js';
 import { sysctlFormat } from './sysctl/index.js';
@@ -27,7 +28,7 @@ export type AnyTextFormat = TextFormat<string, unknown>;
 export const TEXT_FORMATS: AnyTextFormat[] = [
   inspektorGadgetFormat, tcptracerFormat, tcptracerCountFormat, conntrackFormat, kernlogFormat, sysctlFormat, netstatFormat,
   crictlFormat, lsnsFormat, pstreeFormat, ipLinkFormat, kubectlFormat, iptablesFormat, nftFormat, ipvsFormat, ufwFormat, nodeNameFormat,
-  hubbleFormat, procNetFormat, ciliumFormat, ipRouteFormat, ssSummaryFormat,
+  hubbleFormat, procNetFormat, ciliumFormat, ipRouteFormat, ssSummaryFormat, runtimeLogFormat,
 ] as AnyTextFormat[];
 
 /** Below this a sniffer's claim is not taken (DESIGN.md: content decides, names only break ties). */

@@ -9,6 +9,7 @@ import { ingestCapture, storeSummary, type CaptureIngestResult } from './capture
 import { CaptureJobs, defaultCaptureWorkers, MIN_WORKER_BYTES, type CaptureWorkers, type RemoteCapture } from './capture-jobs.js';
 import { contentChunks, isGzip, readHead } from './chunks.js';
 import { hasherFor } from './hasher.js';
+import { sourceContext, sourceKey } from './source-identity.js';
 import { detectCapture, looksLikeText, type CaptureKind } from './detect.js';
 import { detectTextFormat, scoreTextFormats, type AnyTextFormat } from '../formats/registry.js';
 import { RecordWriter } from '../db/record-writer.js';
@@ -188,11 +189,13 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
     const kind: string = captureKind ?? textFormat?.kind ?? 'unknown';
 
     // Same size as a stored source? Hash first, so re-ingesting a big capture is instant.
-    const sameSize = db.prepare('SELECT sha256 FROM sources WHERE bytes = ?').all(bytesTotal) as { sha256: string }[];
+    const sameSize = db.prepare('SELECT 1 FROM sources WHERE bytes = ?').get(bytesTotal);
+    const context = sourceContext(opts.node, f.node);
     let digest: string | undefined;
-    if (sameSize.length > 0) {
-      digest = await hashFile(f.fsPath, bytesTotal);
-      if (sameSize.some((s) => s.sha256 === digest)) return { ...base, status: 'duplicate', kind, records: 0, diagnostics: 0 };
+    if (sameSize) {
+      const key = sourceKey(db, await hashFile(f.fsPath, bytesTotal), kind, context);
+      if (key === null) return { ...base, status: 'duplicate', kind, records: 0, diagnostics: 0 };
+      digest = key;
     }
 
     if (textFormat) {
@@ -208,7 +211,8 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
         : bytesTotal === 0 ? 'empty file'
         : gz ? 'gzip content is not a capture or a known node-tool dump' : `not a capture or a known node-tool dump${text === null ? ' (binary)' : ''}`;
       const d = diag('INGEST_UNKNOWN_KIND', why, { source: path });
-      digest ??= await hashFile(f.fsPath, bytesTotal);
+      digest ??= sourceKey(db, await hashFile(f.fsPath, bytesTotal), 'unknown', context) ?? undefined;
+      if (digest === undefined) return { ...base, status: 'duplicate', kind: 'unknown', records: 0, diagnostics: 0 };
       db.transaction(() => {
         const w = new CaseWriter(db);
         const id = w.addSource({ path, kind: 'unknown', node: opts.node ?? null, folder: opts.node ? null : (f.node ?? ''), sha256: digest!, bytes: bytesTotal });
@@ -342,12 +346,12 @@ async function ingestTextSource(
       writer.addDiagnostic(sourceId, path, d);
       diagnostics++;
     }
-    const digest = await hash.digest();
-    if (db.prepare('SELECT 1 FROM sources WHERE sha256 = ? AND id <> ?').get(digest, sourceId)) {
+    const key = knownDigest ?? sourceKey(db, await hash.digest(), format.kind, sourceContext(opts.node, f.node), sourceId);
+    if (key === null) {
       db.exec('ROLLBACK');
       return { path, status: 'duplicate', kind: format.kind, records: 0, diagnostics: 0, direct: f.direct };
     }
-    db.prepare('UPDATE sources SET sha256 = ? WHERE id = ?').run(digest, sourceId);
+    db.prepare('UPDATE sources SET sha256 = ? WHERE id = ?').run(key, sourceId);
     // The file's own time (archive entry or disk mtime) dates snapshots that carry no time of their own.
     writer.finishSource(sourceId, { kind: format.kind, firstTs: first, lastTs: last, records: count, detail: { gzip: gz, fileTimeUs: f.mtimeUs ?? mtimeUs } });
     db.exec('COMMIT');

@@ -105,10 +105,17 @@ async function walkDir(root: string, dir: string, shownRoot: string, out: WalkRe
   }
 }
 
+/**
+ * AKS Periscope's run folder (`DIAGNOSTIC_RUN_ID`, by convention `2024-08-28T09-46-32Z`): its
+ * storage layout is `<run>/<node>/…`, so the node folders sit one level down.
+ */
+const PERISCOPE_RUN = /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/;
+
 /** A bundle keeps one folder per node: the first path component names it when there is one. */
 export function nodeFromPath(rel: string): string | null {
-  const parts = rel.split(/[\\/]/).filter(Boolean);
-  return parts.length > 1 ? parts[0] : null;
+  let parts = rel.split(/[\\/]/).filter(Boolean);
+  if (parts.length > 2 && PERISCOPE_RUN.test(parts[0]!)) parts = parts.slice(1);
+  return parts.length > 1 ? parts[0]! : null;
 }
 
 export { resolve };

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -136,5 +136,26 @@ describe('REJECT-node bundle with iptables-save outside the node folder', () => 
     expect(nodes).toEqual([{ kind: 'iptables', node: null }, { kind: 'pcap', node: 'gke-prod-pool-a-3f9c2d1e-k7wq' }]);
     const forged = [...iterateRst(db)].filter((r) => r.sender_port === 25);
     expect(forged.map((r) => r.rule)).toEqual(Array(8).fill(truth.reject_rule));
+  });
+});
+
+describe('REJECT-node bundle beside a node whose iptables-save is byte for byte the same', () => {
+  it('keeps each node\'s copy: the rule still names the node that forged the RSTs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podcap-reject-twin-'));
+    const files = extractTarGz('fixtures/corpus/reject/reject-node.tar.gz', dir, (n) => /veth-relay-[^/]*\.pcap$|kubectl-get-pods|iptables-save\.txt$/.test(n));
+    const save = files.find((f) => f.endsWith('iptables-save.txt'))!;
+    // kube-proxy writes the same rules on every node; this one sorts (and so is read) first
+    const twin = join(dir, 'reject-node', 'gke-prod-pool-a-3f9c2d1e-aaaa');
+    mkdirSync(twin);
+    copyFileSync(save, join(twin, 'iptables-save.txt'));
+    writeFileSync(join(twin, 'hostname'), 'gke-prod-pool-a-3f9c2d1e-aaaa\n');
+    const db = openCase(join(dir, 'c.db'));
+    const res = await ingestPaths(db, [join(dir, 'reject-node')]);
+    expect(res.filter((r) => r.path.endsWith('iptables-save.txt')).map((r) => r.status)).toEqual(['ingested', 'ingested']);
+    const forged = [...iterateRst(db)].filter((r) => r.sender_port === 25);
+    expect(forged.map((r) => [r.verdict, r.rule])).toEqual(Array(8).fill(['node', truth.reject_rule]));
+    // and reading the same folder again is still a no-op, either copy
+    const again = await ingestPaths(db, [join(dir, 'reject-node')]);
+    expect(again.map((r) => r.status)).toEqual(again.map(() => 'duplicate'));
   });
 });

@@ -82,3 +82,20 @@ describe('ip route / rule / neigh', () => {
     expect(cut.diagnostics.map((d) => d.code)).toEqual(['TEXT_TRUNCATED']);
   });
 });
+
+describe('ip netns', () => {
+  const IR = 'fixtures/node-tools/iproute-ss-ipvs';
+  it('reads names with their nsid from content, and bare names only in a file named for ip netns (real lab outputs)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseIpRoute, sniffIpRoute } = await import('../../core/formats/iproute/index.js');
+    const noid = readFileSync(`${IR}/ip_netns.txt`, 'utf8');
+    const mixed = readFileSync(`${IR}/ip_netns_one_with_nsid.txt`, 'utf8');
+    expect(sniffIpRoute(noid, 'sosreport-x/sos_commands/networking/ip_netns')).toBe(0.9);
+    expect(sniffIpRoute(noid, 'names.txt')).toBe(0);
+    expect(parseIpRoute(noid, { source: 'sos_commands/networking/ip_netns' }).records).toEqual([{ type: 'netns', name: 'ps-b', line: 1 }, { type: 'netns', name: 'ps-a', line: 2 }]);
+    expect(parseIpRoute(mixed, { source: 'x/ip_netns' }).records).toEqual([{ type: 'netns', name: 'ps-b', id: 0, line: 1 }, { type: 'netns', name: 'ps-a', line: 2 }]);
+    const elsewhere = parseIpRoute(mixed, { source: 'notes.txt' });
+    expect(elsewhere.records).toEqual([{ type: 'netns', name: 'ps-b', id: 0, line: 1 }]);
+    expect(elsewhere.diagnostics.map((d) => [d.code, d.line])).toEqual([['TEXT_MALFORMED_LINE', 2]]);
+  });
+});

@@ -66,7 +66,30 @@ const EXPECTED: Record<string, Kind | null> = {
   'ebpf/inspektor-gadget/trace_tcpretrans_README.mdx': null,
   'netns-iplink/docker_container_ip_addr_two_if__id29021193144.txt': null,
   'netns-iplink/veth_pair_netns_ip_link_list__id42333524964.txt': null,
+  'kubectl/doks-blog_kubectl_get_endpoints_nginx-svc_-o_yaml__id45386094783.yaml': null, // kubectl (test/formats/kubectl-describe-yaml.test.ts)
+  'kubectl/doks-blog_kubectl_get_endpointslices_nginx-svc-t9zx4_-o_yaml__id45386094783.yaml': null,
+  'kubectl/inquisitivefrog_kubectl_get_endpoints_kube-dns.txt': null,
+  'kubectl/pradeepgadde_kubectl_describe_pods_nginx.txt': null,
+  // runtime-log (test/formats/runtime-log.test.ts); their syslog lines are a weak kernlog claim (SYSLOG_OF_OTHERS)
+  'runtime-log/aks-nodepool1_syslog_grep_multiple__id37790440579.txt': null,
+  'runtime-log/calico-kubeadm_journalctl_-u_kubelet__id5349490293.txt': null,
+  'runtime-log/bugzooka_openshift_crio_kubenswrapper_journal.txt': null,
+  'runtime-log/aks-np2_syslog_nginx_create_delete__id37087464978.txt': null,
+  'runtime-log/vijayrod-k8s-cni-azure_azure-vnet.log_grep_nginx.txt': null,
+  'runtime-log/vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt': null,
 };
+
+/**
+ * Syslog files of another format (containerd/kubelet journals): kernlog reads any syslog weakly
+ * (0.3) by design, which the registry's winner (runtime-log, 0.85) outranks.
+ */
+const SYSLOG_OF_OTHERS = new Set([
+  'runtime-log/aks-nodepool1_syslog_grep_multiple__id37790440579.txt',
+  'runtime-log/calico-kubeadm_journalctl_-u_kubelet__id5349490293.txt',
+  'runtime-log/bugzooka_openshift_crio_kubenswrapper_journal.txt',
+  'runtime-log/aks-np2_syslog_nginx_create_delete__id37087464978.txt',
+  'runtime-log/vijayrod-k8s-cni-azure_syslog_grep_ee86fb8b.txt',
+]);
 
 const LAB_EXPECTED: Record<string, Kind | null> = {
   'conntrack_-C.txt': null, // a bare number with no name
@@ -111,7 +134,10 @@ function checkClaim(name: string, text: string, want: Kind | null, doc: boolean)
   const s = scores(text, name);
   const ranked = [...s.entries()].sort((a, b) => b[1] - a[1]);
   if (want === null) {
-    for (const [k, v] of ranked) expect(v, `${k} must not claim ${name}`).toBe(0);
+    for (const [k, v] of ranked) {
+      if (k === 'kernlog' && SYSLOG_OF_OTHERS.has(name)) expect(v, `${k} may claim ${name} only weakly`).toBeLessThan(0.5);
+      else expect(v, `${k} must not claim ${name}`).toBe(0);
+    }
     return;
   }
   expect(ranked[0][0], `${name}: ${JSON.stringify(ranked)}`).toBe(want);

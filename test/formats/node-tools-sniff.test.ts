@@ -46,6 +46,7 @@ function expectedKind(path: string): string | undefined {
     if (/^nft_/.test(name)) return 'nft';
     return undefined;
   }
+  if (/node-tools\/kubectl\//.test(path)) return 'kubectl';
   const bySample: Record<string, string | undefined> = {
     'node-tools/crictl/critools-doc_crictl_pods.txt': 'crictl',
     'node-tools/crictl/critools-doc_crictl_ps_-a_created.txt': 'crictl',
@@ -61,7 +62,7 @@ function expectedKind(path: string): string | undefined {
 }
 
 const isOurs = (p: string) =>
-  p.startsWith(HAND) || p.startsWith(LAB) || /node-tools\/iproute-ss-ipvs\//.test(p) || /node-tools\/(inspektor-gadget|hubble)\/|node-tools\/lab\/(variants|proc-net)\//.test(p) || /node-tools\/(crictl|netns-iplink)\/|aks-snat-runbook\/0[345]_/.test(p);
+  p.startsWith(HAND) || p.startsWith(LAB) || /node-tools\/iproute-ss-ipvs\//.test(p) || /node-tools\/(inspektor-gadget|hubble)\/|node-tools\/lab\/(variants|proc-net)\//.test(p) || /node-tools\/(crictl|netns-iplink|kubectl)\/|aks-snat-runbook\/0[345]_/.test(p);
 const isInput = (p: string) => /\.(mjs|c|sh)$/.test(p) || basename(p) === 'README.md';
 
 const files = [...walk(SAMPLES), ...walk(join(LAB, '../..'))].filter((p) => !isInput(p)).sort();

@@ -9,64 +9,13 @@ import { detectTextFormat } from '../../core/formats/registry.js';
  * output) are not evidence and stay 'unknown'; a new sample fails here until it is classified.
  */
 const root = 'fixtures/samples/node-tools';
-const EXPECTED: Record<string, string> = {
-  'aks-snat-runbook/01_tcptracer_-t4v.txt': 'tcptracer',
-  'aks-snat-runbook/02_tcptracer_count_by_saddr_netns.txt': 'tcptracer-count',
-  'aks-snat-runbook/03_lsns_-t_net.txt': 'lsns',
-  'aks-snat-runbook/04_pstree_-aps_19832.txt': 'pstree',
-  'aks-snat-runbook/05_crictl_ps_-a.txt': 'crictl',
-  'aks-snat-runbook/06_netstat_-ptn_established.txt': 'netstat',
-  'aks-snat-runbook/07_windows_netstat_-aon_established.txt': 'netstat',
-  'conntrack/ctmanual_conntrack_-D.txt': 'conntrack',
-  'conntrack/ctmanual_conntrack_-E.txt': 'conntrack',
-  'conntrack/ctmanual_conntrack_-E_expect.txt': 'conntrack',
-  'conntrack/ctmanual_conntrack_-L.txt': 'conntrack',
-  'conntrack/ctmanual_conntrack_-L_-p_tcp_--dport.txt': 'conntrack',
-  'conntrack/ctmanual_conntrack_-U_mark.txt': 'conntrack',
-  'conntrack/firewalld-1055_conntrack_-L_secctx_partial.txt': 'conntrack',
-  'conntrack/k8s-18604_dmesg_table_full.txt': 'kernlog',
-  'conntrack/k8s-48370_conntrack_udp_unreplied_before_after.txt': 'conntrack',
-  'conntrack/k8s-71261_dmesg_-T_table_full.txt': 'kernlog',
-  'conntrack/k8s-71261_kube-proxy_log_conntrack_max.txt': 'kernlog',
-  'conntrack/kube-aws-476_dmesg_double_prefix_table_full.txt': 'kernlog',
-  'conntrack/nuttx-2356_conntrack_-E_-L_NOT_LINUX.txt': 'unknown',
-  'conntrack/starphleet-352_syslog_table_full_wrapped.txt': 'kernlog',
-  'crictl/critools-doc_crictl.md': 'unknown',
-  'crictl/critools-doc_crictl_pods.txt': 'crictl',
-  'crictl/critools-doc_crictl_ps_-a_created.txt': 'crictl',
-  'crictl/critools-doc_crictl_ps_with_podid.txt': 'crictl',
-  'ebpf/bcc/tcpaccept_example.txt': 'unknown',
-  'ebpf/bcc/tcpconnect_example.txt': 'unknown',
-  'ebpf/bcc/tcpdrop_example.txt': 'unknown',
-  'ebpf/bcc/tcplife_example.txt': 'unknown',
-  'ebpf/bcc/tcpretrans_example.txt': 'unknown',
-  'ebpf/bcc/tcpstates_example.txt': 'unknown',
-  'ebpf/bcc/tcptracer.8.man.txt': 'unknown',
-  'ebpf/bcc/tcptracer_-v_-N__find_string_17005351691.txt': 'tcptracer',
-  'ebpf/bcc/tcptracer_example.txt': 'unknown',
-  'ebpf/bcc/tcptracer_example__block1_default.txt': 'tcptracer',
-  'ebpf/bcc/tcptracer_example__block2_-t.txt': 'tcptracer',
-  'ebpf/inspektor-gadget/old_builtin_trace_tcp.md': 'unknown',
-  'ebpf/inspektor-gadget/old_builtin_trace_tcp__block1.txt': 'inspektor-gadget',
-  'ebpf/inspektor-gadget/old_builtin_trace_tcp__block2.txt': 'inspektor-gadget',
-  'ebpf/inspektor-gadget/old_guides_tcptracer.md': 'unknown',
-  'ebpf/inspektor-gadget/old_guides_tcptracer__block1.txt': 'inspektor-gadget',
-  'ebpf/inspektor-gadget/old_guides_tcptracer__block2.txt': 'inspektor-gadget',
-  'ebpf/inspektor-gadget/old_snapshot_socket.md': 'unknown',
-  'ebpf/inspektor-gadget/old_top_tcp.md': 'unknown',
-  'ebpf/inspektor-gadget/old_trace_network.md': 'unknown',
-  'ebpf/inspektor-gadget/old_trace_tcpdrop.md': 'unknown',
-  'ebpf/inspektor-gadget/old_trace_tcpretrans.md': 'unknown',
-  'ebpf/inspektor-gadget/snapshot_socket_README.mdx': 'unknown',
-  'ebpf/inspektor-gadget/top_tcp_README.mdx': 'unknown',
-  'ebpf/inspektor-gadget/trace_tcp_README.mdx': 'unknown',
-  'ebpf/inspektor-gadget/trace_tcp_README__block1.txt': 'inspektor-gadget',
-  'ebpf/inspektor-gadget/trace_tcp_README__block2.txt': 'inspektor-gadget',
-  'ebpf/inspektor-gadget/trace_tcpdrop_README.mdx': 'unknown',
-  'ebpf/inspektor-gadget/trace_tcpretrans_README.mdx': 'unknown',
-  'netns-iplink/docker_container_ip_addr_two_if__id29021193144.txt': 'iplink',
-  'netns-iplink/veth_pair_netns_ip_link_list__id42333524964.txt': 'iplink',
-};
+/** Shared with scripts/format-table.ts (the issue's closing table): repo path → expected kind. */
+const ALL: Record<string, string> = JSON.parse(readFileSync('fixtures/samples/EXPECTED-KINDS.json', 'utf8')).kinds;
+const EXPECTED: Record<string, string> = Object.fromEntries(
+  Object.entries(ALL).filter(([p]) => p.startsWith(`${root}/`)).map(([p, k]) => [p.slice(root.length + 1), k]),
+);
+/** Real public outputs kept beside the lab fixtures (each folder's README names the source). */
+const PUBLIC_ELSEWHERE = Object.entries(ALL).filter(([p, k]) => p.startsWith('fixtures/node-tools/') && k !== 'unknown');
 
 function* walk(d: string): Generator<string> {
   for (const f of readdirSync(d).sort()) {
@@ -75,6 +24,16 @@ function* walk(d: string): Generator<string> {
     else yield p;
   }
 }
+
+describe('public outputs kept beside the lab fixtures are detected and read as their kind', () => {
+  it.each(PUBLIC_ELSEWHERE)('%s', (path, kind) => {
+    const text = readFileSync(path, 'utf8');
+    const d = detectTextFormat(text.slice(0, 65536), path);
+    expect(d?.format.kind ?? 'unknown').toBe(kind);
+    const res = d!.format.parse(text, { source: path });
+    expect(res.records.length).toBeGreaterThan(0);
+  });
+});
 
 describe('node-tool samples are detected as their kind', () => {
   const files = [...walk(root)].map((p) => relative(root, p));

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,31 @@ describe('ingest', () => {
     expect(again[0].status).toBe('duplicate');
     expect((db.prepare('SELECT count(*) n FROM sources').get() as { n: number }).n).toBe(1);
     expect((db.prepare('SELECT count(*) n FROM flows').get() as { n: number }).n).toBe(1);
+  });
+
+  it('same bytes in two node folders: node-local dumps count for each node, captures and cluster listings once', async () => {
+    const d = tmp();
+    const kubectl = 'fixtures/samples/node-tools/kubectl/inquisitivefrog_kubectl_get_endpoints_kube-dns.txt';
+    const save = 'fixtures/lab/bundles/rst-mix/aks-nodepool1-38164255-vmss000002/iptables-save.txt';
+    for (const node of ['node-a', 'node-b']) {
+      mkdirSync(join(d, 'bundle', node), { recursive: true });
+      copyFileSync(join(samples, 'dns_tcp.pcap'), join(d, 'bundle', node, 'any.pcap'));
+      copyFileSync(kubectl, join(d, 'bundle', node, 'endpoints.txt'));
+      copyFileSync(save, join(d, 'bundle', node, 'iptables-save.txt'));
+    }
+    const db = openCase(join(d, 'c.db'));
+    const res = await ingestPaths(db, [join(d, 'bundle')]);
+    const status = (name: string) => res.filter((r) => r.path.endsWith(name)).map((r) => r.status);
+    expect(status('any.pcap')).toEqual(['ingested', 'duplicate']);
+    expect(status('endpoints.txt')).toEqual(['ingested', 'duplicate']);
+    expect(status('iptables-save.txt')).toEqual(['ingested', 'ingested']);
+    const saves = db.prepare("SELECT folder, records FROM sources WHERE kind = 'iptables' ORDER BY folder").all() as { folder: string; records: number }[];
+    expect(saves.map((s) => s.folder)).toEqual(['node-a', 'node-b']);
+    expect(saves[0].records).toBeGreaterThan(0);
+    expect(saves[1].records).toBe(saves[0].records);
+    const again = await ingestPaths(db, [join(d, 'bundle')]);
+    expect(again.every((r) => r.status === 'duplicate')).toBe(true);
+    expect((db.prepare('SELECT count(*) n FROM sources').get() as { n: number }).n).toBe(4);
   });
 
   it('keeps every packet before a truncated last record and reports the offset', async () => {

@@ -16,8 +16,20 @@ const ADDR = /^(default|[0-9a-fA-F:.]+(\/\d+)?)$/;
 const RULE = /^(\d+):\s+(.*)$/;
 
 /** What a text line is, for the sniffer and the reader alike. */
-export function classifyLine(line: string): 'route' | 'rule' | 'neigh' | 'nexthop' | undefined {
+/** `cni-1770aa7f-… (id: 2)`: an `ip netns` line. Only lines with their nsid are this for sure. */
+const NETNS = /^([A-Za-z0-9][\w.:-]{0,254}) \(id: (\d+)\)$/;
+/** A netns without an nsid is printed as its bare name: taken only in a file named for `ip netns`. */
+export const BARE_NETNS = /^[A-Za-z0-9][\w.:-]{0,254}$/;
+
+/** The file's name says it holds `ip netns` (sos `ip_netns`, `ip-netns.txt`, `03_ip_netns_list`). */
+export function namedIpNetns(path: string): boolean {
+  const base = (path.split(/[\\/]/).pop() ?? '').toLowerCase();
+  return /^(?:\d+[-_])?ip[-_ ]netns(?:[-_ ](?:list|show))?(?:\.\w+)?$/.test(base);
+}
+
+export function classifyLine(line: string): 'route' | 'rule' | 'neigh' | 'nexthop' | 'netns' | undefined {
   const t = line.trim();
+  if (NETNS.test(t)) return 'netns';
   if (/^nexthop\s/.test(t) && /^\s/.test(line)) return 'nexthop';
   const rm = RULE.exec(t);
   if (rm) return /^(not\s+)?(from|to|fwmark|iif|oif|tos|dsfield|uidrange|ipproto|sport|dport|l3mdev|all)\b/.test(rm[2]!) ? 'rule' : undefined;
@@ -38,6 +50,7 @@ export function parseIpRoute(text: string, ctx: TextParseContext): TextParseResu
   const sink = new DiagnosticSink(ctx.source);
   if (text.trimStart().startsWith('[')) return { records: readJson(text, sink), diagnostics: sink.finish() };
   const records: IpRouteRecord[] = [];
+  const netnsFile = namedIpNetns(ctx.source);
   const { lines, endsWithNewline } = splitLines(text);
   lines.forEach((l, i) => {
     if (l.text.trim() === '' || isPromptLine(l.text)) return;
@@ -76,7 +89,16 @@ export function parseIpRoute(text: string, ctx: TextParseContext): TextParseResu
       records.push(readRoute(w, line));
       return undefined;
     }
-    return 'not a route, rule or neighbour line';
+    if (kind === 'netns') {
+      const m = NETNS.exec(text.trim())!;
+      records.push({ type: 'netns', name: m[1]!, id: Number(m[2]), line });
+      return undefined;
+    }
+    if (netnsFile && BARE_NETNS.test(text.trim())) {
+      records.push({ type: 'netns', name: text.trim(), line });
+      return undefined;
+    }
+    return 'not a route, rule, neighbour or netns line';
   }
 }
 

@@ -3,7 +3,15 @@
  * `ip -j` JSON (iproute2). Retina's ip-resources.txt holds `ip -d -j neighbor show`,
  * `ip rule list` and `ip route show table all` as sections.
  */
-export type IpRouteRecord = IpRoute | IpRule | IpNeighbour;
+export type IpRouteRecord = IpRoute | IpRule | IpNeighbour | IpNetnsName;
+
+/** `ip netns` (list): a named network namespace and, when the kernel assigned one, its nsid (`(id: 2)`). */
+export interface IpNetnsName {
+  type: 'netns';
+  name: string;
+  id?: number;
+  line: number;
+}
 
 export interface IpRoute {
   type: 'route';

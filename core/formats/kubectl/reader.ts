@@ -7,10 +7,12 @@ import {
   isPromptLine,
   looksLikeMarkdown,
   readJsonDocuments,
+  readYamlDocuments,
   splitLines,
   str,
   type TextLine,
 } from '../node-text/index.js';
+import { describeKind, readDescribe } from './describe.js';
 import { KINDS, itemKind, readObject } from './objects.js';
 import { kubeTableHeader, readKubeRow, type KubeRowContext, type KubeTableHeader } from './table.js';
 import type { KubectlRecord } from './types.js';
@@ -29,6 +31,10 @@ export function parseKubectl(text: string, ctx: TextParseContext): TextParseResu
     for (const b of fencedBlocks(lines)) readTables(b.lines, rc(true), records, true, true);
   } else if (/^\s*\{/.test(text)) {
     readJson(text, sink, records, lines.length);
+  } else if (looksLikeYaml(text)) {
+    readYaml(text, sink, records);
+  } else if (describeKind(text)) {
+    readDescribe(lines, describeKind(text)!, sink, records);
   } else {
     readTables(lines, rc(false), records, endsWithNewline, false);
   }
@@ -62,6 +68,32 @@ function readJson(text: string, sink: DiagnosticSink, out: KubectlRecord[], last
   if (res.error) sink.add('TEXT_BAD_JSON', res.error.message, res.error.line);
 }
 
+/** `kubectl get … -o yaml`: a List (`items:`) or one object per document. */
+export function looksLikeYaml(text: string): boolean {
+  return /^apiVersion:[ \t]*\S/m.test(text) && /^(kind|items):/m.test(text);
+}
+
+function readYaml(text: string, sink: DiagnosticSink, out: KubectlRecord[]): void {
+  const res = readYamlDocuments(text);
+  for (const doc of res.documents) {
+    if (!isObject(doc.value)) continue;
+    const v = doc.value;
+    const kind = str(v.kind);
+    if (Array.isArray(v.items)) {
+      for (const item of v.items) {
+        if (!isObject(item)) continue;
+        const k = itemKind(item, kind);
+        if (k && KINDS.has(k)) out.push(...readObject(item, k, res.lineOf.get(item) ?? doc.line));
+      }
+    } else if (kind && KINDS.has(kind)) {
+      out.push(...readObject(v, kind, doc.line));
+    } else {
+      sink.malformed(doc.line, `kind: ${kind ?? '?'}`, 'not a List or a Pod/Node/Service/Endpoints/EndpointSlice object');
+    }
+  }
+  if (res.error) sink.add('TEXT_MALFORMED_LINE', `YAML: ${res.error.message}; the objects before it were kept`, res.error.line);
+}
+
 function readTables(lines: TextLine[], rc: KubeRowContext, out: KubectlRecord[], endsWithNewline: boolean, quiet: boolean): void {
   let header: KubeTableHeader | undefined;
   lines.forEach((l, i) => {
@@ -81,7 +113,7 @@ function readTables(lines: TextLine[], rc: KubeRowContext, out: KubectlRecord[],
     }
     const row = readKubeRow(header, l, quiet ? { ...rc, sink: new DiagnosticSink('') } : rc);
     if (typeof row !== 'string') {
-      out.push(row);
+      out.push(...(Array.isArray(row) ? row : [row]));
       return;
     }
     if (quiet) header = undefined;

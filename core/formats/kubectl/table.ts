@@ -9,15 +9,17 @@ import {
   type TableRowContext,
   type TextLine,
 } from '../node-text/index.js';
-import type { KubeNode, KubePod, KubeService, KubectlRecord, ServicePort } from './types.js';
+import type { KubeEndpoint, KubeNode, KubePod, KubeService, KubectlRecord, ServicePort } from './types.js';
 
 const POD_COLUMNS = ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES', 'LABELS'];
 const NODE_COLUMNS = [
   'NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME', 'LABELS',
 ];
 const SVC_COLUMNS = ['NAMESPACE', 'NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'SELECTOR', 'LABELS'];
+const EP_COLUMNS = ['NAMESPACE', 'NAME', 'ENDPOINTS', 'AGE', 'LABELS'];
+const SLICE_COLUMNS = ['NAMESPACE', 'NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE', 'LABELS'];
 
-export type KubeTableKind = 'pods' | 'nodes' | 'services';
+export type KubeTableKind = 'pods' | 'nodes' | 'services' | 'endpoints' | 'endpointslices';
 export interface KubeTableHeader {
   kind: KubeTableKind;
   cols: Column[];
@@ -30,6 +32,10 @@ export function kubeTableHeader(text: string): KubeTableHeader | undefined {
   if (nodes && names(nodes).includes('ROLES') && names(nodes).includes('VERSION') && nodes[0]!.name === 'NAME') return { kind: 'nodes', cols: nodes };
   const svc = headerColumns(text, SVC_COLUMNS);
   if (svc && names(svc).includes('CLUSTER-IP') && names(svc).includes('TYPE') && nameFirst(svc)) return { kind: 'services', cols: svc };
+  const slices = headerColumns(text, SLICE_COLUMNS);
+  if (slices && names(slices).includes('ADDRESSTYPE') && names(slices).includes('ENDPOINTS') && nameFirst(slices)) return { kind: 'endpointslices', cols: slices };
+  const eps = headerColumns(text, EP_COLUMNS);
+  if (eps && names(eps).includes('ENDPOINTS') && nameFirst(eps)) return { kind: 'endpoints', cols: eps };
   return undefined;
 }
 
@@ -50,7 +56,7 @@ function value(v: string | undefined): string | undefined {
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-export function readKubeRow(h: KubeTableHeader, l: TextLine, rc: KubeRowContext): KubectlRecord | string {
+export function readKubeRow(h: KubeTableHeader, l: TextLine, rc: KubeRowContext): KubectlRecord | KubectlRecord[] | string {
   const cells = splitRow(l.text, h.cols);
   if (!cells) return 'row does not line up with the header';
   const cell = cellLookup(h.cols, cells);
@@ -119,6 +125,19 @@ export function readKubeRow(h: KubeTableHeader, l: TextLine, rc: KubeRowContext)
     return rec;
   }
 
+  if (h.kind === 'endpoints' || h.kind === 'endpointslices') {
+    const eps = endpointCells(cell('ENDPOINTS')!, h.kind === 'endpointslices' ? cell('PORTS') : undefined);
+    if (typeof eps === 'string') return eps;
+    if (eps.more) rc.sink.add('TEXT_TRUNCATED', `kubectl printed only the first endpoints of ${cell('NAME')} ("+ ${eps.more} more..."); the rest are not in this table`, l.line);
+    const name = cell('NAME')!;
+    return eps.list.map((e): KubeEndpoint => ({
+      type: 'endpoint', source: h.kind === 'endpoints' ? 'endpoints' : 'endpointslice',
+      // A slice table names the slice, not its service (that is only in the slice's labels).
+      service: h.kind === 'endpoints' ? name : '', ip: e.ip, ...opt('port', e.port), ...opt('namespace', namespace),
+      ...(h.kind === 'endpointslices' ? { slice: name } : {}), ...base,
+    }));
+  }
+
   const portsText = cell('PORT(S)')!;
   const ports = parsePorts(portsText);
   if (typeof ports === 'string') return ports;
@@ -168,4 +187,32 @@ export function parseSelector(text: string): Record<string, string> {
     if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return out;
+}
+
+/**
+ * ENDPOINTS as kubectl prints it: `10.1.0.20:53,10.1.0.21:53 + 3 more...` (endpoints: ip:port),
+ * `10.244.0.2,10.244.0.3` (slices: addresses, ports in PORTS), `[fd00::5]:80`, or `<none>`/`<unset>`.
+ */
+function endpointCells(text: string, portsText: string | undefined): { list: { ip: string; port?: number }[]; more: number } | string {
+  const more = /\s\+\s(\d+)\smore\.\.\.$/.exec(text);
+  const body = more ? text.slice(0, more.index) : text;
+  if (value(body) === undefined) return { list: [], more: 0 };
+  const list: { ip: string; port?: number }[] = [];
+  const seen = new Set<string>();
+  for (const part of body.split(',')) {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})|([0-9a-fA-F:]+:[0-9a-fA-F:]*))(?::(\d+))?$/.exec(part);
+    if (!m) return `ENDPOINTS entry ${JSON.stringify(part)} is not an address[:port]`;
+    const ip = m[1] ?? m[2] ?? m[3]!;
+    const port = m[4] !== undefined ? Number(m[4]) : undefined;
+    const k = `${ip}:${port ?? ''}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    list.push({ ip, ...opt('port', port) });
+  }
+  // A slice row lists the ports once for all its addresses.
+  if (portsText !== undefined && value(portsText) !== undefined && list.every((e) => e.port === undefined)) {
+    const ports = [...new Set(portsText.split(',').filter((p) => /^\d+$/.test(p)).map(Number))];
+    if (ports.length) return { list: list.flatMap((e) => ports.map((port) => ({ ...e, port }))), more: more ? Number(more[1]) : 0 };
+  }
+  return { list, more: more ? Number(more[1]) : 0 };
 }

@@ -39,6 +39,8 @@ export function parseNetstat(text: string, ctx: TextParseContext): TextParseResu
   let unixSection = false;
   let ssProto: string | undefined;
   let last: SocketRecord | null = null;
+  // The row before was an ss socket that is not IP (packet, unix, netlink): its detail lines are its own.
+  let afterNonIp = false;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
     const lineNo = i + 1;
@@ -65,6 +67,8 @@ export function parseNetstat(text: string, ctx: TextParseContext): TextParseResu
       continue;
     }
     if (unixSection) continue;
+    if (mode?.tool === 'ss' && afterNonIp && /^\s/.test(raw)) continue;
+    afterNonIp = false;
     // ss -i/-m print socket details on indented continuation lines.
     if (mode?.tool === 'ss' && last !== null && /^\s/.test(raw)) {
       const info = ssTcpInfo(raw);
@@ -91,7 +95,12 @@ export function parseNetstat(text: string, ctx: TextParseContext): TextParseResu
       last = null;
       continue;
     }
-    if (!r.ok) continue; // unix/netlink sockets in an ss table: valid, not IP
+    if (!r.ok) {
+      // unix/netlink/packet sockets in an ss table: valid, not IP
+      afterNonIp = true;
+      last = null;
+      continue;
+    }
     const rec: SocketRecord = { ...r.rec, line: lineNo };
     records.push(rec);
     last = rec;

@@ -9,6 +9,7 @@ export function sniffNetstat(head: string, _fileName: string): number {
   let rows = 0;
   let other = 0;
   let unix = false;
+  let ss = false;
   const lines = head.split(/\r?\n/);
   // The head may end mid-line.
   if (lines.length > 1) lines.pop();
@@ -19,12 +20,16 @@ export function sniffNetstat(head: string, _fileName: string): number {
     if (c.kind === 'banner' || c.kind === 'header') {
       framing++;
       unix = c.kind === 'banner' && c.unix;
+      ss = c.kind === 'header' && c.tool === 'ss';
       continue;
     }
     if (unix) continue;
+    // `ss -peaonmi` (sos): each socket's -e/-i/-m detail may continue on an indented line.
+    if (ss && /^\s/.test(line)) continue;
     const r = parseLinuxNetstatRow(line) ?? parseWindowsNetstatRow(line) ?? parseSsRow(line, null);
     if (r?.ok) rows++;
-    else other++;
+    // netlink, unix and packet sockets of an `ss -a` listing are ss's own rows, just not IP ones
+    else if (!(ss && r && !r.ok && r.reason === 'non-ip')) other++;
   }
   if (rows === 0) return framing > 0 && other <= 2 ? 0.7 : 0;
   const ratio = rows / (rows + other);

@@ -7,3 +7,4 @@ export { DiagnosticSink } from './report.js';
 export { parseRelativeAge, parseIsoTimeUs, type RelativeAge } from './time.js';
 export { opt } from './object.js';
 export { anchorAge, cellLookup, type TableRowContext } from './table-row.js';
+export { readYamlDocuments, type YamlDocument, type YamlReadResult } from './yaml.js';

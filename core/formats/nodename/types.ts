@@ -4,7 +4,8 @@
  */
 export interface NodeNameRecord {
   name: string;
-  via: 'hostname' | 'kubelet-log';
+  /** `runtime-log`: the host of containerd/kubelet journal lines read by the runtime-log format. */
+  via: 'hostname' | 'kubelet-log' | 'runtime-log';
   line: number;
   /** kubelet lines naming this host (kubelet-log only). */
   lines?: number;

@@ -285,6 +285,8 @@ async function hashFile(path: string, signal?: AbortSignal): Promise<string> {
 function nodeNamer(members: string[], archive: string): (member: string) => string | null {
   const retina = retinaCaptureNode(members, archive);
   if (retina) return () => retina;
+  const periscope = periscopeZipNode(members, archive);
+  if (periscope) return () => periscope;
   let top: string | undefined;
   for (const m of members) {
     const i = m.indexOf('/');
@@ -297,6 +299,25 @@ function nodeNamer(members: string[], archive: string): (member: string) => stri
   const inner = (m: string): string => m.slice(wrapper.length + 1);
   if (members.every((m) => !inner(m).includes('/'))) return () => wrapper;
   return (m) => nodeFromPath(inner(m));
+}
+
+/** Folders AKS Periscope's collectors and diagnosers write into its per-node zip (pkg/collector, pkg/diagnoser). */
+const PERISCOPE_COLLECTORS = new Set([
+  'containerlogs', 'containerdlogs', 'dns', 'helm', 'iptables', 'kubeletcmd', 'kubeobjects', 'networkconfig', 'networkoutbound', 'nodelogs',
+  'osm', 'osmlogs', 'pdb', 'pods-containerlogs', 'smi', 'systemlogs', 'systemperf', 'windowslogs', 'customresources', 'inspektor-gadget-dns',
+  'inspektor-gadget-tcp', 'ondemandlogs',
+]);
+
+/**
+ * AKS Periscope zips each node's data as `<hostname>.zip` holding `<collector>/<key>` (pkg/exporter
+ * zip.go): one node's, named by the zip; the collector folders are not nodes.
+ */
+export function periscopeZipNode(members: string[], archive: string): string | null {
+  const base = archive.split(/[\\/]|!\//).pop() ?? '';
+  if (!/\.zip$/i.test(base)) return null;
+  const tops = new Set(members.map((m) => m.replace(/^\.\//, '').split('/')).filter((p) => p.length > 1).map((p) => p[0]!));
+  if (tops.size === 0 || [...tops].some((t) => !PERISCOPE_COLLECTORS.has(t))) return null;
+  return base.replace(/\.zip$/i, '') || null;
 }
 
 /**
