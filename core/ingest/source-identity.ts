@@ -1,4 +1,5 @@
 import type { CaseDb } from '../db/open-case.js';
+import { sourcesWithDigest } from '../db/source-digests.js';
 
 /**
  * When a file's bytes are already in the case as the same evidence.
@@ -23,9 +24,7 @@ export function sourceContext(node: string | null | undefined, folder: string | 
  * and re-ingesting either copy is still a no-op.
  */
 export function sourceKey(db: CaseDb, digest: string, kind: string, context: string, selfId = -1): string | null {
-  // Digests are hex: every `digest@…` key sorts between `digest@` and `digestA`, so the unique index answers.
-  const same = db.prepare(`SELECT sha256, COALESCE(node, folder, '') AS ctx FROM sources
-    WHERE (sha256 = ? OR (sha256 >= ? AND sha256 < ?)) AND id <> ?`).all(digest, `${digest}@`, `${digest}A`, selfId) as { sha256: string; ctx: string }[];
+  const same = sourcesWithDigest(db, digest, selfId);
   if (same.length === 0) return digest;
   if (CLUSTER_WIDE_KINDS.has(kind)) return null;
   if (same.some((s) => s.ctx === context || s.sha256 === `${digest}@${context}`)) return null;
