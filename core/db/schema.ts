@@ -172,7 +172,9 @@ export const RST_EVENTS: TableSpec = {
     { name: 'rst_events_receiver_who', columns: ['receiver_who', 'verdict', 'ts_us'], since: 7 },
     { name: 'rst_events_dst_port', columns: ['dst_port', 'verdict', 'ts_us'], since: 7 },
     { name: 'rst_events_ts_verdict', columns: ['ts_us', 'verdict'], since: 7, droppedIn: 9 },
-    { name: 'rst_events_ts_verdict_who', columns: ['ts_us', 'verdict', 'sender_who'], since: 9 },
+    { name: 'rst_events_ts_verdict_who', columns: ['ts_us', 'verdict', 'sender_who'], since: 9, droppedIn: 14 },
+    // A window's RST summary (by sender, receiver, port, over time) and compare's rates read only this: no row of the table.
+    { name: 'rst_events_ts_cover', columns: ['ts_us', 'verdict', 'sender_who', 'receiver_who', 'dst_port'], since: 14 },
   ],
 };
 
