@@ -25,6 +25,7 @@ export const DIAGNOSTIC_CODES = {
   TEXT_LINE_TOO_LONG: { severity: 'dataLoss', doc: 'A line longer than any node tool prints (1 MiB); only its head was read.' },
   TEXT_TRUNCATED: { severity: 'dataLoss', doc: 'The dump ends mid-record.' },
   TEXT_NO_DATE: { severity: 'info', doc: 'Times carry no date; the bundle or user time was used.' },
+  HUBBLE_NO_ADDRESS: { severity: 'info', doc: 'Hubble events named pods but not their addresses: no connection tuple, so they make no flow rows.' },
   TEXT_BAD_JSON: { severity: 'error', doc: 'A JSON dump could not be parsed.' },
   TEXT_SOURCE_LOST_EVENTS: { severity: 'dataLoss', doc: 'The tool itself reported lost events (bcc "Possibly lost N samples"); counts from this dump are low.' },
   // ingest / bundles

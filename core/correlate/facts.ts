@@ -1,3 +1,4 @@
+import type { CiliumLbRecord, CiliumRecord } from '../formats/cilium/types.js';
 import type { CrictlRecord } from '../formats/crictl/types.js';
 import type { HubbleFlow } from '../formats/hubble/types.js';
 import type { IgRecord } from '../formats/inspektor-gadget/types.js';
@@ -28,6 +29,8 @@ export interface Facts {
   kubeNodes: Sourced<Extract<KubectlRecord, { type: 'node' }>>[];
   kubeServices: Sourced<Extract<KubectlRecord, { type: 'service' }>>[];
   proxyServices: Sourced<Extract<IptablesRecord, { type: 'kubeService' }>>[];
+  /** Cilium's service map rows (kube-proxy replacement): VIP → backends. */
+  lbServices: Sourced<CiliumLbRecord>[];
   containers: Sourced<Extract<CrictlRecord, { type: 'container' }>>[];
   sandboxes: Sourced<Extract<CrictlRecord, { type: 'sandbox' }>>[];
   inspects: Sourced<Extract<CrictlRecord, { type: 'inspect' }>>[];
@@ -91,7 +94,7 @@ export function pidFromPstreeName(path: string): number | null {
 }
 
 export function sortFacts(inputs: FactInput[]): Facts {
-  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [], nodeNames: [], igPods: [], runtime: [], kubeEndpoints: [] };
+  const f: Facts = { kubePods: [], kubeNodes: [], kubeServices: [], proxyServices: [], lbServices: [], containers: [], sandboxes: [], inspects: [], netns: [], shimPids: [], links: [], iflinks: [], tcp: [], nodeNames: [], igPods: [], runtime: [], kubeEndpoints: [] };
   const pstreeBySource = new Map<string, { node: string | null; group: string | null; recs: PstreeRecord[] }>();
   for (const x of inputs) {
     const base = { source: x.source, node: x.node, group: x.group ?? null, folderPod: podFromPath(x.source) };
@@ -108,6 +111,11 @@ export function sortFacts(inputs: FactInput[]): Facts {
       case 'iptables':
         if (rec.type === 'kubeService') f.proxyServices.push({ ...base, r: x.record as Extract<IptablesRecord, { type: 'kubeService' }> });
         break;
+      case 'cilium-bpf': {
+        const c = x.record as CiliumRecord;
+        if (c.type === 'lb') f.lbServices.push({ ...base, r: c });
+        break;
+      }
       case 'crictl': {
         const c = x.record as CrictlRecord;
         if (c.type === 'container') f.containers.push({ ...base, r: c });

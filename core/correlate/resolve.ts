@@ -490,6 +490,20 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], fol
     identities.push(plain('service', s.r.clusterIp, { service: `${s.r.namespace}/${s.r.name}`, namespace: s.r.namespace }, [ev(s, s.r.line, `iptables: KUBE-SERVICES ${s.r.service} → ${s.r.clusterIp}`)]));
   }
 
+  // Cilium's service map: a VIP and its backends, as kube-proxy's rules would name them. The map
+  // carries no service name; a VIP kubectl or iptables already named keeps that name and gains the evidence.
+  for (const [key, rows] of groupLb(f.lbServices)) {
+    const [vip] = key.split('|');
+    if (!isUsableIp(vip) || vip === '0.0.0.0') continue;
+    const head = rows[0];
+    const backends = rows.filter((r) => r.r.backend).map((r) => `${r.r.backend!.ip}:${r.r.backend!.port}`);
+    const type = rows.find((r) => r.r.serviceFlags)?.r.serviceFlags?.[0];
+    const e = ev(head, head.r.line, `cilium bpf lb list: ${vip}:${head.r.vipPort}${type ? ` (${type})` : ''} → ${backends.length ? backends.join(', ') : 'no backend'} (revNAT ${head.r.revNat})`);
+    const named = identities.find((i) => i.kind === 'service' && i.ip === vip);
+    if (named) named.evidence.push(e);
+    else identities.push(plain('service', vip, {}, [e]));
+  }
+
   // 9. Netns seen in tcptracer but owned by no known pod: still an identity (who fans out).
   const ownedNetns = new Set(pods.flatMap((p) => [...p.netns.keys()]));
   const loose = new Map<number, { ips: Set<string>; e: Evidence[]; node: string | null }>();
@@ -511,6 +525,18 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], fol
   for (const d of folders) groups.add(d.group);
   const groupNodes = [...groups].map((g) => ({ group: g, node: nodeOfGroup(g), evidence: groupNode.get(g)?.map((x) => x.e) ?? [] }));
   return { identities, notes, groupNodes };
+}
+
+/** Service map rows by frontend (VIP, port, revNAT): the older layout and 1.17+ both print one row per slot. */
+function groupLb(rows: Facts['lbServices']): Map<string, Facts['lbServices']> {
+  const m = new Map<string, Facts['lbServices']>();
+  for (const r of rows) {
+    const k = `${r.r.vip}|${r.r.vipPort}|${r.r.revNat}`;
+    const l = m.get(k);
+    if (l) l.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
 }
 
 function plain(kind: Identity['kind'], ip: string | null, o: Partial<Identity>, evidence: Evidence[]): Identity {

@@ -111,10 +111,14 @@ export class CaseWriter {
     else this.pendingRsts.set(e.connId, [e]);
   }
 
-  addConn(sourceId: number, c: ConnRecord): number {
+  /**
+   * `mergeTwins` false: written as its own row even when another source holds the connection
+   * (Hubble flows, which the correlate phase folds into their twins whichever file came first).
+   */
+  addConn(sourceId: number, c: ConnRecord, mergeTwins = true): number {
     let flowId = -1;
     let merged = false;
-    if (this.caseHadFlows) {
+    if (this.caseHadFlows && mergeTwins) {
       const twin = (c.proto === 'tcp' && c.origIsn >= 0
         ? this.findTwin.get(c.origIp, c.origPort, c.respIp, c.respPort, c.proto, c.origIsn, c.respIsn, sourceId, c.endUs + MERGE_SLACK_US, c.startUs - MERGE_SLACK_US)
         : this.findTwinNoIsn.get(c.origIp, c.origPort, c.respIp, c.respPort, c.proto, sourceId, c.startUs - NO_ISN_SLACK_US, c.startUs + NO_ISN_SLACK_US)) as { id: number } | undefined;

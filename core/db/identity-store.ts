@@ -1,7 +1,7 @@
 import type { CaseDb } from './open-case.js';
 
 /** The record kinds the identity graph is built from. */
-const IDENTITY_KINDS = ['kubectl', 'crictl', 'lsns', 'pstree', 'iplink', 'tcptracer', 'tcptracer-count', 'iptables', 'nodename', 'inspektor-gadget', 'hubble', 'runtime-log'];
+const IDENTITY_KINDS = ['kubectl', 'crictl', 'lsns', 'pstree', 'iplink', 'tcptracer', 'tcptracer-count', 'iptables', 'nodename', 'inspektor-gadget', 'hubble', 'runtime-log', 'cilium-bpf'];
 
 /**
  * A stored node-tool record with its provenance, as the correlation reads it (core/correlate
@@ -28,7 +28,9 @@ const groupOf = (folder: string | null, node: string | null) => folder ?? (node 
 
 export function loadFacts(db: CaseDb): StoredFact[] {
   const rows = db.prepare(`SELECT r.kind, r.data, s.path, s.id AS source_id, s.node, s.folder FROM records r JOIN sources s ON s.id = r.source_id
-    WHERE r.kind IN (${IDENTITY_KINDS.map(() => '?').join(', ')}) ORDER BY r.id`).all(...IDENTITY_KINDS) as { kind: string; data: string; path: string; source_id: number; node: string | null; folder: string | null }[];
+    WHERE r.kind IN (${IDENTITY_KINDS.map(() => '?').join(', ')})
+      -- Of Cilium's maps only the service map names anything; its CT and NAT lists can be long.
+      AND (r.kind <> 'cilium-bpf' OR json_extract(r.data, '$.type') = 'lb') ORDER BY r.id`).all(...IDENTITY_KINDS) as { kind: string; data: string; path: string; source_id: number; node: string | null; folder: string | null }[];
   return rows.map((r) => ({ kind: r.kind, record: JSON.parse(r.data), source: r.path, sourceId: r.source_id, node: r.folder === null ? r.node : null, group: groupOf(r.folder, r.node) }));
 }
 

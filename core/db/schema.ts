@@ -60,7 +60,7 @@ export const FLOWS: TableSpec = {
   doc: 'Connections with Zeek conn.log semantics; one row per connection however many capture points saw it.',
   columns: [
     { name: 'id', type: 'INTEGER', primaryKey: true, doc: 'Flow id.' },
-    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'First capture source that saw it.' },
+    { name: 'source_id', type: 'INTEGER', notNull: true, references: 'sources(id)', doc: 'First capture source that saw it; a Hubble dump (sources.kind hubble) for a connection only Hubble logged (no ISNs, TTLs or byte counts: -1/0). Hubble rows are remade in each correlate phase and folded into a capture\'s row of the same connection.' },
     { name: 'proto', type: 'TEXT', notNull: true, doc: 'tcp | udp | icmp.' },
     { name: 'orig_ip', type: 'TEXT', notNull: true, doc: 'Originator address (SYN sender; else first sender).' },
     { name: 'orig_port', type: 'INTEGER', notNull: true, doc: 'Originator port (ICMP: type).' },

@@ -6,6 +6,7 @@ import { assignFlowPods, assignNatSides, captureSourceCount, foldNatHalves, merg
 import { loadCaptureFacts, loadFacts, loadFolders, writeIdentities } from '../db/identity-store.js';
 import type { CaseDb } from '../db/open-case.js';
 import { diag } from '../diagnostics.js';
+import { rebuildHubbleFlows } from './hubble-conns.js';
 
 /**
  * The correlate phase, after every file is parsed: it joins what single files cannot see alone,
@@ -19,6 +20,7 @@ export function afterIngest(db: CaseDb, newSourceIds: number[]): void {
   if (captureSourceCount(db) > 1) db.transaction(() => new CaseWriter(db).linkNatPeersAcross(newSourceIds))();
   rebuildIdentities(db);
   db.transaction(() => {
+    rebuildHubbleFlows(db, newSourceIds);
     assignFlowPods(db);
     assignNatSides(db);
     foldNatHalves(db);

@@ -16,7 +16,7 @@ const flows = (n: string, baseTimeUs: number | undefined = BASE): HubbleFlow[] =
 describe('Hubble flows (real outputs, fixtures/node-tools/hubble/README.md)', () => {
   it('every fixture is detected as hubble', () => {
     const files = readdirSync(DIR).filter((f) => f !== 'README.md');
-    expect(files.length).toBe(6);
+    expect(files.length).toBe(10);
     for (const f of files) expect(detectTextFormat(read(f), f)?.format.kind, f).toBe('hubble');
   });
 
@@ -68,4 +68,36 @@ describe('Hubble flows (real outputs, fixtures/node-tools/hubble/README.md)', ()
     expect(r.records).toHaveLength(1);
     expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['TEXT_MALFORMED_LINE', 2], ['TEXT_TRUNCATED', 3]]);
   });
+
+  it('table (-o table, the old default): header row, sender first, drop reason in TYPE, ports with service names', () => {
+    const base = Date.UTC(2020, 11, 20) * 1000;
+    const t = (n: string) => flows(n, base);
+    const mk = t('hubble_observe_table_minikube.txt');
+    expect(mk).toHaveLength(5);
+    expect(mk[3]).toEqual({
+      time: 'Dec 14 07:52:13.653', tsUs: Date.UTC(2020, 11, 14, 7, 52, 13, 653) * 1000, verdict: 'FORWARDED', event: 'to-endpoint', summary: 'TCP Flags: SYN', proto: 'tcp', tcpFlags: ['SYN'],
+      src: { ip: '10.0.0.69', port: 58368 }, dst: { ip: null, port: 4245, namespace: 'kube-system', pod: 'hubble-relay-544876fc89-4flb9' }, line: 6,
+    });
+    expect(mk[4]).toMatchObject({ event: 'to-stack', tcpFlags: ['SYN', 'ACK'], src: { pod: 'hubble-relay-544876fc89-4flb9', port: 4245 }, dst: { ip: '10.0.0.69', port: 58368 } });
+    expect(t('hubble_observe_table_relay_rst_fin.txt').map((f) => f.tcpFlags?.join('+'))).toEqual(['ACK+PSH', 'RST', 'SYN', 'SYN+ACK', 'ACK', 'ACK+FIN']);
+    const dns = t('hubble_observe_table_dns_policy_denied.txt');
+    expect(dns.map((f) => [f.verdict, f.dropReason, f.proto, f.dst.port, f.dst.pod])).toEqual([
+      ...Array(4).fill(['DROPPED', 'POLICY_DENIED', 'udp', 53, 'coredns-5644d7b6d9-v5cv2']), ...Array(2).fill(['DROPPED', 'POLICY_DENIED', 'udp', 53, 'coredns-5644d7b6d9-r9pfk']),
+    ]);
+    // Rows without their header, a summary with single and double spaces, an address with a service-named port.
+    const tx = t('hubble_observe_table_dns_transaction_no_header.txt');
+    expect(tx[0]).toMatchObject({ src: { ip: '10.96.0.10', port: 53 }, event: 'to-endpoint', proto: 'udp' });
+    expect(tx[1]).toMatchObject({ event: 'dns-response', summary: 'DNS Answer RCode: Non-Existent Domain TTL: 4294967295 (Query unknown-galaxy.starwars.svc.cluster.local. A)' });
+  });
+
+  it('table: a header naming a NODE column, a row cut short, and a foreign verdict are reported by line', () => {
+    const text = 'TIMESTAMP             NODE          SOURCE          DESTINATION     TYPE          VERDICT     SUMMARY\n'
+      + 'Dec 14 07:52:13.653   kind-worker   10.0.0.69:58368   10.0.0.120:4245   to-endpoint   FORWARDED   TCP Flags: SYN\n'
+      + 'Dec 14 07:52:13.653   kind-worker   10.0.0.69:58368   10.0.0.120:4245   to-endpoint   MAYBE   TCP Flags: SYN\n'
+      + 'Dec 14 07:52:13.653   kind-worker   10.0.0.69:58368';
+    const r = hubbleFormat.parse(text, { source: 'node.txt', baseTimeUs: Date.UTC(2020, 11, 20) * 1000 });
+    expect(r.records.map((f) => [f.node, f.src.ip, f.dst.ip])).toEqual([['kind-worker', '10.0.0.69', '10.0.0.120']]);
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['TEXT_MALFORMED_LINE', 3], ['TEXT_TRUNCATED', 4]]);
+  });
 });
+

@@ -27,6 +27,8 @@ function expectedKind(path: string): string | undefined {
     if (/^ipvsadm/.test(name)) return 'ipvs';
     return undefined;
   }
+  if (/node-tools\/nft-kubelet\//.test(path)) return 'nft';
+  if (/node-tools\/(hubble-lab|cilium-nat-synth)\//.test(path)) return /^kubectl-/.test(name) ? 'kubectl' : /^cilium_/.test(name) ? 'cilium-bpf' : undefined;
   const mine13 = /node-tools\/(inspektor-gadget|hubble)\/|node-tools\/lab\/(variants|proc-net)\//.exec(path);
   if (mine13) {
     if (/inspektor-gadget\//.test(path)) return 'inspektor-gadget';
@@ -62,7 +64,7 @@ function expectedKind(path: string): string | undefined {
 }
 
 const isOurs = (p: string) =>
-  p.startsWith(HAND) || p.startsWith(LAB) || /node-tools\/iproute-ss-ipvs\//.test(p) || /node-tools\/(inspektor-gadget|hubble)\/|node-tools\/lab\/(variants|proc-net)\//.test(p) || /node-tools\/(crictl|netns-iplink|kubectl)\/|aks-snat-runbook\/0[345]_/.test(p);
+  p.startsWith(HAND) || p.startsWith(LAB) || /node-tools\/iproute-ss-ipvs\//.test(p) || /node-tools\/(inspektor-gadget|hubble)\/|node-tools\/lab\/(variants|proc-net)\//.test(p) || /node-tools\/(crictl|netns-iplink|kubectl|hubble-lab|cilium-nat-synth|nft-kubelet)\/|aks-snat-runbook\/0[345]_/.test(p);
 const isInput = (p: string) => /\.(mjs|c|sh)$/.test(p) || basename(p) === 'README.md';
 
 const files = [...walk(SAMPLES), ...walk(join(LAB, '../..'))].filter((p) => !isInput(p)).sort();

@@ -8,7 +8,7 @@ import { rankOpeners, summarizeOpener } from '../cells/opener-cells.js';
 import type { TimeWindow } from '../rollups/window-plan.js';
 
 /** The kinds of evidence that count a pod's connections, strongest first (the headline's order). */
-export const FANOUT_SOURCES = ['pcap', 'conntrack', 'tcptracer', 'inspektor-gadget'] as const;
+export const FANOUT_SOURCES = ['pcap', 'hubble', 'conntrack', 'tcptracer', 'inspektor-gadget'] as const;
 export type FanoutSource = (typeof FANOUT_SOURCES)[number];
 
 /** `podcap fanout` row: one per pod (else netns, else address), whatever evidence counted it. */
@@ -99,11 +99,19 @@ export function mergeByWho(rows: readonly SourceRow[]): FanoutOut[] {
   });
 }
 
-/** Captures: connections the originator opened with a SYN, counted once (the pre-NAT half). */
+/**
+ * The flows table: connections the originator opened with a SYN, counted once (the pre-NAT half).
+ * Captures and Hubble dumps both make flow rows (one row when both saw a connection); an opener
+ * whose every flow came from Hubble is labelled so.
+ */
 function fromCaptures(db: CaseDb, cells: OpenerCells, limit: number): SourceRow[] {
+  const captured = prepared(db, `SELECT 1 FROM flows f JOIN sources s ON s.id = f.source_id
+    WHERE s.kind <> 'hubble' AND (f.orig_pod = ? OR (f.orig_pod IS NULL AND f.orig_ip = ?)) LIMIT 1`);
+  const hubble = (db.prepare(`SELECT 1 FROM sources WHERE kind = 'hubble' LIMIT 1`).get()) !== undefined;
   return rankOpeners(cells.heads, limit).map(({ who }) => {
     const { isPod, ...r } = summarizeOpener(cells.of(who), cells.dest);
-    return { ...r, ...describeWho(db, who), evidence: 'pcap' as const };
+    const evidence = hubble && captured.get(who, who) === undefined ? 'hubble' as const : 'pcap' as const;
+    return { ...r, ...describeWho(db, who), evidence };
   });
 }
 

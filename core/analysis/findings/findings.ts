@@ -14,6 +14,8 @@ import { answeredWindow, planWindow, windowSql } from '../rollups/window-plan.js
 import { listFanout } from '../fanout/fanout.js';
 import { listPorts } from '../snat/ports.js';
 import { dropFindings } from '../drops/drops.js';
+import { nftRuleText, nftRulesBlockingPort } from '../rst/reject-rule.js';
+import type { NftRule, NftSet } from '../../formats/nft/types.js';
 
 /** `podcap findings` row. */
 export type { FindingOut };
@@ -80,6 +82,16 @@ const snatExhaustion: Rule = (db, w, t, shared) => {
   const out: RuleFinding[] = [];
   for (const p of shared.ports().slice(0, 20)) {
     if (p.utilization < t.snatUtilizationWarn) continue;
+    if (p.from) {
+      out.push({
+        id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
+        title: `SNAT ports to ${p.dst_ip}:${p.dst_port} ${p.utilization >= 1 ? 'exhausted' : 'nearly exhausted'}`,
+        detail: `Cilium's NAT map held ${p.distinct_src_ports.toLocaleString('en-US')} ports of ${p.snat_ip} toward this destination at once (${snatDemand(p.utilization, p.allocation)}); top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
+        evidence: p.from,
+        next_step: 'Reuse connections (pooling/keep-alive) in the pods named, or add outbound IPs / allocate more SNAT ports per node; `cilium bpf nat list` again later shows whether the entries drain.',
+      });
+      continue;
+    }
     out.push({
       id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
       title: `SNAT ports to ${p.dst_ip}:${p.dst_port} ${p.utilization >= 1 ? 'exhausted' : 'nearly exhausted'}`,
@@ -218,14 +230,16 @@ const kubeletBlocked: Rule = (db, w, t) => {
   const rules = prepared(db, `SELECT s.path, r.line, json_extract(r.data, '$.text') AS text FROM records r JOIN sources s ON s.id = r.source_id
     WHERE r.kind = 'iptables' AND json_extract(r.data, '$.type') = 'rule' AND json_extract(r.data, '$.target') IN ('DROP', 'REJECT')
       AND EXISTS (SELECT 1 FROM json_each(json_extract(r.data, '$.dportNumbers')) WHERE value = ?)`).all(port) as { path: string; line: number; text: string }[];
+  const nft = nftBlocking(db, port);
   const ufw = prepared(db, `SELECT s.path, r.line, r.data FROM records r JOIN sources s ON s.id = r.source_id WHERE r.kind = 'ufw'`).all() as { path: string; line: number; data: string }[];
   const ufwDeny = ufw.filter((u) => /"action":"(DENY|REJECT)/i.test(u.data) && u.data.includes(String(port)));
   const params: unknown[] = [];
   const syns = prepared(db, `SELECT f.orig_ip, count(*) AS n, group_concat(f.id) AS ids, min(f.orig_pod) AS pod FROM flows f
     WHERE f.proto = 'tcp' AND f.resp_port = ? AND f.state = 'S0'${windowSql('f.start_us', w, params)} GROUP BY f.orig_ip ORDER BY n DESC`).all(port, ...params) as { orig_ip: string; n: number; ids: string; pod: string | null }[];
-  if (rules.length === 0 && ufwDeny.length === 0 && syns.length === 0) return [];
+  if (rules.length === 0 && nft.length === 0 && ufwDeny.length === 0 && syns.length === 0) return [];
   const parts: string[] = [];
   if (rules.length) parts.push(`iptables ${rules.map((r) => `"${r.text}"`).join(', ')}`);
+  if (nft.length) parts.push(nft.map((r) => `"${r.text}"`).join(', '));
   if (ufwDeny.length) parts.push(`ufw denies ${port}`);
   if (syns.length) parts.push(`${syns.reduce((a, s) => a + s.n, 0)} connection attempts to :${port} never answered (S0) from ${syns.map((s) => s.pod ?? s.orig_ip).join(', ')}`);
   return [{
@@ -234,12 +248,28 @@ const kubeletBlocked: Rule = (db, w, t) => {
     detail: `${parts.join('; ')}. kubectl logs/exec/port-forward time out with "dial tcp <node-ip>:${port}: i/o timeout".`,
     evidence: [
       ...groupLines(rules),
+      ...groupLines(nft),
       ...groupLines(ufwDeny),
       ...(syns.length ? [{ source: 'connections', flows: syns.flatMap((s) => s.ids.split(',').map(Number)).slice(0, 20) }] : []),
     ],
-    next_step: `Remove the DROP/REJECT for tcp dpt:${port} in INPUT (iptables -D …), check ufw and the network security group for ${port}.`,
+    next_step: `Remove the DROP/REJECT for tcp dpt:${port} in INPUT (iptables -D …, or nft delete rule … handle N), check ufw and the network security group for ${port}.`,
   }];
 };
+
+/** `nft list ruleset` rules that drop or reject the port, named as the RST evidence names nft rules. */
+function nftBlocking(db: CaseDb, port: number): { path: string; line: number; text: string }[] {
+  const rows = prepared(db, `SELECT s.path, r.source_id, r.data FROM records r JOIN sources s ON s.id = r.source_id
+    WHERE r.kind = 'nft' AND json_extract(r.data, '$.type') IN ('rule', 'set')`).all() as { path: string; source_id: number; data: string }[];
+  const bySource = new Map<number, { path: string; rules: NftRule[]; sets: NftSet[] }>();
+  for (const r of rows) {
+    let g = bySource.get(r.source_id);
+    if (!g) bySource.set(r.source_id, (g = { path: r.path, rules: [], sets: [] }));
+    const rec = JSON.parse(r.data) as NftRule | NftSet;
+    if (rec.type === 'rule') g.rules.push(rec);
+    else g.sets.push(rec);
+  }
+  return [...bySource.values()].flatMap((g) => nftRulesBlockingPort(g.rules, g.sets, port).map((r) => ({ path: g.path, line: r.line, text: nftRuleText(r) })));
+}
 
 const podIpReused: Rule = (db) => {
   const rows = prepared(db, `SELECT ip, group_concat(coalesce(namespace || '/', '') || pod, ', ') AS pods, count(*) AS n FROM identities WHERE kind = 'pod' AND ip IS NOT NULL

@@ -100,3 +100,17 @@ export function nftRejectRuleFor(rules: readonly NftRule[], sets: readonly NftSe
 export function nftRuleText(r: NftRule): string {
   return `nft table ${r.family} ${r.table} chain ${r.chain}: ${r.text}`;
 }
+
+/**
+ * nftables rules that drop or reject new TCP connections to `port` (a hardening rule on the kubelet
+ * port): `tcp dport` holding the port itself, a range or anonymous set around it, or a named set
+ * of the same table that lists it. A negated match (`dport != 10250`) spares the port.
+ */
+export function nftRulesBlockingPort(rules: readonly NftRule[], sets: readonly NftSet[], port: number): NftRule[] {
+  return rules.filter((r) => {
+    if (r.verdict !== 'drop' && r.verdict !== 'reject') return false;
+    if (!r.dport || r.dport.negated || (r.l4proto && !r.l4proto.includes('tcp'))) return false;
+    const vals = r.dport.set !== undefined ? sets.find((s) => s.set === r.dport!.set && s.table === r.table && s.family === r.family)?.elements : r.dport.values;
+    return (vals ?? []).some((x) => { const range = /^(\d+)-(\d+)$/.exec(x); return range ? port >= Number(range[1]) && port <= Number(range[2]) : portsMatch([x], port); });
+  });
+}

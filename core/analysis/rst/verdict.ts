@@ -62,7 +62,8 @@ export interface RstJudgement {
 export function rstVerdict(e: RstEvidence, t: Thresholds = THRESHOLDS): RstJudgement {
   const odd: string[] = [];
   const tolerance = e.ttlBaselineAtPoint ? t.rstTtlToleranceAtPoint : t.rstTtlTolerance;
-  const ttlOdd = e.ttlBaseline >= 0 && Math.abs(e.ttl - e.ttlBaseline) > tolerance;
+  // A flow log (Hubble) records no TTL (-1): nothing to compare.
+  const ttlOdd = e.ttl >= 0 && e.ttlBaseline >= 0 && Math.abs(e.ttl - e.ttlBaseline) > tolerance;
   if (ttlOdd) {
     odd.push(`TTL ${e.ttl} differs from the sender's ${e.ttlBaseline}${e.ttlBaselinePoint ? ` on ${e.ttlBaselinePoint}` : ''}`);
   }
@@ -89,8 +90,8 @@ export function rstVerdict(e: RstEvidence, t: Thresholds = THRESHOLDS): RstJudge
   if (odd.length > 0) return { verdict: 'middlebox-suspect', reason: odd.join('; '), evidence: odd, rule: null };
   const ok = (s: string): RstJudgement => ({ verdict: 'endpoint', reason: s, evidence: [s], rule: null });
   if (e.answersSyn) return ok('answers a SYN: port refused by the endpoint');
-  if (e.ttlBaseline >= 0) return ok(`TTL ${e.ttl} matches the sender's other packets${e.ttlBaselinePoint ? ` on ${e.ttlBaselinePoint}` : ''}`);
-  const none = 'no earlier packet from the sender to compare with';
+  if (e.ttl >= 0 && e.ttlBaseline >= 0) return ok(`TTL ${e.ttl} matches the sender's other packets${e.ttlBaselinePoint ? ` on ${e.ttlBaselinePoint}` : ''}`);
+  const none = e.ttl < 0 ? 'logged by a flow log (Hubble) without its TTL: nothing to compare' : 'no earlier packet from the sender to compare with';
   return { verdict: 'unknown', reason: none, evidence: [none], rule: null };
 }
 

@@ -1,5 +1,6 @@
 import { prepared } from '../../db/statements.js';
 import { SNAT } from '../cells/snat.js';
+import { ciliumNatGroups } from './cilium-nat.js';
 import { distinctPorts, summarizeSnat } from '../cells/snat-cells.js';
 import { snatCellSet, type SnatCellSet } from '../rollups/cells.js';
 import { SNAT_FLOWS, type SnatGroupCells } from '../rollups/cell-sources.js';
@@ -26,6 +27,11 @@ export interface PortsOut {
   /** Attempts answered by a stale ACK then reset: a port reused while the peer still held its old connection. */
   stale_ack_resets: number;
   pods: { pod: string; ports: number }[];
+  /**
+   * Where the counts come from when not the flows: `cilium bpf nat list` (a snapshot of Cilium's
+   * NAT map, whose entries are all held at once: no times, reuse or post-close hold), with its lines.
+   */
+  from?: { source: string; lines: number[] }[];
 }
 
 /** Source-port × time cells for the port-usage heatmap of one destination. */
@@ -59,7 +65,20 @@ export function listPorts(db: CaseDb, req: TimeWindow & { allocation?: number; l
 export function computePorts(db: CaseDb, req: TimeWindow & { allocation?: number; limit?: number } = {}, exactMaxFlows?: number): PortsOut[] {
   const plan = planWindow(db, req, exactMaxFlows);
   const set = snatCellSet(db, plan);
-  return portsRows(set, rankSnatGroups(set, req.limit ?? 100), plan, req.allocation ?? SNAT.defaultAllocation);
+  const limit = req.limit ?? 100;
+  const allocation = req.allocation ?? SNAT.defaultAllocation;
+  const rows = portsRows(set, rankSnatGroups(set, limit), plan, allocation);
+  // A NAT map dump carries no time: it answers the whole case only.
+  if (req.fromUs !== undefined || req.toUs !== undefined) return rows;
+  const seen = new Set(rows.map((r) => `${r.snat_ip}|${r.dst_ip}|${r.dst_port}`));
+  const cilium = ciliumNatGroups(db).filter((g) => !seen.has(`${g.snatIp}|${g.dstIp}|${g.dstPort}`)).map((g): PortsOut => ({
+    snat_ip: g.snatIp, dst_ip: g.dstIp, dst_port: g.dstPort, distinct_src_ports: g.ports, peak_concurrent: g.ports, first_ts: null, last_ts: null,
+    allocation, utilization: g.ports / allocation, reused_ports: 0, min_reuse_gap_s: null, time_wait_held: 0, stale_ack_resets: 0, pods: g.pods,
+    from: g.evidence.map((e) => ({ source: e.source, lines: e.lines })),
+  }));
+  if (cilium.length === 0) return rows;
+  return [...rows, ...cilium].sort((a, b) => b.distinct_src_ports - a.distinct_src_ports || cmp(a.snat_ip, b.snat_ip) || cmp(a.dst_ip, b.dst_ip) || a.dst_port - b.dst_port)
+    .slice(0, limit);
 }
 
 /** Groups by distinct source ports (most first), at most `limit`. */

@@ -1,7 +1,7 @@
 import { diag, type Diagnostic } from '../../diagnostics.js';
 import { parseEndpoint } from '../netstat/address.js';
 import type { TextParseContext, TextParseResult } from '../text-format.js';
-import type { CiliumCtRecord, CiliumNatRecord, CiliumRecord } from './types.js';
+import type { CiliumCtRecord, CiliumLbRecord, CiliumNatRecord, CiliumRecord } from './types.js';
 
 const PROTOS: Record<string, CiliumCtRecord['proto']> = { TCP: 'tcp', UDP: 'udp', ICMP: 'icmp', ICMPv6: 'icmpv6', ANY: 'any' };
 const HEAD = /^(TCP|UDP|ICMP|ICMPv6|ANY) (IN|OUT|SVC) (\S+) -> (\S+)(?: (service|related))? (.*)$/;
@@ -9,6 +9,35 @@ const HEAD = /^(TCP|UDP|ICMP|ICMPv6|ANY) (IN|OUT|SVC) (\S+) -> (\S+)(?: (service
 function ep(text: string): { ip: string; port: number } | null {
   const e = parseEndpoint(text);
   return e && e.ip !== '*' && !e.ipMasked && e.port !== null ? { ip: e.ip, port: e.port } : null;
+}
+
+const LB_PROTOS: Record<string, CiliumLbRecord['proto']> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp', ANY: 'any' };
+/** `10.96.0.10:53/UDP/i (1)` (1.17+) or `10.96.0.10:53` (older): the service address column. */
+const LB_FRONT = /^(\S+?:\d+)(?:\/(TCP|UDP|SCTP|ANY))?(\/i)?(?: \((\d+)\))?$/;
+/** `10.244.0.238:53/UDP (3) (1)` or `0.0.0.0:0 (3) (0) [ClusterIP, non-routable]`: backend, revNAT id, slot. */
+const LB_BACK = /^(\S+?:\d+)(?:\/(?:TCP|UDP|SCTP|ANY))? \((\d+)\) \((\d+)\)(?: \[([^\]]*)\])?$/;
+
+/**
+ * A `bpf lb list` row; `front` is the service address of the row above for continuation rows
+ * (the older layout prints it once per service). Returns the address it used, for the next row.
+ */
+function lbRecord(raw: string, line: number, front: string | null): { rec: CiliumLbRecord; front: string } | string | null {
+  const cont = /^\s/.test(raw);
+  const cols = raw.trim().split(/\s{2,}/);
+  const frontText = cont ? front : cols[0];
+  const backText = cont ? cols[0] : cols[1];
+  if (frontText === null || backText === undefined || (cont ? cols.length !== 1 : cols.length !== 2)) return null;
+  const f = LB_FRONT.exec(frontText);
+  const b = LB_BACK.exec(backText);
+  if (!f || !b) return null;
+  const vip = ep(f[1]);
+  const be = ep(b[1]);
+  if (!vip || !be) return `"${!vip ? f[1] : b[1]}" is not an address:port`;
+  const rec: CiliumLbRecord = { type: 'lb', vip: vip.ip, vipPort: vip.port, backend: be.ip === '0.0.0.0' && be.port === 0 ? null : be, revNat: Number(b[2]), slot: Number(b[3]), line };
+  if (f[2]) rec.proto = LB_PROTOS[f[2]];
+  if (f[3]) rec.internal = true;
+  if (b[4] !== undefined) rec.serviceFlags = b[4].split(/,\s*/).filter(Boolean);
+  return { rec, front: frontText };
 }
 
 function lineRecord(t: string, line: number): CiliumRecord | string {
@@ -61,11 +90,19 @@ export function scanCilium(text: string, ctx: TextParseContext): TextParseResult
   const lines = text.split(/\r?\n/);
   const endsClean = text.endsWith('\n');
   if (endsClean) lines.pop();
+  let front: string | null = null;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
     const t = raw.trim();
     if (t === '' || /^(\S*[#$]\s|Defaulted container )/.test(t)) continue;
-    const r = lineRecord(t, i + 1);
+    if (/^SERVICE ADDRESS\s+BACKEND ADDRESS/.test(t)) continue;
+    const lb = lbRecord(raw.trimEnd(), i + 1, front);
+    if (lb !== null && typeof lb !== 'string') {
+      records.push(lb.rec);
+      front = lb.front;
+      continue;
+    }
+    const r = lb ?? lineRecord(t, i + 1);
     if (typeof r === 'string') {
       const isLast = i === lines.length - 1 && !endsClean;
       diagnostics.push(diag(isLast ? 'TEXT_TRUNCATED' : 'TEXT_MALFORMED_LINE', r, { source: ctx.source, line: i + 1 }));

@@ -40,4 +40,25 @@ export interface CiliumNatRecord {
   line: number;
 }
 
-export type CiliumRecord = CiliumCtRecord | CiliumNatRecord;
+/**
+ * One row of `cilium(-dbg) bpf lb list`: a service frontend (VIP:port) and one of its slots. Slot 0
+ * is the frontend itself (`0.0.0.0:0`, with the service type in brackets), slots 1..n its backends.
+ */
+export interface CiliumLbRecord {
+  type: 'lb';
+  vip: string;
+  vipPort: number;
+  /** From the `/TCP`, `/UDP` suffix of Cilium 1.17+; absent in older layouts. */
+  proto?: 'tcp' | 'udp' | 'sctp' | 'any';
+  /** `/i`: the frontend's internal scope (two-scopes services). */
+  internal?: boolean;
+  /** The backend pod or node address; null on the slot-0 row. */
+  backend: { ip: string; port: number } | null;
+  revNat: number;
+  slot: number;
+  /** Words in brackets on the slot-0 row: ClusterIP, NodePort, LoadBalancer, Local, non-routable, … */
+  serviceFlags?: string[];
+  line: number;
+}
+
+export type CiliumRecord = CiliumCtRecord | CiliumNatRecord | CiliumLbRecord;

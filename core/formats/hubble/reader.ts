@@ -40,6 +40,36 @@ function endpointOf(text: string, note: string | undefined): HubbleEndpoint | nu
   return e;
 }
 
+/** Epoch µs of a compact/table time (no year printed): the bundle's year, or the year before when that lands after the bundle. */
+function stamp(f: HubbleFlow, mon: number, m: string[], clock: Clock): void {
+  if (clock.year === undefined) return;
+  const at = (y: number) => Date.UTC(y, mon, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])) * 1000 + Number((m[6] ?? '').slice(0, 6).padEnd(6, '0'));
+  // The anchor (bundle time) comes after the flows: a date later than it is last year's.
+  let us = at(clock.year);
+  if (clock.anchorUs !== undefined && us > clock.anchorUs + 86_400_000_000) us = at(clock.year - 1);
+  f.tsUs = us;
+}
+
+/** What compact and table rows share: the drop reason from the event text, direction and protocol from the summary. */
+function interpret(f: HubbleFlow, summary: string | undefined): void {
+  if (summary !== undefined) f.summary = summary;
+  if (f.verdict === 'DROPPED' && f.event && !/^(http|dns|kafka)-/.test(f.event)) {
+    // The table form of old releases adds the layer: `Policy denied (L3)`.
+    const text = f.event.replace(/ \(L[347]\)$/, '');
+    f.dropReason = DROP_TEXT[text] ?? text.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  }
+  if (f.verdict === 'DROPPED' && /^http-/.test(f.event)) f.dropReason = 'L7_POLICY_DENIED';
+  const pv = /^policy-verdict:\S+ (INGRESS|EGRESS)$/.exec(f.event);
+  if (pv) f.direction = pv[1] === 'INGRESS' ? 'ingress' : 'egress';
+  if (summary) {
+    const tf = /^TCP Flags: (.+)$/.exec(summary);
+    if (tf) { f.proto = 'tcp'; f.tcpFlags = tf[1].split(/,\s*/); } else if (/^UDP\b/.test(summary)) f.proto = 'udp';
+    else if (/^ICMPv4\b/.test(summary)) f.proto = 'icmp';
+    else if (/^ICMPv6\b/.test(summary)) f.proto = 'icmpv6';
+    else if (/^HTTP\//.test(summary)) f.proto = 'tcp';
+  }
+}
+
 const COMPACT = /^(\w{3})\s+(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?: (\S+)(?: \(([^)]*)\))? (->|<-|<>|<->|\?\?|<-\?|->\?) (\S+)(?: \(([^)]*)\))? (.*?) ?\b(FORWARDED|DROPPED|DENIED|ALLOWED|AUDIT|ERROR|REDIRECTED|TRACED|TRANSLATED)(?: \((.*)\))?$/;
 
 interface Clock { year?: number; anchorUs?: number }
@@ -53,26 +83,53 @@ function compactFlow(line: string, lineNo: number, clock: Clock): HubbleFlow | s
   const dst = endpointOf(m[10], m[11]);
   if (!src || !dst) return `"${!src ? m[7] : m[10]}" is not an endpoint`;
   const f: HubbleFlow = { time: `${m[1]} ${m[2].padStart(2)} ${m[3]}:${m[4]}:${m[5]}${m[6] ? `.${m[6]}` : ''}`, verdict: m[13] as HubbleVerdict, event: m[12].trim(), arrow: m[9], src, dst, line: lineNo };
-  if (clock.year !== undefined) {
-    const at = (y: number) => Date.UTC(y, mon, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])) * 1000 + Number((m[6] ?? '').slice(0, 6).padEnd(6, '0'));
-    // The anchor (bundle time) comes after the flows: a date later than it is last year's.
-    let us = at(clock.year);
-    if (clock.anchorUs !== undefined && us > clock.anchorUs + 86_400_000_000) us = at(clock.year - 1);
-    f.tsUs = us;
-  }
-  const summary = m[14];
-  if (summary !== undefined) f.summary = summary;
-  if (f.verdict === 'DROPPED' && f.event && !/^(http|dns|kafka)-/.test(f.event)) f.dropReason = DROP_TEXT[f.event] ?? f.event.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
-  if (f.verdict === 'DROPPED' && /^http-/.test(f.event)) f.dropReason = 'L7_POLICY_DENIED';
-  const pv = /^policy-verdict:\S+ (INGRESS|EGRESS)$/.exec(f.event);
-  if (pv) f.direction = pv[1] === 'INGRESS' ? 'ingress' : 'egress';
-  if (summary) {
-    const tf = /^TCP Flags: (.+)$/.exec(summary);
-    if (tf) { f.proto = 'tcp'; f.tcpFlags = tf[1].split(/,\s*/); } else if (/^UDP\b/.test(summary)) f.proto = 'udp';
-    else if (/^ICMPv4\b/.test(summary)) f.proto = 'icmp';
-    else if (/^ICMPv6\b/.test(summary)) f.proto = 'icmpv6';
-    else if (/^HTTP\//.test(summary)) f.proto = 'tcp';
-  }
+  // Hubble swaps a reply's ends so the connection's originator stays on the left (`<-`).
+  if (m[9] === '->') f.isReply = false;
+  else if (m[9] === '<-') f.isReply = true;
+  stamp(f, mon, m, clock);
+  interpret(f, m[14]);
+  return f;
+}
+
+/** Column names of `hubble observe -o table` (tabwriter: columns apart by two or more spaces). */
+const TABLE_COLUMNS = ['TIMESTAMP', 'NODE', 'SOURCE', 'DESTINATION', 'TYPE', 'VERDICT', 'SUMMARY'];
+const DEFAULT_TABLE = ['TIMESTAMP', 'SOURCE', 'DESTINATION', 'TYPE', 'VERDICT', 'SUMMARY'];
+const TABLE_TIME = /^(\w{3})\s+(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?\s{2,}(.*)$/;
+
+/** The header row of the table form, as its list of columns; null when `t` is not one. */
+function tableHeader(t: string): string[] | null {
+  const cols = t.split(/\s{2,}/);
+  return cols[0] === 'TIMESTAMP' && cols.includes('VERDICT') && cols.every((c) => TABLE_COLUMNS.includes(c)) ? cols : null;
+}
+
+/**
+ * A `hubble observe -o table` row: the packet as sent (no arrow; the source is the sender), TYPE the
+ * observation point or the drop reason, and the L4 summary. A port may carry its service name: `53(domain)`.
+ */
+function tableFlow(line: string, lineNo: number, clock: Clock, columns: string[]): HubbleFlow | string {
+  const m = TABLE_TIME.exec(line);
+  if (!m) return 'not a hubble observe line';
+  const mon = MONTHS.indexOf(m[1]);
+  if (mon < 0) return `"${m[1]}" is not a month`;
+  const rest = m[7].split(/\s{2,}/);
+  const at = (name: string) => columns.indexOf(name) - 1;
+  // SUMMARY is last and may hold double spaces of its own: everything after VERDICT.
+  const nv = at('VERDICT');
+  if (rest.length < nv + 1) return 'table row with fewer columns than its header';
+  const verdict = rest[nv];
+  if (!VERDICTS.has(verdict)) return `"${verdict}" is not a verdict`;
+  const cell = (name: string) => (at(name) >= 0 ? rest[at(name)] : undefined);
+  const srcText = (cell('SOURCE') ?? '').replace(/\([a-z][\w-]*\)$/, '');
+  const dstText = (cell('DESTINATION') ?? '').replace(/\([a-z][\w-]*\)$/, '');
+  const src = endpointOf(srcText, undefined);
+  const dst = endpointOf(dstText, undefined);
+  if (!src || !dst) return `"${!src ? srcText : dstText}" is not an endpoint`;
+  const f: HubbleFlow = { time: `${m[1]} ${m[2].padStart(2)} ${m[3]}:${m[4]}:${m[5]}${m[6] ? `.${m[6]}` : ''}`, verdict: verdict as HubbleVerdict, event: cell('TYPE') ?? '', src, dst, line: lineNo };
+  const node = cell('NODE');
+  if (node) f.node = node.includes('/') ? node.slice(node.lastIndexOf('/') + 1) : node;
+  stamp(f, mon, m, clock);
+  const summary = rest.slice(nv + 1).join('  ');
+  interpret(f, summary === '' ? undefined : summary);
   return f;
 }
 
@@ -117,6 +174,7 @@ export function jsonFlow(o: Obj, lineNo: number): HubbleFlow | string {
   if (node) f.node = node.includes('/') ? node.slice(node.lastIndexOf('/') + 1) : node; // cluster/node
   if (fl.traffic_direction === 'INGRESS' || fl.traffic_direction === 'EGRESS') f.direction = fl.traffic_direction === 'INGRESS' ? 'ingress' : 'egress';
   if (typeof fl.Summary === 'string') f.summary = fl.Summary;
+  if (typeof fl.is_reply === 'boolean') f.isReply = fl.is_reply;
   if (f.verdict === 'DROPPED') {
     f.dropReason = typeof fl.drop_reason_desc === 'string' ? fl.drop_reason_desc : typeof fl.drop_reason === 'number' ? DROP_CODE[fl.drop_reason] ?? `DROP_REASON_${fl.drop_reason}` : 'UNKNOWN';
   }
@@ -134,6 +192,7 @@ export function scanHubble(text: string, ctx: TextParseContext): HubbleScan {
   const clock: Clock = ctx.baseTimeUs !== undefined ? { year: new Date(ctx.baseTimeUs / 1000).getUTCFullYear(), anchorUs: ctx.baseTimeUs } : {};
   let noYear = false;
   let prompts = 0;
+  let columns = DEFAULT_TABLE;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
     const t = raw.trim();
@@ -141,6 +200,8 @@ export function scanHubble(text: string, ctx: TextParseContext): HubbleScan {
     if (t === '') continue;
     if (/^\s*[\w.@~:/-]*[#$]\s+\S/.test(raw) && !t.startsWith('{')) { prompts++; continue; }
     if (/^source identity \d+ \(/.test(t)) continue; // hubble's -P/--print-node-name extra line
+    const header = tableHeader(t);
+    if (header) { columns = header; continue; }
     let out: HubbleFlow | string;
     if (t.startsWith('{')) {
       try {
@@ -152,6 +213,10 @@ export function scanHubble(text: string, ctx: TextParseContext): HubbleScan {
       }
     } else {
       out = compactFlow(t, lineNo, clock);
+      if (typeof out === 'string') {
+        const row = tableFlow(t, lineNo, clock, columns);
+        if (typeof row !== 'string') out = row;
+      }
       if (typeof out !== 'string' && out.tsUs === undefined) noYear = true;
     }
     if (typeof out === 'string') {

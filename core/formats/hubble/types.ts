@@ -29,6 +29,12 @@ export interface HubbleFlow {
   event: string;
   /** `->` / `<-` / `<>` / `<->` of the compact form. */
   arrow?: string;
+  /**
+   * Whether the packet went from the connection's responder to its originator (JSON `is_reply`,
+   * compact `<-`); absent when Hubble did not know (`<>`, the table form, old releases).
+   * A compact reply is printed originator first, so its sender is `dst`.
+   */
+  isReply?: boolean;
   direction?: 'ingress' | 'egress';
   proto?: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'sctp';
   tcpFlags?: string[];

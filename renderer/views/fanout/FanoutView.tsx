@@ -21,7 +21,7 @@ const COLUMNS: TableColumn<FanoutOut>[] = [
   { key: 'peak_per_minute', title: 'Peak / min', get: (r) => r.peak_per_minute, numeric: true },
   { key: 'median_lifetime_s', title: 'Median life (s)', get: (r) => r.median_lifetime_s, numeric: true },
   // One column per kind of evidence: the same pod's connections as each source counted them.
-  ...([['pcap', 'Captures'], ['conntrack', 'Conntrack'], ['tcptracer', 'tcptracer'], ['inspektor-gadget', 'Inspektor Gadget']] as const).map(([src, title]): TableColumn<FanoutOut> => ({
+  ...([['pcap', 'Captures'], ['hubble', 'Hubble'], ['conntrack', 'Conntrack'], ['tcptracer', 'tcptracer'], ['inspektor-gadget', 'Inspektor Gadget']] as const).map(([src, title]): TableColumn<FanoutOut> => ({
     key: `evidence_${src}`, title,
     get: (r) => r.evidence.find((e) => e.source === src)?.connections ?? null, numeric: true,
   })),
