@@ -15,6 +15,6 @@ const common = {
   logLevel: 'warning',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 };
-await build({ ...common, entryPoints: { cli: 'core/cli/main.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { cli: 'core/cli/main.ts', 'capture-worker': 'core/ingest/capture-worker-main.ts' }, outdir: 'dist' });
 await build({ ...common, entryPoints: { bench: 'scripts/bench.ts', 'format-table': 'scripts/format-table.ts' }, outdir: 'dist' });
-await build({ ...common, entryPoints: { 'synthetic-capture': 'scripts/synthetic-capture.ts', fuzz: 'scripts/fuzz.ts' }, outdir: 'dist' });
+await build({ ...common, entryPoints: { 'synthetic-capture': 'scripts/synthetic-capture.ts', 'busy-capture': 'scripts/busy-capture.ts', fuzz: 'scripts/fuzz.ts' }, outdir: 'dist' });

@@ -47,6 +47,7 @@ export class CaseWriter {
   private readonly findTwinNoIsn;
   private readonly mergeFlow;
   private readonly insFlowSighting;
+  private readonly insFlowSighting2;
   private readonly insRst;
   private readonly findRstTwin;
   private readonly insRstSighting;
@@ -71,12 +72,13 @@ export class CaseWriter {
     this.insDiag = db.prepare(`INSERT INTO diagnostics (source_id, path, code, severity, message, offset, line) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.insFlow = db.prepare(`INSERT INTO flows (source_id, proto, orig_ip, orig_port, resp_ip, resp_port, start_us, end_us, state, history,
       orig_pkts, resp_pkts, orig_bytes, resp_bytes, orig_ip_bytes, resp_ip_bytes, missed_bytes, origin_guessed, rst_by, orig_isn, resp_isn,
-      orig_ttl, resp_ttl, dup_pkts, icmp_errors, tunnel, requests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      orig_ttl, resp_ttl, dup_pkts, icmp_errors, tunnel, requests, nat_peer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.findTwin = db.prepare(FIND_TWIN_SQL);
     this.findTwinNoIsn = db.prepare(FIND_TWIN_NO_ISN_SQL);
     this.mergeFlow = db.prepare(`UPDATE flows SET start_us = min(start_us, ?), end_us = max(end_us, ?), orig_pkts = max(orig_pkts, ?), resp_pkts = max(resp_pkts, ?),
       orig_bytes = max(orig_bytes, ?), resp_bytes = max(resp_bytes, ?), dup_pkts = dup_pkts + ? WHERE id = ?`);
     this.insFlowSighting = db.prepare(`INSERT OR IGNORE INTO flow_sightings (flow_id, source_id, iface, ifindex) VALUES (?, ?, ?, ?)`);
+    this.insFlowSighting2 = db.prepare(`INSERT OR IGNORE INTO flow_sightings (flow_id, source_id, iface, ifindex) VALUES (?, ?, ?, ?), (?, ?, ?, ?)`);
     this.insRst = db.prepare(`INSERT INTO rst_events (flow_id, source_id, ts_us, sender_ip, sender_port, receiver_ip, receiver_port, sender_role, flags, seq, ack, ttl, ip_id,
       sender_prev_ttl, sender_prev_ip_id, idle_before_us, answers_syn, payload_len, quiet_before_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.findRstTwin = db.prepare(`SELECT id FROM rst_events WHERE flow_id = ? AND sender_ip = ? AND seq = ? AND flags = ? AND ts_us BETWEEN ? AND ? LIMIT 1`);
@@ -128,13 +130,21 @@ export class CaseWriter {
       }
     }
     if (!merged) {
+      // The NAT half this one completes, if it is waiting: the new row is written with its peer.
+      const natPair = c.proto === 'tcp' && c.origIsn >= 0;
+      const peer = natPair ? this.takeNatPeer(c) : undefined;
       flowId = Number(this.insFlow.run(sourceId, c.proto, c.origIp, c.origPort, c.respIp, c.respPort, c.startUs, c.endUs, c.state, c.history,
         c.origPkts, c.respPkts, c.origBytes, c.respBytes, c.origIpBytes, c.respIpBytes, c.missedBytes, c.originGuessed ? 1 : 0, c.rstBy,
-        c.origIsn, c.respIsn, c.origTtl, c.respTtl, c.duplicatePkts, c.icmpErrors, c.tunnel ? JSON.stringify(c.tunnel) : null, c.proto === 'tcp' ? c.origRequests : null).lastInsertRowid);
+        c.origIsn, c.respIsn, c.origTtl, c.respTtl, c.duplicatePkts, c.icmpErrors, c.tunnel ? JSON.stringify(c.tunnel) : null, c.proto === 'tcp' ? c.origRequests : null,
+        peer?.id ?? null).lastInsertRowid);
       this.flowsWritten++;
+      if (peer) {
+        this.setPeer.run(flowId, peer.id);
+        this.natLinked += 2;
+      } else if (natPair) this.waitForNatPeer(flowId, c);
+      if (natPair) this.trimNatWaiting(c.endUs);
     }
-    this.addSightings(this.insFlowSighting, flowId, c.sightings);
-    if (!merged && c.proto === 'tcp' && c.origIsn >= 0) this.pairNat(flowId, c);
+    this.addSightings(flowId, c.sightings);
     const rsts = this.pendingRsts.get(c.connId);
     if (rsts) {
       this.pendingRsts.delete(c.connId);
@@ -149,25 +159,32 @@ export class CaseWriter {
    * (a Map iterates in insertion order) when they fall NAT_WINDOW_US behind the newest flow or the
    * map holds more than NAT_MAP_MAX halves, so each flow costs O(1) however long the capture.
    * (A full scan whenever the map was over its cap made a 2 GB capture take minutes.)
+   * The waiting half found is taken out of the map; the new half is then written already linked
+   * to it, and only the waiting row is updated (one UPDATE per pair instead of two).
    */
-  private pairNat(flowId: number, c: ConnRecord): void {
-    const me: NatCandidate = { id: flowId, origIp: c.origIp, origPort: c.origPort, respIp: c.respIp, respPort: c.respPort, respIsn: c.respIsn, startUs: c.startUs, endUs: c.endUs, paired: false };
+  private takeNatPeer(c: ConnRecord): NatCandidate | undefined {
     const list = this.byIsn.get(c.origIsn);
-    const i = list ? list.findIndex((x) => isNatPeer(me, x)) : -1;
-    if (list && i >= 0) {
-      const peer = list[i];
-      this.setPeer.run(peer.id, flowId);
-      this.setPeer.run(flowId, peer.id);
-      this.natLinked += 2;
-      list.splice(i, 1);
-      this.natWaiting--;
-      if (list.length === 0) this.byIsn.delete(c.origIsn);
-    } else {
-      if (list) list.push(me);
-      else this.byIsn.set(c.origIsn, [me]);
-      this.natWaiting++;
-    }
-    if (c.endUs > this.latestEndUs) this.latestEndUs = c.endUs;
+    if (!list) return undefined;
+    const me = natCandidate(-1, c);
+    const i = list.findIndex((x) => isNatPeer(me, x));
+    if (i < 0) return undefined;
+    const peer = list[i];
+    list.splice(i, 1);
+    this.natWaiting--;
+    if (list.length === 0) this.byIsn.delete(c.origIsn);
+    return peer;
+  }
+
+  private waitForNatPeer(flowId: number, c: ConnRecord): void {
+    const me = natCandidate(flowId, c);
+    const list = this.byIsn.get(c.origIsn);
+    if (list) list.push(me);
+    else this.byIsn.set(c.origIsn, [me]);
+    this.natWaiting++;
+  }
+
+  private trimNatWaiting(endUs: number): void {
+    if (endUs > this.latestEndUs) this.latestEndUs = endUs;
     const horizon = this.latestEndUs - NAT_WINDOW_US;
     for (const [isn, l] of this.byIsn) {
       if (this.natWaiting <= NAT_MAP_MAX && l.some((x) => x.endUs >= horizon)) break;
@@ -192,11 +209,15 @@ export class CaseWriter {
         e.ttl, e.ipId, e.senderPrevTtl, e.senderPrevIpId, e.idleBeforeUs, e.answersSyn ? 1 : 0, e.payloadLen, e.quietBeforeUs).lastInsertRowid);
       this.rstsWritten++;
     }
-    this.addSightings(this.insRstSighting, id, e.sightings);
+    for (const s of e.sightings) this.insRstSighting.run(id, s.sourceId, s.iface, s.ifindex);
   }
 
-  private addSightings(stmt: { run(...a: unknown[]): unknown }, id: number, sightings: Sighting[]): void {
-    for (const s of sightings) stmt.run(id, s.sourceId, s.iface, s.ifindex);
+  /** A flow's capture points; the usual two of an `-i any` capture (pod veth and uplink) in one statement. */
+  private addSightings(id: number, sightings: Sighting[]): void {
+    if (sightings.length === 2) {
+      const [a, b] = sightings;
+      this.insFlowSighting2.run(id, a.sourceId, a.iface, a.ifindex, id, b.sourceId, b.iface, b.ifindex);
+    } else for (const s of sightings) this.insFlowSighting.run(id, s.sourceId, s.iface, s.ifindex);
   }
 
   /**
@@ -244,6 +265,10 @@ interface NatCandidate {
 
 export const NAT_MAP_MAX = 100_000;
 const NAT_WINDOW_US = 600_000_000;
+
+function natCandidate(id: number, c: ConnRecord): NatCandidate {
+  return { id, origIp: c.origIp, origPort: c.origPort, respIp: c.respIp, respPort: c.respPort, respIsn: c.respIsn, startUs: c.startUs, endUs: c.endUs, paired: false };
+}
 
 /** Same originator ISN (the caller's grouping), a translated tuple, and times that agree. */
 function isNatPeer(a: NatCandidate, b: NatCandidate): boolean {

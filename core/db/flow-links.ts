@@ -33,12 +33,14 @@ export function assignFlowPods(db: CaseDb): void {
  */
 export function assignNatSides(db: CaseDb): void {
   db.exec(`UPDATE flows SET nat_side = NULL WHERE nat_peer IS NULL`);
+  // Joined to the peer once (UPDATE … FROM), not looked up twice per row by subqueries. Flows are
+  // never deleted, so every nat_peer names a row.
   db.exec(`UPDATE flows SET nat_side = CASE
-      WHEN orig_ttl > (SELECT p.orig_ttl FROM flows p WHERE p.id = flows.nat_peer) THEN 'pre'
-      WHEN orig_ttl < (SELECT p.orig_ttl FROM flows p WHERE p.id = flows.nat_peer) THEN 'post'
+      WHEN flows.orig_ttl > p.orig_ttl THEN 'pre'
+      WHEN flows.orig_ttl < p.orig_ttl THEN 'post'
       WHEN EXISTS (SELECT 1 FROM identities i WHERE i.ip = flows.orig_ip AND i.kind = 'node') THEN 'post'
       ELSE 'pre' END
-    WHERE nat_peer IS NOT NULL`);
+    FROM flows p WHERE p.id = flows.nat_peer`);
 }
 
 /** Folds each connection's second NAT half into its first (FOLD_NAT_HALVES_SQL). */

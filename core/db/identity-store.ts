@@ -40,21 +40,52 @@ export function loadFolders(db: CaseDb): { group: string; source: string }[] {
   return rows.map((r) => ({ group: r.folder, source: r.path }));
 }
 
-/** Aggregated in SQL so a large capture does not come into memory flow by flow. */
+/**
+ * Streamed in flow order and counted in maps sized by addresses, never by flows: the same
+ * aggregation written as one SQL statement (a UNION of both ends, counted DISTINCT twice) sorted
+ * every sighting twice and was the slowest step of the correlate phase on a busy capture.
+ * Rows come out in the order that statement's GROUP BY gave them (address, folder, node, ifindex).
+ */
 export function loadCaptureFacts(db: CaseDb): StoredCaptureFact[] {
-  const rows = db.prepare(`WITH e AS (
-      SELECT f.id, f.orig_ip AS ip, fs.ifindex, s.folder, s.node, s.path FROM flows f JOIN flow_sightings fs ON fs.flow_id = f.id JOIN sources s ON s.id = fs.source_id WHERE fs.ifindex >= 0
-      UNION ALL
-      SELECT f.id, f.resp_ip, fs.ifindex, s.folder, s.node, s.path FROM flows f JOIN flow_sightings fs ON fs.flow_id = f.id JOIN sources s ON s.id = fs.source_id WHERE fs.ifindex >= 0),
-    t AS (SELECT ip, folder, node, count(DISTINCT id) AS n, min(path) AS path FROM e GROUP BY ip, folder, node)
-    SELECT e.ip, e.folder, e.node, e.ifindex, t.n, t.path FROM e JOIN t ON t.ip = e.ip AND t.folder IS e.folder AND t.node IS e.node
-    GROUP BY e.ip, e.folder, e.node, e.ifindex HAVING count(DISTINCT e.id) = t.n`).all() as { ip: string; folder: string | null; node: string | null; ifindex: number; n: number; path: string }[];
+  interface Group { ip: string; folder: string | null; node: string | null; n: number; lastFlow: number; path: string; byIfindex: Map<number, { n: number; lastFlow: number }> }
+  const groups = new Map<string, Group>();
+  const count = (flow: number, ip: string, ifindex: number, folder: string | null, node: string | null, path: string) => {
+    const k = `${ip}\0${folder === null ? '\u0001' : `=${folder}`}\0${node === null ? '\u0001' : `=${node}`}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { ip, folder, node, n: 0, lastFlow: -1, path, byIfindex: new Map() }));
+    if (g.lastFlow !== flow) {
+      g.n++;
+      g.lastFlow = flow;
+    }
+    if (path < g.path) g.path = path;
+    let c = g.byIfindex.get(ifindex);
+    if (!c) g.byIfindex.set(ifindex, (c = { n: 0, lastFlow: -1 }));
+    if (c.lastFlow !== flow) {
+      c.n++;
+      c.lastFlow = flow;
+    }
+  };
+  // Sources are few: looked up here rather than joined (three strings made per sighting).
+  const sources = new Map((db.prepare('SELECT id, folder, node, path FROM sources').raw().all() as [number, string | null, string | null, string][]).map(([id, ...rest]) => [id, rest]));
+  const rows = db.prepare(`SELECT fs.flow_id, f.orig_ip, f.resp_ip, fs.ifindex, fs.source_id FROM flow_sightings fs INDEXED BY flow_sightings_pk
+      JOIN flows f ON f.id = fs.flow_id WHERE fs.ifindex >= 0 ORDER BY fs.flow_id`).raw().iterate() as Iterable<[number, string, string, number, number]>;
+  for (const [flow, origIp, respIp, ifindex, sourceId] of rows) {
+    const src = sources.get(sourceId);
+    if (!src) continue;
+    const [folder, node, path] = src;
+    count(flow, origIp, ifindex, folder, node, path);
+    if (respIp !== origIp) count(flow, respIp, ifindex, folder, node, path);
+  }
+  const cmpText = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+  const sorted = [...groups.values()].sort((a, b) => cmpText(a.ip, b.ip) || cmpText(a.folder, b.folder) || cmpText(a.node, b.node));
   const out = new Map<string, StoredCaptureFact>();
-  for (const r of rows) {
-    const group = groupOf(r.folder, r.node);
-    const k = `${group}\0${r.ip}`;
-    const c = out.get(k) ?? { ip: r.ip, group, node: r.folder === null ? r.node : null, ifindexes: [], flows: r.n, source: r.path };
-    c.ifindexes.push(r.ifindex);
+  for (const g of sorted) {
+    const all = [...g.byIfindex].filter(([, c]) => c.n === g.n).map(([i]) => i).sort((a, b) => a - b);
+    if (all.length === 0) continue;
+    const group = groupOf(g.folder, g.node);
+    const k = `${group}\0${g.ip}`;
+    const c = out.get(k) ?? { ip: g.ip, group, node: g.folder === null ? g.node : null, ifindexes: [], flows: g.n, source: g.path };
+    c.ifindexes.push(...all);
     out.set(k, c);
   }
   return [...out.values()];

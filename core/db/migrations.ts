@@ -91,4 +91,9 @@ UPDATE rst_events SET
     name: 'TCP events keep the pod and tool that reported them (Inspektor Gadget names the pod itself)',
     sql: addedInSql(TCP_EVENTS, 13),
   },
+  {
+    version: 14,
+    name: "RST events by time cover the window summary's receiver and port (the index they extend goes)",
+    sql: [addedInSql(RST_EVENTS, 14), 'DROP INDEX rst_events_ts_verdict_who;'].join('\n'),
+  },
 ];

@@ -93,14 +93,17 @@ export const FLOWS: TableSpec = {
     { name: 'resp_pod', type: 'TEXT', since: 5, doc: 'Likewise for the responder.' },
     { name: 'folded_into', type: 'INTEGER', since: 12, doc: 'On the second NAT half of a connection: the flow id (its nat_peer) the connection is listed under, so listings and filters count it once (the pre-NAT, pod-side half is listed; on a tie, the lower id). Null on a flow listed as itself.' },
   ],
+  // Deferred ones: kept up to date row by row they were most of a first ingest's storing cost
+  // (core/db/flow-indexes.ts); flows_tuple and flows_isn stay, the twin and NAT lookups read them while writing.
+  // 'parse': built again once the captures are in; 'correlate': after the correlate phase, which writes their columns.
   indexes: [
-    { name: 'flows_orig', columns: ['orig_ip', 'start_us'] },
-    { name: 'flows_resp', columns: ['resp_ip', 'resp_port', 'start_us'] },
-    { name: 'flows_start', columns: ['start_us'] },
+    { name: 'flows_orig', columns: ['orig_ip', 'start_us'], deferred: 'parse' },
+    { name: 'flows_resp', columns: ['resp_ip', 'resp_port', 'start_us'], deferred: 'parse' },
+    { name: 'flows_start', columns: ['start_us'], deferred: 'parse' },
     { name: 'flows_tuple', columns: ['orig_ip', 'orig_port', 'resp_ip', 'resp_port'] },
     { name: 'flows_isn', columns: ['orig_isn', 'resp_isn'] },
     { name: 'flows_state', columns: ['state'], droppedIn: 9 },
-    { name: 'flows_state_start', columns: ['state', 'start_us', 'resp_port'], since: 9 },
+    { name: 'flows_state_start', columns: ['state', 'start_us', 'resp_port'], since: 9, deferred: 'parse' },
     // Refused connections (one side of a NAT pair) with all the refused-port finding reads: few rows, no table reads.
     // The flows table's heavy-hitter sorts (bytes, packets, duration): without them a sorted page read every flow.
     { name: 'flows_orig_bytes', columns: ['orig_bytes'], indexPhase: true },
@@ -108,9 +111,9 @@ export const FLOWS: TableSpec = {
     { name: 'flows_orig_pkts', columns: ['orig_pkts'], indexPhase: true },
     { name: 'flows_resp_pkts', columns: ['resp_pkts'], indexPhase: true },
     { name: 'flows_duration', columns: ['(end_us - start_us)'], indexPhase: true },
-    { name: 'flows_refused', columns: ['start_us', 'resp_ip', 'resp_port', 'orig_ip', 'state', 'nat_side'], since: 9, where: "state = 'REJ' AND (nat_side IS NULL OR nat_side = 'pre')" },
-    { name: 'flows_nat_side', columns: ['nat_side', 'orig_ip'], since: 4 },
-    { name: 'flows_orig_pod', columns: ['orig_pod', 'start_us'], since: 5 },
+    { name: 'flows_refused', columns: ['start_us', 'resp_ip', 'resp_port', 'orig_ip', 'state', 'nat_side'], since: 9, where: "state = 'REJ' AND (nat_side IS NULL OR nat_side = 'pre')", deferred: 'correlate' },
+    { name: 'flows_nat_side', columns: ['nat_side', 'orig_ip'], since: 4, deferred: 'correlate' },
+    { name: 'flows_orig_pod', columns: ['orig_pod', 'start_us'], since: 5, deferred: 'correlate' },
   ],
 };
 
@@ -169,7 +172,9 @@ export const RST_EVENTS: TableSpec = {
     { name: 'rst_events_receiver_who', columns: ['receiver_who', 'verdict', 'ts_us'], since: 7 },
     { name: 'rst_events_dst_port', columns: ['dst_port', 'verdict', 'ts_us'], since: 7 },
     { name: 'rst_events_ts_verdict', columns: ['ts_us', 'verdict'], since: 7, droppedIn: 9 },
-    { name: 'rst_events_ts_verdict_who', columns: ['ts_us', 'verdict', 'sender_who'], since: 9 },
+    { name: 'rst_events_ts_verdict_who', columns: ['ts_us', 'verdict', 'sender_who'], since: 9, droppedIn: 14 },
+    // A window's RST summary (by sender, receiver, port, over time) and compare's rates read only this: no row of the table.
+    { name: 'rst_events_ts_cover', columns: ['ts_us', 'verdict', 'sender_who', 'receiver_who', 'dst_port'], since: 14 },
   ],
 };
 

@@ -15,7 +15,12 @@ export interface TableSpec {
   name: string;
   doc: string;
   columns: ColumnSpec[];
-  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number; /** Migration that dropped it. */ droppedIn?: number; /** Partial index: only rows where this holds (SQL). */ where?: string; /** Built by the index phase after an ingest (indexPhaseSql), not by a migration. */ indexPhase?: boolean }[];
+  indexes?: { name: string; columns: string[]; unique?: boolean; since?: number; /** Migration that dropped it. */ droppedIn?: number; /** Partial index: only rows where this holds (SQL). */ where?: string; /** Built by the index phase after an ingest (indexPhaseSql), not by a migration. */ indexPhase?: boolean;
+    /**
+     * Made by its migration, but dropped while a first ingest fills the table and built again after
+     * the parse phase or after the correlate phase (which writes its columns) (deferredIndexSql).
+     */
+    deferred?: 'parse' | 'correlate' }[];
 }
 
 function columnSql(c: ColumnSpec): string {
@@ -46,6 +51,14 @@ export function addedInSql(t: TableSpec, version: number): string {
   const cols = t.columns.filter((c) => c.since === version).map((c) => `ALTER TABLE ${t.name} ADD COLUMN ${columnSql(c)};`);
   const idx = (t.indexes ?? []).filter((i) => i.since === version).map((i) => indexSql(t, i));
   return [...cols, ...idx].join('\n');
+}
+
+/**
+ * Indexes an ingest into an empty case may drop while it writes and must build again before
+ * anything reads the table: each as [name, CREATE statement as its migration made it].
+ */
+export function deferredIndexSql(t: TableSpec, until?: 'parse' | 'correlate'): [string, string][] {
+  return (t.indexes ?? []).filter((i) => i.deferred && (until === undefined || i.deferred === until) && i.droppedIn === undefined).map((i) => [i.name, indexSql(t, i)]);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { CaseWriter } from '../db/case-writer.js';
 import { DecodeStatus, decodeFrame } from '../decode/decode.js';
 import { newPacket } from '../decode/packet.js';
 import { ConnTracker } from '../flows/tracker.js';
+import type { ConnRecord, RstEvent } from '../flows/types.js';
 import type { CaptureReader } from '../formats/capture-reader.js';
 import { PcapReader } from '../formats/pcap/reader.js';
 import { PcapngReader } from '../formats/pcapng/reader.js';
@@ -34,15 +35,60 @@ export interface CaptureIngestInput {
   onPackets?: (n: number) => void;
 }
 
+/** What one capture's decode and tracking sends on, in the order the tracker gave it (a RST before its connection). */
+export interface TrackSink {
+  conn(c: ConnRecord): void;
+  rst(e: RstEvent): void;
+}
+
+export interface TrackInput {
+  path: string;
+  kind: CaptureKind;
+  gzip: boolean;
+  /** Stamped on sightings; a worker that does not know it yet tracks with 0 (the writer's thread fills it in). */
+  sourceId: number;
+  stream: ChunkStreamOptions;
+  onPackets?: (n: number) => void;
+}
+
+/** Everything about a capture besides its connections and RSTs, known once it has been read. */
+export interface TrackSummary {
+  packets: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  diagnostics: Diagnostic[];
+  decode: Record<string, number>;
+  interfaces: { iface: number; name?: string; description?: string; linkType: number; snaplen: number; packets: number }[];
+}
+
 /** Streams one capture file through reader → decoder → tracker → case writer. */
 export async function ingestCapture(inp: CaptureIngestInput): Promise<CaptureIngestResult> {
-  const { path, sourceId, writer } = inp;
+  const { sourceId, writer } = inp;
+  const summary = await trackCapture(inp, { conn: (c) => writer.addConn(sourceId, c), rst: (e) => writer.addRst(e) });
+  return storeSummary(inp.kind, inp.gzip, sourceId, writer, summary);
+}
+
+/** The capture's interfaces written, and the result the ingest reports (shared with the parallel path). */
+export function storeSummary(kind: CaptureKind, gzip: boolean, sourceId: number, writer: CaseWriter, s: TrackSummary): CaptureIngestResult {
+  for (const i of s.interfaces) writer.addInterface(sourceId, i);
+  return {
+    packets: s.packets, firstTs: s.firstTs, lastTs: s.lastTs, diagnostics: s.diagnostics,
+    detail: { format: kind, gzip, decode: s.decode, flows: writer.flowsWritten, rsts: writer.rstsWritten },
+  };
+}
+
+/**
+ * Reader → decoder → tracker for one capture file, connections and RSTs handed to `sink`. Pure of
+ * the case: it runs in the ingest's thread or in a capture worker (capture-worker.ts) alike.
+ */
+export async function trackCapture(inp: TrackInput, sink: TrackSink): Promise<TrackSummary> {
+  const { path, sourceId } = inp;
   const reader: CaptureReader = inp.kind === 'pcap' ? new PcapReader(path) : new PcapngReader(path);
   const pkt = newPacket();
   const tracker = new ConnTracker({
     sourceId,
-    onConn: (c) => writer.addConn(sourceId, c),
-    onRst: (e) => writer.addRst(e),
+    onConn: (c) => sink.conn(c),
+    onRst: (e) => sink.rst(e),
   });
   const perIface: number[] = [];
   const status = [0, 0, 0, 0, 0];
@@ -113,17 +159,9 @@ export async function ingestCapture(inp: CaptureIngestInput): Promise<CaptureIng
   if (fragments > 0) diagnostics.push(diag('DECODE_FRAGMENTS', `${fragments} IP fragments`, { source: path }));
   for (const [lt, n] of unsupportedLinks) diagnostics.push(diag('CAPTURE_UNKNOWN_LINKTYPE', `${n} packets with link type ${lt}, which podcap does not decode`, { source: path }));
 
-  for (const i of reader.interfaces) {
-    writer.addInterface(sourceId, { iface: i.index, name: i.name, description: i.description, linkType: i.linkType, snaplen: i.snaplen, packets: perIface[i.index] ?? 0 });
-  }
   return {
     packets, firstTs, lastTs, diagnostics,
-    detail: {
-      format: inp.kind,
-      gzip: inp.gzip,
-      decode: { ok: status[0], unsupportedLink: status[1], notIp: status[2], malformed: status[3], noTransport: status[4], truncated, fragments },
-      flows: writer.flowsWritten,
-      rsts: writer.rstsWritten,
-    },
+    decode: { ok: status[0], unsupportedLink: status[1], notIp: status[2], malformed: status[3], noTransport: status[4], truncated, fragments },
+    interfaces: reader.interfaces.map((i) => ({ iface: i.index, name: i.name, description: i.description, linkType: i.linkType, snaplen: i.snaplen, packets: perIface[i.index] ?? 0 })),
   };
 }

@@ -1,6 +1,7 @@
 import { caseHasFlows } from '../db/flow-links.js';
 import type { CaseDb } from '../db/open-case.js';
 import { FLOWS } from '../db/schema.js';
+import { restoreFlowIndexes } from '../db/flow-indexes.js';
 import { indexPhaseSql } from '../db/table-spec.js';
 import { THRESHOLDS } from '../analysis/thresholds.js';
 import { MATERIALIZED_ROWS, writeAnswers } from '../analysis/rollups/answers.js';
@@ -16,6 +17,7 @@ import { computeRstSummary } from '../analysis/rst/summary.js';
  * the whole-case answers, computed from the flows and stored (see answers.ts). Nothing here reads a stored answer, and afterIngest has already dropped the old ones.
  */
 export function materializeAnswers(db: CaseDb): void {
+  restoreFlowIndexes(db);
   for (const sql of indexPhaseSql(FLOWS)) db.exec(sql);
   // The rollups first: the whole-case fan-out and ports below are read from them.
   db.transaction(() => storeRollups(db))();

@@ -5,7 +5,8 @@ import { CaseWriter } from '../db/case-writer.js';
 import type { CaseDb } from '../db/open-case.js';
 import { PodcapError } from '../errors.js';
 import type { IngestResult, IngestStatus } from './result.js';
-import { ingestCapture } from './capture-ingest.js';
+import { ingestCapture, storeSummary, type CaptureIngestResult } from './capture-ingest.js';
+import { CaptureJobs, defaultCaptureWorkers, MIN_WORKER_BYTES, type CaptureWorkers, type RemoteCapture } from './capture-jobs.js';
 import { contentChunks, isGzip, readHead } from './chunks.js';
 import { hasherFor } from './hasher.js';
 import { sourceContext, sourceKey } from './source-identity.js';
@@ -22,6 +23,8 @@ import { walkInputs, type InputFile } from './walk.js';
 import { expandArchives, workDirFor, type ArchiveLimits } from './archive/archive.js';
 import { estimateCaseGrowth, type CaseEstimate } from './case-estimate.js';
 import { acquireIngestLock } from '../db/ingest-lock.js';
+import { deferFlowIndexes, restoreFlowIndexes } from '../db/flow-indexes.js';
+import { tmpdir } from 'node:os';
 
 export interface IngestOptions {
   signal?: AbortSignal;
@@ -49,6 +52,11 @@ export interface IngestOptions {
    * and stored answers) would; only tests of ensureAnswers want that. Default true.
    */
   index?: boolean;
+  /**
+   * Decode and track captures in worker threads, `count` at once, while this thread stores them in
+   * file order (the case comes out the same as one at a time). Default: defaultCaptureWorkers(); count < 2: all in this thread.
+   */
+  captureWorkers?: CaptureWorkers;
 }
 
 /** `partial`: an archive some of whose entries were lost (damage, or a cap); the entries read have their own results. */
@@ -94,29 +102,70 @@ async function ingestLocked(db: CaseDb, inputs: string[], opts: IngestOptions): 
     results.push({ path: p.path, status: 'partial', kind: 'archive', records: 0, diagnostics: 0, reason: p.reason, direct: p.direct ?? true });
   }
   let done = 0;
-  for (const f of walked.files) {
-    opts.signal?.throwIfAborted();
-    results.push(await ingestFile(db, f, opts, done, walked.files.length));
-    done++;
-  }
-  if (results.some((r) => r.status === 'ingested')) {
-    opts.onProgress?.({ phase: 'correlate', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: done, filesTotal: walked.files.length });
-    afterIngest(db, results.filter((r) => r.status === 'ingested' && r.sourceId !== undefined).map((r) => r.sourceId!));
-    if (opts.index !== false) {
-      opts.onProgress?.({ phase: 'index', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: results.length, filesTotal: results.length });
-      materializeAnswers(db);
+  const workers = opts.captureWorkers ?? defaultCaptureWorkers();
+  const jobs = workers && workers.count > 1 ? await readCapturesAhead(db, walked.files, workers) : null;
+  const deferred = walked.files.length > 0 && deferFlowIndexes(db);
+  try {
+    for (const f of walked.files) {
+      opts.signal?.throwIfAborted();
+      results.push(await ingestFile(db, f, opts, done, walked.files.length, jobs));
+      done++;
     }
+  } finally {
+    jobs?.close();
+    if (deferred) restoreFlowIndexes(db, 'parse');
+  }
+  try {
+    if (results.some((r) => r.status === 'ingested')) {
+      opts.onProgress?.({ phase: 'correlate', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: done, filesTotal: walked.files.length });
+      afterIngest(db, results.filter((r) => r.status === 'ingested' && r.sourceId !== undefined).map((r) => r.sourceId!));
+      if (deferred) restoreFlowIndexes(db);
+      if (opts.index !== false) {
+        opts.onProgress?.({ phase: 'index', path: '', bytesRead: 0, bytesTotal: 0, records: 0, diagnostics: 0, filesDone: results.length, filesTotal: results.length });
+        materializeAnswers(db);
+      }
+    }
+  } finally {
+    if (deferred) restoreFlowIndexes(db);
   }
   return results;
 }
 
+/**
+ * Starts the workers on every input that is a capture (sniffed as ingestFile will) of at least
+ * `minBytes`, unless the case already holds a source of its size (that one may be a duplicate:
+ * ingestFile hashes it first).
+ */
+async function readCapturesAhead(db: CaseDb, files: InputFile[], workers: CaptureWorkers): Promise<CaptureJobs | null> {
+  const sameSize = db.prepare('SELECT 1 FROM sources WHERE bytes = ?');
+  const minBytes = workers.minBytes ?? MIN_WORKER_BYTES;
+  let jobs: CaptureJobs | null = null;
+  for (const f of files) {
+    try {
+      const bytes = (await stat(f.fsPath)).size;
+      if (bytes < minBytes || sameSize.get(bytes)) continue;
+      const head = await readHead(f.fsPath);
+      const gz = isGzip(head);
+      const kind = detectCapture(gz ? (await gunzipHead(f.fsPath)).head : head);
+      if (!kind) continue;
+      jobs ??= new CaptureJobs(workers, tmpdir());
+      jobs.add(f.fsPath, kind, gz);
+    } catch {
+      // Unreadable here: ingestFile reports it when it gets there.
+    }
+  }
+  jobs?.pump();
+  return jobs;
+}
+
 async function hashFile(path: string, bytes: number): Promise<string> {
   const h = hasherFor(bytes);
-  for await (const _ of contentChunks(path, false, { hash: h })) { /* hashing only */ }
+  // Each chunk is done with once hashed: a ring of buffers, not a fresh 4 MiB one per read.
+  for await (const _ of contentChunks(path, false, { hash: h, reuseBuffers: true })) { /* hashing only */ }
   return h.digest();
 }
 
-async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDone: number, filesTotal: number): Promise<IngestResult> {
+async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDone: number, filesTotal: number, jobs: CaptureJobs | null): Promise<IngestResult> {
   const path = f.displayPath;
   const progress = throttle(opts.onProgress, opts.progressEveryMs);
   const base = { path, direct: f.direct };
@@ -173,8 +222,13 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
       return { ...base, status: 'unknown', kind: 'unknown', records: 0, diagnostics: 1, reason: why };
     }
 
-    return await ingestCaptureSource(db, f, captureKind, gz, digest, bytesTotal, opts, (records, bytesRead, diagnostics) =>
-      progress({ phase: 'parse', path, bytesRead, bytesTotal, records, diagnostics, filesDone, filesTotal }));
+    const remote = jobs?.take(f.fsPath, captureKind, gz);
+    try {
+      return await ingestCaptureSource(db, f, captureKind, gz, digest, bytesTotal, opts, remote, (records, bytesRead, diagnostics) =>
+        progress({ phase: 'parse', path, bytesRead, bytesTotal, records, diagnostics, filesDone, filesTotal }));
+    } finally {
+      remote?.stop();
+    }
   } catch (e) {
     const reason = e instanceof PodcapError || e instanceof Error ? e.message : String(e);
     if ((e as Error)?.name === 'AbortError') throw e;
@@ -187,7 +241,7 @@ async function ingestFile(db: CaseDb, f: InputFile, opts: IngestOptions, filesDo
 
 async function ingestCaptureSource(
   db: CaseDb, f: InputFile, kind: CaptureKind, gz: boolean, knownDigest: string | undefined, bytes: number, opts: IngestOptions,
-  report: (records: number, bytesRead: number, diagnostics: number) => void,
+  remote: RemoteCapture | undefined, report: (records: number, bytesRead: number, diagnostics: number) => void,
 ): Promise<IngestResult> {
   const path = f.displayPath;
   const hash = hasherFor(bytes);
@@ -199,12 +253,18 @@ async function ingestCaptureSource(
     // The hash is filled in once the whole file has been read (in the same pass as parsing).
     const placeholder = `pending:${process.pid}:${Date.now()}:${Math.random()}`;
     const sourceId = writer.addSource({ path, kind, node: opts.node ?? null, folder: opts.node ? null : (f.node ?? ''), sha256: knownDigest ?? placeholder, bytes });
-    const res = await ingestCapture({
-      path: f.fsPath, kind, gzip: gz, sourceId, writer,
-      stream: { signal: opts.signal, hash, onRawBytes: (n) => { rawBytes = n; } },
-      onPackets: (n) => report(n, rawBytes, 0),
-    });
-    const digest = await hash.digest();
+    let res: CaptureIngestResult;
+    let digest: string;
+    if (remote) {
+      ({ res, digest } = await storeRemote(remote, sourceId, writer, opts.signal, (n, raw) => report(n, raw, 0)));
+    } else {
+      res = await ingestCapture({
+        path: f.fsPath, kind, gzip: gz, sourceId, writer,
+        stream: { signal: opts.signal, hash, onRawBytes: (n) => { rawBytes = n; } },
+        onPackets: (n) => report(n, rawBytes, 0),
+      });
+      digest = await hash.digest();
+    }
     const dup = db.prepare('SELECT id FROM sources WHERE sha256 = ? AND id <> ?').get(digest, sourceId);
     if (dup) {
       db.exec('ROLLBACK');
@@ -221,6 +281,30 @@ async function ingestCaptureSource(
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw e;
+  }
+}
+
+/** A capture read by a worker: its records stored as they come, in the order its tracker gave them. */
+async function storeRemote(remote: RemoteCapture, sourceId: number, writer: CaseWriter, signal: AbortSignal | undefined,
+  report: (packets: number, rawBytes: number) => void): Promise<{ res: CaptureIngestResult; digest: string }> {
+  // With one capture the hash is taken here, reading the file a second time (from the page cache)
+  // while the worker decodes it: this thread mostly waits for the worker (capture-worker.ts CaptureJob.hash).
+  const digest = remote.job.hash ? null : hashFile(remote.job.path, 0);
+  digest?.catch(() => {});
+  const it = remote.batches(sourceId, signal);
+  for (let step = await it.next(); ; step = await it.next()) {
+    if (step.done) {
+      const { summary, digest: taken } = step.value;
+      report(summary.packets, remote.progress.rawBytes);
+      const sha = taken ?? (await digest);
+      if (sha === null) throw new Error(`no sha256 for ${remote.job.path}`);
+      return { res: storeSummary(remote.job.kind, remote.job.gzip, sourceId, writer, summary), digest: sha };
+    }
+    for (const ev of step.value) {
+      if ('rst' in ev) writer.addRst(ev.rst);
+      else writer.addConn(sourceId, ev);
+    }
+    report(remote.progress.packets, remote.progress.rawBytes);
   }
 }
 

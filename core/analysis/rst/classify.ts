@@ -128,23 +128,7 @@ export function classifyRsts(db: CaseDb): void {
  * capture are uplinks (they carried translated connections), and each node's REJECT rules.
  */
 function capturePoints(db: CaseDb) {
-  const senderTtls = new Map<string, Map<string, Map<number, number>>>();
-  // A refused connection's only responder packet is the RST itself (forged ones included): the
-  // responder's TTLs come from SYN-ACKs and later packets. Only flows seen at one point of a capture: a flow forwarded between two interfaces of one
-  // `-i any` capture keeps the TTL of the first, which would blur the two points.
-  const rows = db.prepare(`SELECT x.ip, fs.source_id || ':' || fs.iface || ':' || fs.ifindex AS p, x.ttl, count(*) AS n FROM (
-      SELECT o.id, o.orig_ip AS ip, o.orig_ttl AS ttl FROM flows o WHERE o.orig_ttl >= 0 AND o.orig_ip IN (SELECT DISTINCT sender_ip FROM rst_events)
-      UNION ALL SELECT o.id, o.resp_ip, o.resp_ttl FROM flows o WHERE o.resp_ttl >= 0 AND o.state <> 'REJ' AND o.resp_ip IN (SELECT DISTINCT sender_ip FROM rst_events)) x
-    JOIN flow_sightings fs ON fs.flow_id = x.id
-    WHERE NOT EXISTS (SELECT 1 FROM flow_sightings o WHERE o.flow_id = x.id AND o.source_id = fs.source_id AND (o.iface <> fs.iface OR o.ifindex <> fs.ifindex))
-    GROUP BY x.ip, p, x.ttl`).iterate() as Iterable<{ ip: string; p: string; ttl: number; n: number }>;
-  for (const r of rows) {
-    let byPoint = senderTtls.get(r.ip);
-    if (!byPoint) senderTtls.set(r.ip, (byPoint = new Map()));
-    let m = byPoint.get(r.p);
-    if (!m) byPoint.set(r.p, (m = new Map()));
-    m.set(r.ttl, r.n);
-  }
+  const senderTtls = senderTtlsAtPoints(db);
   const sources = new Map((db.prepare(`SELECT id, path, node, first_ts, last_ts FROM sources`).all() as { id: number; path: string; node: string | null; first_ts: number | null; last_ts: number | null }[]).map((s) => [s.id, s]));
   const ifaceNames = new Map((db.prepare(`SELECT source_id || ':' || iface AS k, name FROM capture_interfaces WHERE name IS NOT NULL AND name <> 'any'`).all() as { k: string; name: string }[]).map((r) => [r.k, r.name]));
   const links = db.prepare(`SELECT s.node, json_extract(r.data, '$.index') AS idx, json_extract(r.data, '$.name') AS name FROM records r JOIN sources s ON s.id = r.source_id
@@ -205,6 +189,66 @@ function capturePoints(db: CaseDb) {
       return null;
     },
   };
+}
+
+/**
+ * Per RST sender, capture point (`source:iface:ifindex`) and TTL, how many of its flows showed it.
+ * A refused connection's only responder packet is the RST itself (forged ones included): the
+ * responder's TTLs come from SYN-ACKs and later packets. Only flows seen at one point of a capture:
+ * a flow forwarded between two interfaces of one `-i any` capture keeps the TTL of the first, which
+ * would blur the two points. Sightings are streamed once in flow order and counted in a map (one
+ * SQL aggregation over flows and sightings with a NOT EXISTS per sighting was a tenth of a busy
+ * capture's correlate phase); the maps are filled in (address, point, TTL) order, as that
+ * statement's GROUP BY gave them, since verdicts take the first matching point.
+ */
+export function senderTtlsAtPoints(db: CaseDb): Map<string, Map<string, Map<number, number>>> {
+  const senders = new Set(db.prepare('SELECT DISTINCT sender_ip FROM rst_events').pluck().all() as string[]);
+  const counts = new Map<string, [string, string, number, number]>();
+  const add = (ip: string, p: string, ttl: number) => {
+    const k = `${ip}\0${p}\0${ttl}`;
+    const c = counts.get(k);
+    if (c) c[3]++;
+    else counts.set(k, [ip, p, ttl, 1]);
+  };
+  type Row = [number, number, number, number, string, number | null, string, number | null, string];
+  let flow: Row[] = [];
+  const perSource = new Map<number, number>();
+  const settle = () => {
+    if (flow.length === 0) return;
+    const [, , , , origIp, origTtl, respIp, respTtl, state] = flow[0];
+    const orig = senders.has(origIp) && origTtl !== null && origTtl >= 0;
+    const resp = senders.has(respIp) && respTtl !== null && respTtl >= 0 && state !== 'REJ';
+    if (orig || resp) {
+      perSource.clear();
+      for (const r of flow) perSource.set(r[1], (perSource.get(r[1]) ?? 0) + 1);
+      for (const [, src, iface, ifindex] of flow) {
+        if (perSource.get(src) !== 1) continue;
+        const p = `${src}:${iface}:${ifindex}`;
+        if (orig) add(origIp, p, origTtl!);
+        if (resp) add(respIp, p, respTtl!);
+      }
+    }
+    flow = [];
+  };
+  if (senders.size > 0) {
+    const rows = db.prepare(`SELECT fs.flow_id, fs.source_id, fs.iface, fs.ifindex, f.orig_ip, f.orig_ttl, f.resp_ip, f.resp_ttl, f.state
+      FROM flow_sightings fs INDEXED BY flow_sightings_pk JOIN flows f ON f.id = fs.flow_id ORDER BY fs.flow_id`).raw().iterate() as Iterable<Row>;
+    for (const r of rows) {
+      if (flow.length > 0 && flow[0][0] !== r[0]) settle();
+      flow.push(r);
+    }
+    settle();
+  }
+  const txt = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const senderTtls = new Map<string, Map<string, Map<number, number>>>();
+  for (const [ip, p, ttl, n] of [...counts.values()].sort((a, b) => txt(a[0], b[0]) || txt(a[1], b[1]) || a[2] - b[2])) {
+    let byPoint = senderTtls.get(ip);
+    if (!byPoint) senderTtls.set(ip, (byPoint = new Map()));
+    let m = byPoint.get(p);
+    if (!m) byPoint.set(p, (m = new Map()));
+    m.set(ttl, n);
+  }
+  return senderTtls;
 }
 
 /**
