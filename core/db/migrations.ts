@@ -96,4 +96,9 @@ UPDATE rst_events SET
     name: "RST events by time cover the window summary's receiver and port (the index they extend goes)",
     sql: [addedInSql(RST_EVENTS, 14), 'DROP INDEX rst_events_ts_verdict_who;'].join('\n'),
   },
+  {
+    version: 15,
+    name: 'identities by pod name (fan-out and findings describe their openers by it)',
+    sql: addedInSql(IDENTITIES, 15),
+  },
 ];

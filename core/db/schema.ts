@@ -395,6 +395,8 @@ export const IDENTITIES: TableSpec = {
   indexes: [
     { name: 'identities_ip', columns: ['ip'] },
     { name: 'identities_netns', columns: ['netns_inode'] },
+    // Fan-out describes each top opener by pod name or IP: without it the OR scanned the table once per opener.
+    { name: 'identities_pod', columns: ['pod'], since: 15 },
   ],
 };
 
