@@ -265,12 +265,12 @@ async function ingestCaptureSource(
       });
       digest = await hash.digest();
     }
-    const dup = db.prepare('SELECT id FROM sources WHERE sha256 = ? AND id <> ?').get(digest, sourceId);
-    if (dup) {
+    const key = sourceKey(db, digest, kind, sourceContext(opts.node, f.node), sourceId);
+    if (key === null) {
       db.exec('ROLLBACK');
       return { path, status: 'duplicate', kind, records: 0, diagnostics: 0, direct: f.direct };
     }
-    db.prepare('UPDATE sources SET sha256 = ? WHERE id = ?').run(digest, sourceId);
+    db.prepare('UPDATE sources SET sha256 = ? WHERE id = ?').run(key, sourceId);
     const diags: Diagnostic[] = res.diagnostics.map((d) => ({ ...d, source: path }));
     for (const d of diags) writer.addDiagnostic(sourceId, path, d);
     // Where the bytes are on disk (archive members: inside the case's working folder), so a flow's
