@@ -3,6 +3,7 @@
  * per (source, destination, port, reason, node), with the lines that show it.
  */
 import type { CaseDb } from '../../db/open-case.js';
+import { podOfAddress } from '../../db/identity-sql.js';
 import { prepared } from '../../db/statements.js';
 
 /** The stored Hubble flow record (core/formats/hubble/types.ts HubbleFlow), as far as drops read it. */
@@ -51,10 +52,10 @@ export function listDrops(db: CaseDb, req: { fromUs?: number; toUs?: number; lim
   const rows = prepared(db, `SELECT r.data, r.ts_us, s.path, s.node FROM records r JOIN sources s ON s.id = r.source_id
     WHERE r.kind = 'hubble' AND json_extract(r.data, '$.verdict') = 'DROPPED'${win} ORDER BY r.ts_us, r.id`).all(...params) as
     { data: string; ts_us: number | null; path: string; node: string | null }[];
-  const podOf = prepared(db, `SELECT CASE WHEN namespace IS NOT NULL THEN namespace || '/' || pod ELSE pod END AS who FROM identities WHERE ip = ? AND kind = 'pod' LIMIT 1`);
+  const podOf = podOfAddress(db);
   const name = (e: HubbleEndpoint): string => {
     if (e.pod) return e.namespace ? `${e.namespace}/${e.pod}` : e.pod;
-    if (e.ip) return (podOf.get(e.ip) as { who: string } | undefined)?.who ?? e.ip;
+    if (e.ip) return podOf(e.ip) ?? e.ip;
     return e.reserved ? `(${e.reserved})` : '?';
   };
   const groups = new Map<string, DropOut & { lines: Map<string, number[]> }>();

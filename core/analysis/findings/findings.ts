@@ -82,23 +82,23 @@ const snatExhaustion: Rule = (db, w, t, shared) => {
   const out: RuleFinding[] = [];
   for (const p of shared.ports().slice(0, 20)) {
     if (p.utilization < t.snatUtilizationWarn) continue;
-    if (p.from) {
-      out.push({
-        id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
-        title: `SNAT ports to ${p.dst_ip}:${p.dst_port} ${p.utilization >= 1 ? 'exhausted' : 'nearly exhausted'}`,
-        detail: `Cilium's NAT map held ${p.distinct_src_ports.toLocaleString('en-US')} ports of ${p.snat_ip} toward this destination at once (${snatDemand(p.utilization, p.allocation)}); top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
-        evidence: p.from,
-        next_step: 'Reuse connections (pooling/keep-alive) in the pods named, or add outbound IPs / allocate more SNAT ports per node; `cilium bpf nat list` again later shows whether the entries drain.',
-      });
-      continue;
-    }
-    out.push({
-      id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' : 'high',
+    const head = {
+      id: `snat-utilization:${p.snat_ip}:${p.dst_ip}:${p.dst_port}`, rule: 'snat-utilization', severity: p.utilization >= 1 ? 'critical' as const : 'high' as const,
       title: `SNAT ports to ${p.dst_ip}:${p.dst_port} ${p.utilization >= 1 ? 'exhausted' : 'nearly exhausted'}`,
-      // Demand beyond the allocation reads as ports needed, not as a utilization over 100 %.
-      detail: `${p.snat_ip} ${snatDemand(p.utilization, p.allocation)} for this destination at once, ${p.time_wait_held} of them only because a closed connection's port stays held (${SNAT.holdAfterRstUs / 1e6} s after a RST, ${SNAT.holdAfterFinUs / 1e6} s after a FIN); peak ${p.peak_concurrent} in use; ${p.distinct_src_ports} distinct ports used; top pods: ${p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown'}.`,
+    };
+    const topPods = p.pods.slice(0, 3).map((x) => `${x.pod} (${x.ports})`).join(', ') || 'unknown';
+    const next = 'Reuse connections (pooling/keep-alive) in the pods named, or add outbound IPs / allocate more SNAT ports per node';
+    // Demand beyond the allocation reads as ports needed, not as a utilization over 100 %.
+    out.push(p.from ? {
+      ...head,
+      detail: `Cilium's NAT map held ${p.distinct_src_ports.toLocaleString('en-US')} ports of ${p.snat_ip} toward this destination at once (${snatDemand(p.utilization, p.allocation)}); top pods: ${topPods}.`,
+      evidence: p.from,
+      next_step: `${next}; \`cilium bpf nat list\` again later shows whether the entries drain.`,
+    } : {
+      ...head,
+      detail: `${p.snat_ip} ${snatDemand(p.utilization, p.allocation)} for this destination at once, ${p.time_wait_held} of them only because a closed connection's port stays held (${SNAT.holdAfterRstUs / 1e6} s after a RST, ${SNAT.holdAfterFinUs / 1e6} s after a FIN); peak ${p.peak_concurrent} in use; ${p.distinct_src_ports} distinct ports used; top pods: ${topPods}.`,
       evidence: [{ source: 'connections', flows: flowIds(db, `SELECT id FROM flows WHERE orig_ip = ? AND resp_ip = ? AND resp_port = ? LIMIT 20`, [p.snat_ip, p.dst_ip, p.dst_port]) }],
-      next_step: 'Reuse connections (pooling/keep-alive) in the pods named, or add outbound IPs / allocate more SNAT ports per node.',
+      next_step: `${next}.`,
     });
   }
   return out;

@@ -5,6 +5,7 @@
  * one destination; the entries in one dump are held at the same instant.
  */
 import type { CaseDb } from '../../db/open-case.js';
+import { podOfAddress } from '../../db/identity-sql.js';
 import { prepared } from '../../db/statements.js';
 import { publicTest } from '../rollups/cell-sources.js';
 
@@ -33,7 +34,7 @@ export function ciliumNatGroups(db: CaseDb): CiliumNatGroup[] {
     ORDER BY r.source_id, r.id`).all() as { path: string; line: number; snat: string; dst: string; dport: number; port: number; src: string }[];
   if (rows.length === 0) return [];
   const isPublic = publicTest(db);
-  const podOf = prepared(db, `SELECT coalesce(namespace || '/', '') || pod AS pod FROM identities WHERE ip = ? AND kind = 'pod' LIMIT 1`);
+  const podOf = podOfAddress(db);
   const pods = new Map<string, string | null>();
   // Per group and dump: several dumps of one node are snapshots at different times, not more ports.
   const byGroup = new Map<string, Map<string, { ports: Set<number>; byPod: Map<string, Set<number>>; lines: number[] }>>();
@@ -46,7 +47,7 @@ export function ciliumNatGroups(db: CaseDb): CiliumNatGroup[] {
     if (!d) dumps.set(r.path, (d = { ports: new Set(), byPod: new Map(), lines: [] }));
     d.ports.add(r.port);
     if (d.lines.length < MAX_LINES) d.lines.push(r.line);
-    if (!pods.has(r.src)) pods.set(r.src, (podOf.get(r.src) as { pod: string } | undefined)?.pod ?? null);
+    if (!pods.has(r.src)) pods.set(r.src, podOf(r.src));
     const who = pods.get(r.src) ?? r.src;
     let set = d.byPod.get(who);
     if (!set) d.byPod.set(who, (set = new Set()));
