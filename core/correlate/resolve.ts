@@ -87,12 +87,12 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], fol
   }
   // Endpoints and EndpointSlices name the pod behind each address (targetRef) and its node; one
   // record per port, so each address is taken once per file. A node's address there is a hostNetwork pod's.
-  const kubeNodeIps = new Set(f.kubeNodes.flatMap((s) => [s.r.internalIp, ...(s.r.internalIps ?? []), s.r.externalIp]));
+  const nodeIps = new Set(f.kubeNodes.flatMap((s) => [s.r.internalIp, ...(s.r.internalIps ?? []), s.r.externalIp]).filter((x): x is string => !!x));
   const epSeen = new Set<string>();
   for (const s of f.kubeEndpoints) {
     const e = s.r;
     const key = `${s.source}\0${e.namespace ?? ''}/${e.targetPod}\0${e.ip}`;
-    if (!e.targetPod || e.embedded || kubeNodeIps.has(e.ip) || epSeen.has(key)) continue;
+    if (!e.targetPod || e.embedded || nodeIps.has(e.ip) || epSeen.has(key)) continue;
     epSeen.add(key);
     const what = `kubectl ${e.source === 'endpointslice' ? 'endpointslice' : 'endpoints'}: ${e.ip} of service ${e.service} is pod ${e.namespace ?? '?'}/${e.targetPod}${e.node ? ` on ${e.node}` : ''}`;
     addIp(podFor(e.targetPod, e.namespace, e.node ?? null, ev(s, e.line, what)), e.ip, ev(s, e.line, what));
@@ -157,7 +157,6 @@ export function correlate(inputs: FactInput[], captures: CaptureFact[] = [], fol
 
   // 1b. Inspektor Gadget names the pod of each traced process itself: pod ↔ node, container id,
   //     netns, and the address the pod's own sockets use. A few rows per pod are kept as evidence.
-  const nodeIps = new Set(f.kubeNodes.flatMap((s) => [s.r.internalIp, ...(s.r.internalIps ?? []), s.r.externalIp]).filter((x): x is string => !!x));
   const igClaims = new Map<string, Set<string>>();
   for (const s of f.igPods) {
     const ip = s.r.ip && unmapV4(s.r.ip);

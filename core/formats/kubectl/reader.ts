@@ -1,7 +1,6 @@
 import type { TextParseContext, TextParseResult } from '../text-format.js';
 import {
   DiagnosticSink,
-  arr,
   fencedBlocks,
   isObject,
   isPromptLine,
@@ -49,20 +48,8 @@ function readJson(text: string, sink: DiagnosticSink, out: KubectlRecord[], last
       sink.malformed(doc.line, '[…]', 'kubectl JSON is an object');
       continue;
     }
-    const v = doc.value;
-    const kind = str(v.kind);
-    if (Array.isArray(v.items)) {
-      arr(v.items).forEach((item, i) => {
-        const line = doc.elementLines.get('items')?.[i] ?? doc.line;
-        if (!isObject(item)) return;
-        const k = itemKind(item, kind);
-        if (k && KINDS.has(k)) out.push(...readObject(item, k, line));
-      });
-    } else if (kind && KINDS.has(kind)) {
-      out.push(...readObject(v, kind, doc.line));
-    } else {
-      sink.malformed(doc.line, `{"kind":${JSON.stringify(kind ?? null)}}`, 'not a List or a Pod/Node/Service/Endpoints/EndpointSlice object');
-    }
+    const kind = str(doc.value.kind);
+    readDocument(doc.value, doc.line, (_, i) => doc.elementLines.get('items')?.[i] ?? doc.line, `{"kind":${JSON.stringify(kind ?? null)}}`, sink, out);
   }
   if (res.truncated) sink.truncated(lastLine, 'the JSON ends mid-document; complete items before the cut were kept');
   if (res.error) sink.add('TEXT_BAD_JSON', res.error.message, res.error.line);
@@ -77,21 +64,28 @@ function readYaml(text: string, sink: DiagnosticSink, out: KubectlRecord[]): voi
   const res = readYamlDocuments(text);
   for (const doc of res.documents) {
     if (!isObject(doc.value)) continue;
-    const v = doc.value;
-    const kind = str(v.kind);
-    if (Array.isArray(v.items)) {
-      for (const item of v.items) {
-        if (!isObject(item)) continue;
-        const k = itemKind(item, kind);
-        if (k && KINDS.has(k)) out.push(...readObject(item, k, res.lineOf.get(item) ?? doc.line));
-      }
-    } else if (kind && KINDS.has(kind)) {
-      out.push(...readObject(v, kind, doc.line));
-    } else {
-      sink.malformed(doc.line, `kind: ${kind ?? '?'}`, 'not a List or a Pod/Node/Service/Endpoints/EndpointSlice object');
-    }
+    readDocument(doc.value, doc.line, (item) => res.lineOf.get(item) ?? doc.line, `kind: ${str(doc.value.kind) ?? '?'}`, sink, out);
   }
   if (res.error) sink.add('TEXT_MALFORMED_LINE', `YAML: ${res.error.message}; the objects before it were kept`, res.error.line);
+}
+
+/**
+ * One JSON or YAML document: a List's items (each at `itemLine`) or one object of a kind podcap
+ * reads; anything else is named by `shown` in a malformed-line diagnostic.
+ */
+function readDocument(v: Record<string, unknown>, line: number, itemLine: (item: object, i: number) => number, shown: string, sink: DiagnosticSink, out: KubectlRecord[]): void {
+  const kind = str(v.kind);
+  if (Array.isArray(v.items)) {
+    v.items.forEach((item: unknown, i: number) => {
+      if (!isObject(item)) return;
+      const k = itemKind(item, kind);
+      if (k && KINDS.has(k)) out.push(...readObject(item, k, itemLine(item, i)));
+    });
+  } else if (kind && KINDS.has(kind)) {
+    out.push(...readObject(v, kind, line));
+  } else {
+    sink.malformed(line, shown, 'not a List or a Pod/Node/Service/Endpoints/EndpointSlice object');
+  }
 }
 
 function readTables(lines: TextLine[], rc: KubeRowContext, out: KubectlRecord[], endsWithNewline: boolean, quiet: boolean): void {
