@@ -40,6 +40,12 @@ function endpointOf(text: string, note: string | undefined): HubbleEndpoint | nu
   return e;
 }
 
+/** A compact/table time as printed (`Mon dd hh:mm:ss.frac`), from its match groups 1-6. */
+const timeText = (m: string[]): string => `${m[1]} ${m[2].padStart(2)} ${m[3]}:${m[4]}:${m[5]}${m[6] ? `.${m[6]}` : ''}`;
+
+/** Hubble Relay names a node `cluster/node`: the node is the last part. */
+const nodeName = (text: string): string => text.slice(text.lastIndexOf('/') + 1);
+
 /** Epoch µs of a compact/table time (no year printed): the bundle's year, or the year before when that lands after the bundle. */
 function stamp(f: HubbleFlow, mon: number, m: string[], clock: Clock): void {
   if (clock.year === undefined) return;
@@ -82,7 +88,7 @@ function compactFlow(line: string, lineNo: number, clock: Clock): HubbleFlow | s
   const src = endpointOf(m[7], m[8]);
   const dst = endpointOf(m[10], m[11]);
   if (!src || !dst) return `"${!src ? m[7] : m[10]}" is not an endpoint`;
-  const f: HubbleFlow = { time: `${m[1]} ${m[2].padStart(2)} ${m[3]}:${m[4]}:${m[5]}${m[6] ? `.${m[6]}` : ''}`, verdict: m[13] as HubbleVerdict, event: m[12].trim(), arrow: m[9], src, dst, line: lineNo };
+  const f: HubbleFlow = { time: timeText(m), verdict: m[13] as HubbleVerdict, event: m[12].trim(), arrow: m[9], src, dst, line: lineNo };
   // Hubble swaps a reply's ends so the connection's originator stays on the left (`<-`).
   if (m[9] === '->') f.isReply = false;
   else if (m[9] === '<-') f.isReply = true;
@@ -124,9 +130,9 @@ function tableFlow(line: string, lineNo: number, clock: Clock, columns: string[]
   const src = endpointOf(srcText, undefined);
   const dst = endpointOf(dstText, undefined);
   if (!src || !dst) return `"${!src ? srcText : dstText}" is not an endpoint`;
-  const f: HubbleFlow = { time: `${m[1]} ${m[2].padStart(2)} ${m[3]}:${m[4]}:${m[5]}${m[6] ? `.${m[6]}` : ''}`, verdict: verdict as HubbleVerdict, event: cell('TYPE') ?? '', src, dst, line: lineNo };
+  const f: HubbleFlow = { time: timeText(m), verdict: verdict as HubbleVerdict, event: cell('TYPE') ?? '', src, dst, line: lineNo };
   const node = cell('NODE');
-  if (node) f.node = node.includes('/') ? node.slice(node.lastIndexOf('/') + 1) : node;
+  if (node) f.node = nodeName(node);
   stamp(f, mon, m, clock);
   const summary = rest.slice(nv + 1).join('  ');
   interpret(f, summary === '' ? undefined : summary);
@@ -171,7 +177,7 @@ export function jsonFlow(o: Obj, lineNo: number): HubbleFlow | string {
     if (isObj(l4v.flags)) f.tcpFlags = Object.entries(l4v.flags).filter(([, v]) => v === true).map(([k]) => k);
   }
   const node = typeof fl.node_name === 'string' ? fl.node_name : typeof o.node_name === 'string' ? o.node_name : undefined;
-  if (node) f.node = node.includes('/') ? node.slice(node.lastIndexOf('/') + 1) : node; // cluster/node
+  if (node) f.node = nodeName(node);
   if (fl.traffic_direction === 'INGRESS' || fl.traffic_direction === 'EGRESS') f.direction = fl.traffic_direction === 'INGRESS' ? 'ingress' : 'egress';
   if (typeof fl.Summary === 'string') f.summary = fl.Summary;
   if (typeof fl.is_reply === 'boolean') f.isReply = fl.is_reply;

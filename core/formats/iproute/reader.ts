@@ -15,7 +15,6 @@ const NUD = /^(REACHABLE|STALE|DELAY|PROBE|FAILED|INCOMPLETE|NOARP|PERMANENT|NON
 const ADDR = /^(default|[0-9a-fA-F:.]+(\/\d+)?)$/;
 const RULE = /^(\d+):\s+(.*)$/;
 
-/** What a text line is, for the sniffer and the reader alike. */
 /** `cni-1770aa7f-… (id: 2)`: an `ip netns` line. Only lines with their nsid are this for sure. */
 const NETNS = /^([A-Za-z0-9][\w.:-]{0,254}) \(id: (\d+)\)$/;
 /** A netns without an nsid is printed as its bare name: taken only in a file named for `ip netns`. */
@@ -27,6 +26,7 @@ export function namedIpNetns(path: string): boolean {
   return /^(?:\d+[-_])?ip[-_ ]netns(?:[-_ ](?:list|show))?(?:\.\w+)?$/.test(base);
 }
 
+/** What a text line is, for the sniffer and the reader alike. */
 export function classifyLine(line: string): 'route' | 'rule' | 'neigh' | 'nexthop' | 'netns' | undefined {
   const t = line.trim();
   if (NETNS.test(t)) return 'netns';
