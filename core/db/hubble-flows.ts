@@ -55,19 +55,25 @@ export function podAddresses(db: CaseDb): Map<string, string> {
   return m;
 }
 
+/** Deletes the flow rows `where` selects (placeholders bound by the caller) with their RSTs and sightings. */
+function flowRowDeleter(db: CaseDb, where: string): (...params: unknown[]) => void {
+  const rows = `SELECT id FROM flows WHERE ${where}`;
+  const steps = [
+    `DELETE FROM rst_sightings WHERE rst_id IN (SELECT id FROM rst_events WHERE flow_id IN (${rows}))`,
+    `DELETE FROM rst_events WHERE flow_id IN (${rows})`,
+    `DELETE FROM flow_sightings WHERE flow_id IN (${rows})`,
+    `DELETE FROM flows WHERE ${where}`,
+  ].map((sql) => db.prepare(sql));
+  return (...params) => { for (const st of steps) st.run(...params); };
+}
+
 /**
  * Removes the flow rows (with their RSTs and sightings) one Hubble source made, and its sightings
  * on other sources' rows, before they are made again. Its rows are found by their id range
  * (flows has no source_id index).
  */
 export function deleteHubbleFlows(db: CaseDb, sourceId: number, made: HubbleFlowsMade | null): void {
-  if (made && made.firstId !== null && made.lastId !== null) {
-    const range = [made.firstId, made.lastId, sourceId];
-    db.prepare(`DELETE FROM rst_sightings WHERE rst_id IN (SELECT r.id FROM rst_events r JOIN flows f ON f.id = r.flow_id WHERE f.id BETWEEN ? AND ? AND f.source_id = ?)`).run(...range);
-    db.prepare(`DELETE FROM rst_events WHERE flow_id IN (SELECT id FROM flows WHERE id BETWEEN ? AND ? AND source_id = ?)`).run(...range);
-    db.prepare(`DELETE FROM flow_sightings WHERE flow_id IN (SELECT id FROM flows WHERE id BETWEEN ? AND ? AND source_id = ?)`).run(...range);
-    db.prepare(`DELETE FROM flows WHERE id BETWEEN ? AND ? AND source_id = ?`).run(...range);
-  }
+  if (made && made.firstId !== null && made.lastId !== null) flowRowDeleter(db, 'id BETWEEN ? AND ? AND source_id = ?')(made.firstId, made.lastId, sourceId);
   // Where its rows were folded into another source's, it is a sighting there.
   if (made) db.prepare('DELETE FROM flow_sightings WHERE source_id = ?').run(sourceId);
   db.prepare(`DELETE FROM diagnostics WHERE code = '${HUBBLE_FLOW_DIAGNOSTIC}' AND source_id = ?`).run(sourceId);
@@ -92,10 +98,7 @@ export function foldHubbleFlows(db: CaseDb, ranges: readonly { sourceId: number;
     ORDER BY s.kind = 'hubble', f.id LIMIT 1`);
   const sight = db.prepare('INSERT OR IGNORE INTO flow_sightings (flow_id, source_id, iface, ifindex) VALUES (?, ?, -1, -1)');
   const widen = db.prepare('UPDATE flows SET start_us = min(start_us, ?), end_us = max(end_us, ?), orig_pkts = max(orig_pkts, ?), resp_pkts = max(resp_pkts, ?) WHERE id = ?');
-  const dropRstS = db.prepare('DELETE FROM rst_sightings WHERE rst_id IN (SELECT id FROM rst_events WHERE flow_id = ?)');
-  const dropRst = db.prepare('DELETE FROM rst_events WHERE flow_id = ?');
-  const dropS = db.prepare('DELETE FROM flow_sightings WHERE flow_id = ?');
-  const drop = db.prepare('DELETE FROM flows WHERE id = ?');
+  const drop = flowRowDeleter(db, 'id = ?');
   const moveRst = db.prepare('UPDATE rst_events SET flow_id = ? WHERE flow_id = ?');
   const rstCount = db.prepare('SELECT count(*) AS n FROM rst_events WHERE flow_id = ?');
   let folded = 0;
@@ -112,10 +115,7 @@ export function foldHubbleFlows(db: CaseDb, ranges: readonly { sourceId: number;
       const has = rstCount.get(t.id) as { n: number };
       if (has.n === 0) moveRst.run(t.id, h.id);
     }
-    dropRstS.run(h.id);
-    dropRst.run(h.id);
-    dropS.run(h.id);
-    drop.run(h.id);
+    drop(h.id);
     folded++;
   }
   return folded;
